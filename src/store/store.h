@@ -1,0 +1,231 @@
+/*
+ * store.h - the one interface to holdfast's database.
+ *
+ * Services never speak SQL. They run a function inside a transaction:
+ *
+ *     hf_store_write(store, place_order_fn, &args, &err);
+ *
+ * and that function calls the hf_txn_* primitives below. The backend
+ * (SQLite, PostgreSQL) is chosen by the database URL in hf_store_open();
+ * each implements the primitives with prepared statements.
+ *
+ * Durability: hf_store_write() returns HF_OK only once the transaction is
+ * on disk. The SQLite backend runs every write on one writer thread and
+ * commits concurrent writes together (group commit): each write runs in
+ * its own savepoint, so one that fails is rolled back alone, and none is
+ * answered before the shared commit is durable.
+ *
+ * Strings that primitives return are allocated from the arena passed in.
+ */
+#ifndef HF_STORE_H
+#define HF_STORE_H
+
+#include "core/order.h"
+#include "util/arena.h"
+#include "util/hf.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct hf_store hf_store;
+typedef struct hf_txn hf_txn;
+
+/* The schema version this binary creates and understands. */
+#define HF_SCHEMA_VERSION 1
+
+/*
+ * Opens the database named by url: a file path or "sqlite:PATH" (SQLite),
+ * or "postgresql://..." (PostgreSQL). Does not create tables: call
+ * hf_store_migrate(). Returns HF_ESTORE (with err saying why) when the
+ * database cannot be opened or its schema is newer than this binary.
+ * Close with hf_store_close().
+ */
+hf_rc hf_store_open(const char *url, hf_store **out, hf_err *err);
+void hf_store_close(hf_store *s);
+
+/* Creates or upgrades the schema to HF_SCHEMA_VERSION, and the default
+ * stock location "main". Safe to run on an up-to-date database. */
+hf_rc hf_store_migrate(hf_store *s, hf_err *err);
+
+/* HF_OK when the schema is at HF_SCHEMA_VERSION; HF_ESTORE saying what
+ * to do otherwise. */
+hf_rc hf_store_check_schema(hf_store *s, hf_err *err);
+
+/* "sqlite" or "postgresql". */
+const char *hf_store_backend(const hf_store *s);
+
+/* A function run inside a transaction. Returning anything but HF_OK rolls
+ * back what it wrote. */
+typedef hf_rc (*hf_txn_fn)(hf_txn *txn, void *arg, hf_err *err);
+
+/* Runs fn in a write transaction and returns once it is durable. Returns
+ * fn's result; HF_ESTORE when the commit failed (then nothing fn did was
+ * kept). May be called from many threads at once. */
+hf_rc hf_store_write(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err);
+
+/* Runs fn in a read-only transaction that sees one consistent snapshot. */
+hf_rc hf_store_read(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err);
+
+/* Figures for /metrics. */
+typedef struct hf_store_stats {
+    uint64_t commits;     /* durable write transactions */
+    uint64_t writes;      /* hf_store_write calls committed */
+    uint64_t write_fails; /* writes whose function or commit failed */
+} hf_store_stats;
+void hf_store_stats_get(hf_store *s, hf_store_stats *out);
+
+/* --- Primitives, valid only inside fn ----------------------------------- */
+
+/* A nested savepoint: everything after hf_txn_savepoint() can be undone by
+ * hf_txn_rollback_to() without undoing what came before. Savepoints nest;
+ * hf_txn_release() keeps the work and closes the innermost one. */
+hf_rc hf_txn_savepoint(hf_txn *t, hf_err *err);
+hf_rc hf_txn_release(hf_txn *t, hf_err *err);
+hf_rc hf_txn_rollback_to(hf_txn *t, hf_err *err);
+
+/* Locations where stock is kept, in order of preference. */
+typedef struct hf_location {
+    const char *code;
+    const char *name;
+    int priority; /* lower is preferred */
+} hf_location;
+
+/* HF_ECONFLICT "location_exists" when code is taken. */
+hf_rc hf_txn_location_insert(hf_txn *t, const hf_location *loc, hf_time now,
+                             hf_err *err);
+hf_rc hf_txn_location_list(hf_txn *t, hf_arena *a, hf_location **out,
+                           size_t *n, hf_err *err);
+/* HF_OK when it exists, HF_ENOTFOUND otherwise. */
+hf_rc hf_txn_location_get(hf_txn *t, const char *code, hf_err *err);
+
+/* HF_ECONFLICT "sku_exists" when the SKU is taken. */
+hf_rc hf_txn_product_insert(hf_txn *t, const hf_product *p, hf_err *err);
+/* HF_ENOTFOUND for an unknown SKU. */
+hf_rc hf_txn_product_get(hf_txn *t, const char *sku, hf_arena *a,
+                         hf_product *out, hf_err *err);
+/* Up to limit products with SKU greater than after (NULL: from the start),
+ * in SKU order. */
+hf_rc hf_txn_product_list(hf_txn *t, const char *after, int limit,
+                          hf_arena *a, hf_product **out, size_t *n,
+                          hf_err *err);
+
+/* The SKU's stock at every location that has a row for it, in order of
+ * location preference. */
+hf_rc hf_txn_stock_get(hf_txn *t, const char *sku, hf_arena *a,
+                       hf_stock_level **out, size_t *n, hf_err *err);
+
+/* on_hand += delta at (sku, location), creating the row at zero first.
+ * HF_ECONFLICT "insufficient_stock" when on_hand would drop below reserved
+ * or below zero. Logs the adjustment with reason and actor. *after gets the
+ * new level. */
+hf_rc hf_txn_stock_adjust(hf_txn *t, const char *sku, const char *location,
+                          int64_t delta, const char *reason, const char *actor,
+                          hf_time now, hf_stock_level *after, hf_err *err);
+
+/* reserved += qty only when on_hand - reserved >= qty: the guard that
+ * stops overselling, also across processes. HF_ECONFLICT "out_of_stock"
+ * when the units are not free. */
+hf_rc hf_txn_stock_reserve(hf_txn *t, const char *sku, const char *location,
+                           int64_t qty, hf_err *err);
+/* reserved -= qty (a cancellation). */
+hf_rc hf_txn_stock_release(hf_txn *t, const char *sku, const char *location,
+                           int64_t qty, hf_err *err);
+/* on_hand -= qty and reserved -= qty (a shipment). */
+hf_rc hf_txn_stock_consume(hf_txn *t, const char *sku, const char *location,
+                           int64_t qty, hf_err *err);
+
+/* HF_ECONFLICT "email_exists" when the email is taken. */
+hf_rc hf_txn_customer_insert(hf_txn *t, const hf_customer *c, hf_err *err);
+/* By id; HF_ENOTFOUND when unknown. */
+hf_rc hf_txn_customer_get(hf_txn *t, const char *id, hf_arena *a,
+                          hf_customer *out, hf_err *err);
+/* By (lower-cased) email; HF_ENOTFOUND when unknown. */
+hf_rc hf_txn_customer_find(hf_txn *t, const char *email, hf_arena *a,
+                           hf_customer *out, hf_err *err);
+
+/* The next order sequence number (100001, 100002, ...). */
+hf_rc hf_txn_order_next_seq(hf_txn *t, int64_t *seq, hf_err *err);
+
+/* Stores a new order with its lines and allocations; doc is the order's
+ * JSON representation, kept beside it so reads need no rendering. Events
+ * are appended separately. */
+hf_rc hf_txn_order_insert(hf_txn *t, const hf_order *o, const char *doc,
+                          hf_err *err);
+
+/* Writes o's current state (status, totals, payment, cancellation, line
+ * quantities, allocations, doc) over the stored order, only if the stored
+ * version is expected_version: HF_ECONFLICT "concurrent_update" otherwise. */
+hf_rc hf_txn_order_update(hf_txn *t, const hf_order *o, int expected_version,
+                          const char *doc, hf_err *err);
+
+/* Loads the whole order (by id, or by number such as "HF-100001") with its
+ * customer, lines, allocations and timeline. HF_ENOTFOUND when unknown. */
+hf_rc hf_txn_order_get(hf_txn *t, const char *id_or_number, hf_arena *a,
+                       hf_order *out, hf_err *err);
+
+/* Only the stored JSON document of the order: the fast read path. */
+hf_rc hf_txn_order_get_doc(hf_txn *t, const char *id_or_number, hf_arena *a,
+                           const char **doc, hf_err *err);
+
+typedef struct hf_order_filter {
+    const char *status;      /* NULL: any */
+    const char *customer_id; /* NULL: any */
+    int64_t before_seq;      /* 0: from the newest */
+    int limit;
+} hf_order_filter;
+
+/* JSON documents of orders matching f, newest first; *last_seq is the seq
+ * of the last one returned (for the next page's before_seq). */
+hf_rc hf_txn_order_list_docs(hf_txn *t, const hf_order_filter *f,
+                             hf_arena *a, const char ***docs, size_t *n,
+                             int64_t *last_seq, hf_err *err);
+
+/* Appends e to the order's timeline; e->seq must be the next number. */
+hf_rc hf_txn_event_append(hf_txn *t, const char *order_id,
+                          const hf_order_event *e, hf_err *err);
+
+/* One payment operation that happened. */
+typedef struct hf_payment_record {
+    const char *order_id;
+    const char *op; /* "authorize", "capture", "void", "refund" */
+    hf_minor amount;
+    const char *currency;
+    const char *gateway;
+    const char *reference;   /* ours, stable across retries */
+    const char *gateway_ref; /* the gateway's */
+    hf_time at;
+} hf_payment_record;
+hf_rc hf_txn_payment_append(hf_txn *t, const hf_payment_record *p,
+                            hf_err *err);
+
+/* A message to deliver later, written with the change that causes it. */
+hf_rc hf_txn_outbox_put(hf_txn *t, const char *topic, const char *order_id,
+                        const char *payload, hf_time now, hf_err *err);
+
+typedef struct hf_api_key {
+    const char *id;   /* "key_..." */
+    const char *hash; /* hex of the key's hash; the key itself is not kept */
+    const char *role; /* "admin", "agent", "service" */
+    const char *label;
+    hf_time created_at;
+} hf_api_key;
+hf_rc hf_txn_api_key_insert(hf_txn *t, const hf_api_key *k, hf_err *err);
+/* By hash; HF_ENOTFOUND when no live key has it. */
+hf_rc hf_txn_api_key_find(hf_txn *t, const char *hash, hf_arena *a,
+                          hf_api_key *out, hf_err *err);
+
+/* A stored answer to an idempotent request. */
+typedef struct hf_idempotent_reply {
+    const char *request_hash; /* what the first request was */
+    int status;
+    const char *body;
+} hf_idempotent_reply;
+/* HF_ENOTFOUND when (principal, key) has not been seen. */
+hf_rc hf_txn_idempotency_get(hf_txn *t, const char *principal,
+                             const char *key, hf_arena *a,
+                             hf_idempotent_reply *out, hf_err *err);
+hf_rc hf_txn_idempotency_put(hf_txn *t, const char *principal,
+                             const char *key, const hf_idempotent_reply *r,
+                             hf_time now, hf_err *err);
+
+#endif
