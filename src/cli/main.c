@@ -1,0 +1,314 @@
+/*
+ * main.c - the holdfast command: one sorted table of subcommands, each
+ * with --help. Settings come from flags, then the environment
+ * (HOLDFAST_DB, HOLDFAST_LISTEN), then an INI file (--config), then
+ * defaults.
+ */
+#include "http/server.h"
+#include "services/auth.h"
+#include "services/demo.h"
+#include "util/config.h"
+#include "util/id.h"
+#include "util/log.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Parsed command line: the subcommand's flags as config keys. */
+typedef struct cli {
+    hf_config *cfg;
+    const char *command;
+    const char *sub; /* "create" of "keys create" */
+} cli;
+
+typedef struct command {
+    const char *name;
+    int (*run)(cli *c);
+    const char *usage;
+} command;
+
+static int fail(const char *what, const hf_err *err)
+{
+    fprintf(stderr, "holdfast: %s: %s\n", what, err->message);
+    return 1;
+}
+
+/* The database URL: --db, HOLDFAST_DB, [server] db, ./holdfast.db. */
+static const char *db_url(cli *c)
+{
+    const char *db = hf_config_get(c->cfg, "flag.db", NULL);
+    if (db == NULL)
+        db = getenv("HOLDFAST_DB");
+    if (db == NULL)
+        db = hf_config_get(c->cfg, "server.db", "holdfast.db");
+    return db;
+}
+
+static const char *listen_addr(cli *c)
+{
+    const char *l = hf_config_get(c->cfg, "flag.listen", NULL);
+    if (l == NULL)
+        l = getenv("HOLDFAST_LISTEN");
+    if (l == NULL)
+        l = hf_config_get(c->cfg, "server.listen", "127.0.0.1:8080");
+    return l;
+}
+
+/* Opens and migrates the store, and builds the services around it. */
+static int open_services(cli *c, hf_services *svc, bool migrate)
+{
+    hf_err err;
+    hf_err_clear(&err);
+    memset(svc, 0, sizeof(*svc));
+    svc->clock = hf_clock_system();
+    svc->last_cancellable = HF_STATUS_PACKED;
+    const char *until = hf_config_get(c->cfg, "orders.cancellable_until", NULL);
+    if (until != NULL &&
+        !hf_order_status_parse(until, &svc->last_cancellable)) {
+        fprintf(stderr,
+                "holdfast: orders.cancellable_until: unknown status "
+                "%s\n",
+                until);
+        return 1;
+    }
+    if (hf_store_open(db_url(c), &svc->store, &err) != HF_OK)
+        return fail("database", &err);
+    hf_rc rc = migrate ? hf_store_migrate(svc->store, &err)
+                       : hf_store_check_schema(svc->store, &err);
+    if (rc != HF_OK) {
+        hf_store_close(svc->store);
+        return fail("database", &err);
+    }
+    return 0;
+}
+
+/* --- Subcommands --------------------------------------------------------- */
+
+static int cmd_init(cli *c)
+{
+    hf_services svc;
+    if (open_services(c, &svc, true) != 0)
+        return 1;
+    fprintf(stderr, "holdfast: database %s is ready\n", db_url(c));
+    hf_store_close(svc.store);
+    return 0;
+}
+
+typedef struct key_args {
+    const hf_services *svc;
+    hf_role role;
+    const char *label;
+    char key[HF_KEY_TEXT], id[HF_KEY_TEXT];
+} key_args;
+
+static hf_rc key_create_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    key_args *k = arg;
+    return hf_auth_key_create(t, k->svc, k->role, k->label, k->key, k->id, err);
+}
+
+static int cmd_keys(cli *c)
+{
+    if (c->sub == NULL || strcmp(c->sub, "create") != 0) {
+        fprintf(stderr, "holdfast: usage: holdfast keys create --role "
+                        "admin|agent|service [--label TEXT] [--db URL]\n");
+        return 2;
+    }
+    key_args k;
+    memset(&k, 0, sizeof(k));
+    if (!hf_role_parse(hf_config_get(c->cfg, "flag.role", ""), &k.role)) {
+        fprintf(stderr, "holdfast: --role must be admin, agent or service\n");
+        return 2;
+    }
+    k.label = hf_config_get(c->cfg, "flag.label", NULL);
+    hf_services svc;
+    if (open_services(c, &svc, true) != 0)
+        return 1;
+    k.svc = &svc;
+    hf_err err;
+    hf_rc rc = hf_store_write(svc.store, key_create_fn, &k, &err);
+    hf_store_close(svc.store);
+    if (rc != HF_OK)
+        return fail("keys create", &err);
+    printf("%s\n", k.key);
+    return 0;
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static int cmd_serve(cli *c)
+{
+    hf_services svc;
+    if (open_services(c, &svc, true) != 0)
+        return 1;
+    hf_server_options opt = {listen_addr(c), 0, 0, 0};
+    const char *workers = hf_config_get(c->cfg, "server.write_workers", NULL);
+    if (workers != NULL)
+        opt.write_workers = (unsigned)strtoul(workers, NULL, 10);
+    hf_server *server;
+    hf_err err;
+    if (hf_server_start(&svc, &opt, &server, &err) != HF_OK) {
+        hf_store_close(svc.store);
+        return fail("serve", &err);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    hf_log_info("holdfast %s serving on http://%s (%s)", HF_VERSION, opt.listen,
+                hf_store_backend(svc.store));
+    while (!stop_requested)
+        pause();
+    hf_log_info("stopping");
+    hf_server_stop(server);
+    hf_store_close(svc.store);
+    return 0;
+}
+
+static int cmd_demo(cli *c)
+{
+    hf_demo_options opt;
+    memset(&opt, 0, sizeof(opt));
+    opt.seed = strtoul(hf_config_get(c->cfg, "flag.seed", "1"), NULL, 10);
+    opt.days = atoi(hf_config_get(c->cfg, "flag.days", "0"));
+    opt.orders = atoi(hf_config_get(c->cfg, "flag.orders", "0"));
+    hf_services svc;
+    if (open_services(c, &svc, true) != 0)
+        return 1;
+    hf_err err;
+    hf_rc rc = hf_demo_generate(&svc, &opt, &err);
+    hf_store_close(svc.store);
+    if (rc != HF_OK)
+        return fail("demo", &err);
+    fprintf(stderr, "holdfast: demo data written to %s\n", db_url(c));
+    return 0;
+}
+
+static int cmd_version(cli *c)
+{
+    (void)c;
+    printf("holdfast %s\n", HF_VERSION);
+    return 0;
+}
+
+/* Sorted by name. */
+static const command commands[] = {
+    {"demo", cmd_demo,
+     "holdfast demo [--db URL] [--seed N] [--days N] [--orders N]\n"
+     "  Fills an empty database with a deterministic demo shop: 200 SKUs\n"
+     "  over 3 locations, 2,000 customers and 90 days of orders.\n"},
+    {"init", cmd_init,
+     "holdfast init [--db URL] [--config FILE]\n"
+     "  Creates or migrates the schema, with the stock location \"main\".\n"},
+    {"keys", cmd_keys,
+     "holdfast keys create --role admin|agent|service [--label TEXT] "
+     "[--db URL]\n"
+     "  Creates an API key and prints it, alone, on standard output.\n"},
+    {"serve", cmd_serve,
+     "holdfast serve [--db URL] [--listen HOST:PORT] [--config FILE]\n"
+     "  Serves the API; GET /healthz answers 200 once ready.\n"},
+    {"version", cmd_version, "holdfast version\n  Prints the version.\n"},
+};
+
+/* Flags that take a value, sorted; each becomes config key "flag.NAME". */
+static const char *const value_flags[] = {
+    "config", "days", "db", "label", "listen", "orders", "role", "seed",
+};
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: holdfast COMMAND [options]   (holdfast COMMAND "
+                "--help)\n\ncommands:\n");
+    for (size_t i = 0; i < HF_ARRAY_LEN(commands); i++)
+        fprintf(to, "  %s", commands[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const command *cmd = NULL;
+    for (size_t i = 0; i < HF_ARRAY_LEN(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            cmd = &commands[i];
+    if (cmd == NULL) {
+        fprintf(stderr, "holdfast: unknown command %s\n", argv[1]);
+        usage(stderr);
+        return 2;
+    }
+    if (hf_id_init() != 0) {
+        fprintf(stderr, "holdfast: cannot initialize libsodium\n");
+        return 1;
+    }
+    cli c = {hf_config_new(), cmd->name, NULL};
+    if (c.cfg == NULL)
+        return 1;
+    int status = 0;
+    for (int i = 2; i < argc && status == 0; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(cmd->usage, stdout);
+            hf_config_free(c.cfg);
+            return 0;
+        }
+        if (strncmp(arg, "--", 2) != 0) {
+            if (c.sub == NULL) {
+                c.sub = arg;
+                continue;
+            }
+            fprintf(stderr, "holdfast: unexpected argument %s\n", arg);
+            status = 2;
+            break;
+        }
+        const char *name = arg + 2, *value = NULL;
+        char flag[32];
+        const char *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        snprintf(flag, sizeof(flag), "%.*s", (int)len, name);
+        bool known = false;
+        for (size_t f = 0; f < HF_ARRAY_LEN(value_flags); f++)
+            known = known || strcmp(flag, value_flags[f]) == 0;
+        if (!known) {
+            fprintf(stderr, "holdfast %s: unknown option --%s\n", cmd->name,
+                    flag);
+            status = 2;
+            break;
+        }
+        value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (value == NULL) {
+            fprintf(stderr, "holdfast %s: --%s needs a value\n", cmd->name,
+                    flag);
+            status = 2;
+            break;
+        }
+        char key[48];
+        snprintf(key, sizeof(key), "flag.%s", flag);
+        hf_config_set(c.cfg, key, value);
+    }
+    const char *config_file = hf_config_get(c.cfg, "flag.config", NULL);
+    if (status == 0 && config_file != NULL) {
+        hf_err err;
+        if (hf_config_load(c.cfg, config_file, &err) != HF_OK) {
+            fprintf(stderr, "holdfast: %s\n", err.message);
+            status = 2;
+        }
+    }
+    if (status == 0)
+        status = cmd->run(&c);
+    hf_config_free(c.cfg);
+    return status;
+}

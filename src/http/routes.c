@@ -1,0 +1,678 @@
+/*
+ * routes.c - the route table and its handlers. Each handler reads its
+ * input, calls one service function and renders the result.
+ */
+#include "http/routes.h"
+#include "services/catalog.h"
+#include "services/order_json.h"
+#include "services/orders.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_TEXT = 1000, MAX_NAME = 200, MAX_LIST = 200, DEFAULT_LIST = 50 };
+
+/* --- Small helpers ------------------------------------------------------- */
+
+#define TRY(expr)                                                              \
+    do {                                                                       \
+        hf_rc rc_ = (expr);                                                    \
+        if (rc_ != HF_OK)                                                      \
+            return rc_;                                                        \
+    } while (0)
+
+static hf_rc body_object(hf_request *req, hf_err *err)
+{
+    if (!json_is_object(req->body))
+        return hf_fail(err, HF_EMALFORMED, "malformed_json", NULL,
+                       "the body must be a JSON object");
+    return HF_OK;
+}
+
+/* The list limit from ?limit= (1..MAX_LIST, default DEFAULT_LIST). */
+static hf_rc list_limit(hf_request *req, int *out, hf_err *err)
+{
+    const char *text = hf_http_query(req, "limit");
+    *out = DEFAULT_LIST;
+    if (text == NULL)
+        return HF_OK;
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || v < 1 || v > MAX_LIST)
+        return hf_fail(err, HF_EINVAL, "invalid", "limit",
+                       "limit must be an integer from 1 to %d", MAX_LIST);
+    *out = (int)v;
+    return HF_OK;
+}
+
+static json_t *product_json(const hf_product *p)
+{
+    json_t *attrs =
+        p->attributes_json ? json_loads(p->attributes_json, 0, NULL) : NULL;
+    return json_pack("{s:s, s:s, s:I, s:s, s:I, s:o, s:o, s:b, s:o}", "sku",
+                     p->sku, "name", p->name, "price", (json_int_t)p->price,
+                     "currency", p->currency, "cost", (json_int_t)p->cost,
+                     "category", hf_json_str(p->category), "attributes",
+                     attrs ? attrs : json_object(), "active", p->active,
+                     "created_at", hf_json_time(p->created_at));
+}
+
+static json_t *customer_json(const hf_customer *c)
+{
+    return json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", c->id, "email",
+                     c->email, "name", hf_json_str(c->name), "phone",
+                     hf_json_str(c->phone), "created_at",
+                     hf_json_time(c->created_at));
+}
+
+static json_t *inventory_json(const hf_inventory *inv)
+{
+    json_t *locations = json_array();
+    for (size_t i = 0; i < inv->n_levels; i++) {
+        const hf_stock_level *l = &inv->levels[i];
+        json_array_append_new(
+            locations,
+            json_pack("{s:s, s:I, s:I, s:I}", "location", l->location,
+                      "on_hand", (json_int_t)l->on_hand, "reserved",
+                      (json_int_t)l->reserved, "available",
+                      (json_int_t)(l->on_hand - l->reserved)));
+    }
+    return json_pack("{s:s, s:I, s:I, s:I, s:o}", "sku", inv->sku, "on_hand",
+                     (json_int_t)inv->on_hand, "reserved",
+                     (json_int_t)inv->reserved, "available",
+                     (json_int_t)inv->available, "locations", locations);
+}
+
+/* Sets res to a stored JSON document as it is. */
+static hf_rc raw(hf_response *res, int status, const char *doc)
+{
+    res->status = status;
+    res->body = doc;
+    res->content_type = NULL;
+    return HF_OK;
+}
+
+/* --- Health -------------------------------------------------------------- */
+
+static hf_rc get_healthz(hf_request *req, hf_response *res, hf_err *err)
+{
+    (void)req;
+    (void)err;
+    return raw(res, 200, "{\"status\":\"ok\"}");
+}
+
+/* --- API keys and locations ---------------------------------------------- */
+
+static hf_rc post_api_key(hf_txn *t, hf_request *req, hf_response *res,
+                          hf_err *err)
+{
+    const char *role_name, *label;
+    TRY(body_object(req, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "role", true, 16, &role_name,
+                        err));
+    TRY(hf_json_get_str(req, req->body, NULL, "label", false, MAX_NAME, &label,
+                        err));
+    hf_role role;
+    if (!hf_role_parse(role_name, &role))
+        return hf_fail(err, HF_EINVAL, "invalid", "role",
+                       "role must be admin, agent or service");
+    char key[HF_KEY_TEXT], id[HF_KEY_TEXT];
+    TRY(hf_auth_key_create(t, req->svc, role, label, key, id, err));
+    return hf_http_json(req, res, 201,
+                        json_pack("{s:s, s:s, s:o, s:s}", "id", id, "role",
+                                  role_name, "label", hf_json_str(label), "key",
+                                  key),
+                        err);
+}
+
+static hf_rc list_locations(hf_txn *t, void *arg, hf_err *err)
+{
+    hf_request *req = arg;
+    hf_location *locs;
+    size_t n;
+    TRY(hf_txn_location_list(t, req->arena, &locs, &n, err));
+    json_t *data = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            data, json_pack("{s:s, s:s, s:i}", "code", locs[i].code, "name",
+                            locs[i].name, "priority", locs[i].priority));
+    req->body = json_pack("{s:o}", "data", data); /* handed back below */
+    return HF_OK;
+}
+
+static hf_rc get_locations(hf_request *req, hf_response *res, hf_err *err)
+{
+    TRY(hf_store_read(req->svc->store, list_locations, req, err));
+    json_t *out = req->body;
+    req->body = NULL;
+    return hf_http_json(req, res, 200, out, err);
+}
+
+static hf_rc post_location(hf_txn *t, hf_request *req, hf_response *res,
+                           hf_err *err)
+{
+    hf_location loc = {NULL, NULL, 0};
+    int64_t priority = 0;
+    TRY(body_object(req, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "code", true, 32, &loc.code,
+                        err));
+    TRY(hf_json_get_str(req, req->body, NULL, "name", true, MAX_NAME, &loc.name,
+                        err));
+    TRY(hf_json_get_int(req, req->body, NULL, "priority", false, &priority,
+                        err));
+    if (priority < 0 || priority > 1000)
+        return hf_fail(err, HF_EINVAL, "invalid", "priority",
+                       "priority must be from 0 to 1000");
+    loc.priority = (int)priority;
+    TRY(hf_catalog_location_create(t, req->svc, &loc, err));
+    return hf_http_json(req, res, 201,
+                        json_pack("{s:s, s:s, s:i}", "code", loc.code, "name",
+                                  loc.name, "priority", loc.priority),
+                        err);
+}
+
+/* --- Products ------------------------------------------------------------ */
+
+static hf_rc post_product(hf_txn *t, hf_request *req, hf_response *res,
+                          hf_err *err)
+{
+    hf_product p;
+    memset(&p, 0, sizeof(p));
+    json_t *attrs;
+    TRY(body_object(req, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "sku", true, 64, &p.sku, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "name", true, MAX_NAME, &p.name,
+                        err));
+    TRY(hf_json_get_int(req, req->body, NULL, "price", true, &p.price, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "currency", true, 3, &p.currency,
+                        err));
+    TRY(hf_json_get_int(req, req->body, NULL, "cost", false, &p.cost, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "category", false, MAX_NAME,
+                        &p.category, err));
+    TRY(hf_json_get_obj(req, req->body, NULL, "attributes", false, &attrs,
+                        err));
+    if (attrs != NULL) {
+        p.attributes_json = hf_json_text(attrs, req->arena);
+        if (p.attributes_json == NULL || strlen(p.attributes_json) > 8192)
+            return hf_fail(err, HF_EINVAL, "invalid", "attributes",
+                           "attributes must be an object under 8 KiB");
+    }
+    TRY(hf_catalog_product_create(t, req->svc, &p, err));
+    return hf_http_json(req, res, 201, product_json(&p), err);
+}
+
+typedef struct product_read {
+    hf_request *req;
+    hf_product *items;
+    size_t n;
+} product_read;
+
+static hf_rc read_product(hf_txn *t, void *arg, hf_err *err)
+{
+    product_read *r = arg;
+    r->items = hf_arena_alloc(r->req->arena, sizeof(hf_product));
+    if (r->items == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    r->n = 1;
+    return hf_txn_product_get(t, r->req->params[0], r->req->arena, r->items,
+                              err);
+}
+
+static hf_rc get_product(hf_request *req, hf_response *res, hf_err *err)
+{
+    product_read r = {req, NULL, 0};
+    TRY(hf_store_read(req->svc->store, read_product, &r, err));
+    return hf_http_json(req, res, 200, product_json(r.items), err);
+}
+
+typedef struct product_page {
+    hf_request *req;
+    const char *after;
+    int limit;
+    hf_product *items;
+    size_t n;
+} product_page;
+
+static hf_rc read_products(hf_txn *t, void *arg, hf_err *err)
+{
+    product_page *p = arg;
+    return hf_txn_product_list(t, p->after, p->limit, p->req->arena, &p->items,
+                               &p->n, err);
+}
+
+static hf_rc get_products(hf_request *req, hf_response *res, hf_err *err)
+{
+    product_page p = {req, hf_http_query(req, "cursor"), 0, NULL, 0};
+    TRY(list_limit(req, &p.limit, err));
+    TRY(hf_store_read(req->svc->store, read_products, &p, err));
+    json_t *data = json_array();
+    for (size_t i = 0; i < p.n; i++)
+        json_array_append_new(data, product_json(&p.items[i]));
+    json_t *next =
+        (int)p.n == p.limit ? json_string(p.items[p.n - 1].sku) : json_null();
+    return hf_http_json(
+        req, res, 200,
+        json_pack("{s:o, s:o}", "data", data, "next_cursor", next), err);
+}
+
+/* --- Inventory ----------------------------------------------------------- */
+
+static hf_rc post_adjustment(hf_txn *t, hf_request *req, hf_response *res,
+                             hf_err *err)
+{
+    const char *sku, *location, *reason;
+    int64_t delta = 0;
+    TRY(body_object(req, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "sku", true, 64, &sku, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "location", false, 32, &location,
+                        err));
+    TRY(hf_json_get_int(req, req->body, NULL, "delta", true, &delta, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "reason", false, MAX_NAME,
+                        &reason, err));
+    hf_inventory inv;
+    TRY(hf_catalog_inventory_adjust(t, req->svc, sku, location, delta, reason,
+                                    req->actor, req->arena, &inv, err));
+    return hf_http_json(req, res, 201, inventory_json(&inv), err);
+}
+
+typedef struct inventory_read {
+    hf_request *req;
+    hf_inventory inv;
+} inventory_read;
+
+static hf_rc read_inventory(hf_txn *t, void *arg, hf_err *err)
+{
+    inventory_read *r = arg;
+    return hf_catalog_inventory_get(t, r->req->params[0], r->req->arena,
+                                    &r->inv, err);
+}
+
+static hf_rc get_inventory(hf_request *req, hf_response *res, hf_err *err)
+{
+    inventory_read r = {req, {0}};
+    TRY(hf_store_read(req->svc->store, read_inventory, &r, err));
+    return hf_http_json(req, res, 200, inventory_json(&r.inv), err);
+}
+
+/* --- Customers ----------------------------------------------------------- */
+
+static hf_rc post_customer(hf_txn *t, hf_request *req, hf_response *res,
+                           hf_err *err)
+{
+    hf_customer c;
+    memset(&c, 0, sizeof(c));
+    TRY(body_object(req, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "email", true, 254, &c.email,
+                        err));
+    TRY(hf_json_get_str(req, req->body, NULL, "name", false, MAX_NAME, &c.name,
+                        err));
+    TRY(hf_json_get_str(req, req->body, NULL, "phone", false, 32, &c.phone,
+                        err));
+    TRY(hf_catalog_customer_create(t, req->svc, &c, req->arena, err));
+    return hf_http_json(req, res, 201, customer_json(&c), err);
+}
+
+typedef struct customer_read {
+    hf_request *req;
+    hf_customer c;
+} customer_read;
+
+static hf_rc read_customer(hf_txn *t, void *arg, hf_err *err)
+{
+    customer_read *r = arg;
+    return hf_txn_customer_get(t, r->req->params[0], r->req->arena, &r->c, err);
+}
+
+static hf_rc get_customer(hf_request *req, hf_response *res, hf_err *err)
+{
+    customer_read r = {req, {0}};
+    TRY(hf_store_read(req->svc->store, read_customer, &r, err));
+    return hf_http_json(req, res, 200, customer_json(&r.c), err);
+}
+
+/* --- Orders -------------------------------------------------------------- */
+
+static hf_rc read_address(hf_request *req, json_t *obj, const char *field,
+                          hf_address *ad, hf_err *err)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+        bool required;
+        size_t max;
+    } fields[] = {
+        {"name", offsetof(hf_address, name), true, MAX_NAME},
+        {"line1", offsetof(hf_address, line1), true, MAX_NAME},
+        {"line2", offsetof(hf_address, line2), false, MAX_NAME},
+        {"city", offsetof(hf_address, city), true, 100},
+        {"region", offsetof(hf_address, region), false, 100},
+        {"postal_code", offsetof(hf_address, postal_code), false, 20},
+        {"country", offsetof(hf_address, country), true, 2},
+        {"phone", offsetof(hf_address, phone), false, 32},
+    };
+    for (size_t i = 0; i < HF_ARRAY_LEN(fields); i++) {
+        const char **slot = (const char **)((char *)ad + fields[i].offset);
+        TRY(hf_json_get_str(req, obj, field, fields[i].name, fields[i].required,
+                            fields[i].max, slot, err));
+    }
+    return HF_OK;
+}
+
+/* Reads [{"sku", "qty"}, ...] into an arena array. */
+static hf_rc read_lines(hf_request *req, json_t *arr, hf_line_request **out,
+                        size_t *n, hf_err *err)
+{
+    size_t count = json_array_size(arr);
+    if (count > 100)
+        return hf_fail(err, HF_EINVAL, "invalid", "lines", "at most 100 lines");
+    hf_line_request *lines =
+        hf_arena_zalloc(req->arena, (count + 1) * sizeof(*lines));
+    if (lines == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    for (size_t i = 0; i < count; i++) {
+        json_t *line = json_array_get(arr, i);
+        const char *field = hf_arena_printf(req->arena, "lines[%zu]", i);
+        if (!json_is_object(line))
+            return hf_fail(err, HF_EMALFORMED, "malformed", field,
+                           "%s must be an object", field);
+        TRY(hf_json_get_str(req, line, field, "sku", true, 64, &lines[i].sku,
+                            err));
+        TRY(hf_json_get_int(req, line, field, "qty", true, &lines[i].qty, err));
+    }
+    *out = lines;
+    *n = count;
+    return HF_OK;
+}
+
+static hf_rc read_payment(hf_request *req, json_t *body, hf_payment_info *p,
+                          hf_err *err)
+{
+    json_t *obj;
+    const char *capture = NULL;
+    memset(p, 0, sizeof(*p));
+    TRY(hf_json_get_obj(req, body, NULL, "payment", false, &obj, err));
+    if (obj != NULL) {
+        TRY(hf_json_get_str(req, obj, "payment", "method", false, 32,
+                            &p->method, err));
+        TRY(hf_json_get_str(req, obj, "payment", "gateway", false, 32,
+                            &p->gateway, err));
+        TRY(hf_json_get_str(req, obj, "payment", "token", false, 255, &p->token,
+                            err));
+        TRY(hf_json_get_str(req, obj, "payment", "capture", false, 16, &capture,
+                            err));
+    }
+    if (p->method == NULL)
+        p->method = "card";
+    if (p->gateway == NULL)
+        p->gateway = "manual";
+    if (capture != NULL && !hf_capture_mode_parse(capture, &p->capture))
+        return hf_fail(err, HF_EINVAL, "invalid", "payment.capture",
+                       "capture must be on_shipment or immediate");
+    return HF_OK;
+}
+
+static hf_rc post_order(hf_txn *t, hf_request *req, hf_response *res,
+                        hf_err *err)
+{
+    hf_place_request pr;
+    memset(&pr, 0, sizeof(pr));
+    json_t *customer, *lines, *ship, *bill;
+    const char *method;
+    TRY(body_object(req, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "customer_id", false, 64,
+                        &pr.customer_id, err));
+    TRY(hf_json_get_obj(req, req->body, NULL, "customer",
+                        pr.customer_id == NULL, &customer, err));
+    if (customer != NULL) {
+        TRY(hf_json_get_str(req, customer, "customer", "email",
+                            pr.customer_id == NULL, 254, &pr.customer.email,
+                            err));
+        TRY(hf_json_get_str(req, customer, "customer", "name", false, MAX_NAME,
+                            &pr.customer.name, err));
+        TRY(hf_json_get_str(req, customer, "customer", "phone", false, 32,
+                            &pr.customer.phone, err));
+    }
+    TRY(hf_json_get_array(req, req->body, NULL, "lines", true, &lines, err));
+    TRY(read_lines(req, lines, &pr.lines, &pr.n_lines, err));
+    TRY(hf_json_get_obj(req, req->body, NULL, "shipping_address", true, &ship,
+                        err));
+    TRY(read_address(req, ship, "shipping_address", &pr.shipping_address, err));
+    TRY(hf_json_get_obj(req, req->body, NULL, "billing_address", false, &bill,
+                        err));
+    if (bill != NULL) {
+        TRY(read_address(req, bill, "billing_address", &pr.billing_address,
+                         err));
+        pr.has_billing_address = true;
+    }
+    TRY(hf_json_get_str(req, req->body, NULL, "shipping_method", false, 32,
+                        &method, err));
+    if (method != NULL &&
+        !hf_shipping_method_parse(method, &pr.shipping_method))
+        return hf_fail(err, HF_EINVAL, "invalid", "shipping_method",
+                       "shipping_method must be standard or expedited");
+    TRY(hf_json_get_str(req, req->body, NULL, "channel", false, 32, &pr.channel,
+                        err));
+    TRY(read_payment(req, req->body, &pr.payment, err));
+    pr.actor = req->actor;
+    hf_order_result out;
+    TRY(hf_orders_place_txn(t, req->svc, &pr, req->arena, &out, err));
+    return raw(res, 201, out.doc);
+}
+
+typedef struct order_read {
+    hf_request *req;
+    const char *doc;
+} order_read;
+
+static hf_rc read_order_doc(hf_txn *t, void *arg, hf_err *err)
+{
+    order_read *r = arg;
+    return hf_txn_order_get_doc(t, r->req->params[0], r->req->arena, &r->doc,
+                                err);
+}
+
+static hf_rc get_order(hf_request *req, hf_response *res, hf_err *err)
+{
+    order_read r = {req, NULL};
+    TRY(hf_store_read(req->svc->store, read_order_doc, &r, err));
+    return raw(res, 200, r.doc);
+}
+
+typedef struct order_page {
+    hf_request *req;
+    hf_order_filter filter;
+    const char **docs;
+    size_t n;
+    int64_t last_seq;
+} order_page;
+
+static hf_rc read_orders(hf_txn *t, void *arg, hf_err *err)
+{
+    order_page *p = arg;
+    return hf_txn_order_list_docs(t, &p->filter, p->req->arena, &p->docs, &p->n,
+                                  &p->last_seq, err);
+}
+
+static hf_rc get_orders(hf_request *req, hf_response *res, hf_err *err)
+{
+    order_page p;
+    memset(&p, 0, sizeof(p));
+    p.req = req;
+    TRY(list_limit(req, &p.filter.limit, err));
+    p.filter.status = hf_http_query(req, "status");
+    p.filter.customer_id = hf_http_query(req, "customer_id");
+    hf_order_status ignored;
+    if (p.filter.status && !hf_order_status_parse(p.filter.status, &ignored))
+        return hf_fail(err, HF_EINVAL, "invalid", "status", "unknown status %s",
+                       p.filter.status);
+    const char *cursor = hf_http_query(req, "cursor");
+    if (cursor != NULL) {
+        char *end;
+        p.filter.before_seq = strtoll(cursor, &end, 10);
+        if (*cursor == '\0' || *end != '\0' || p.filter.before_seq <= 0)
+            return hf_fail(err, HF_EINVAL, "invalid", "cursor",
+                           "cursor must come from next_cursor");
+    }
+    TRY(hf_store_read(req->svc->store, read_orders, &p, err));
+    /* splice the stored documents into the list without re-parsing */
+    size_t len = 64;
+    for (size_t i = 0; i < p.n; i++)
+        len += strlen(p.docs[i]) + 1;
+    char *body = hf_arena_alloc(req->arena, len);
+    if (body == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    char *w = body;
+    w += sprintf(w, "{\"data\":[");
+    for (size_t i = 0; i < p.n; i++) {
+        if (i > 0)
+            *w++ = ',';
+        size_t n = strlen(p.docs[i]);
+        memcpy(w, p.docs[i], n);
+        w += n;
+    }
+    if ((int)p.n == p.filter.limit)
+        sprintf(w, "],\"next_cursor\":\"%lld\"}", (long long)p.last_seq);
+    else
+        sprintf(w, "],\"next_cursor\":null}");
+    return raw(res, 200, body);
+}
+
+typedef struct events_read {
+    hf_request *req;
+    hf_order order;
+} events_read;
+
+static hf_rc read_events(hf_txn *t, void *arg, hf_err *err)
+{
+    events_read *r = arg;
+    return hf_txn_order_get(t, r->req->params[0], r->req->arena, &r->order,
+                            err);
+}
+
+static hf_rc get_order_events(hf_request *req, hf_response *res, hf_err *err)
+{
+    events_read r;
+    memset(&r, 0, sizeof(r));
+    r.req = req;
+    TRY(hf_store_read(req->svc->store, read_events, &r, err));
+    json_t *data = json_array();
+    for (size_t i = 0; i < r.order.n_events; i++)
+        json_array_append_new(data, hf_order_event_to_json(&r.order.events[i]));
+    return hf_http_json(req, res, 200, json_pack("{s:o}", "data", data), err);
+}
+
+static hf_rc post_cancel(hf_txn *t, hf_request *req, hf_response *res,
+                         hf_err *err)
+{
+    hf_cancel_request cr;
+    memset(&cr, 0, sizeof(cr));
+    json_t *lines;
+    TRY(body_object(req, err));
+    cr.order = req->params[0];
+    TRY(hf_json_get_str(req, req->body, NULL, "reason", true, 64, &cr.reason,
+                        err));
+    TRY(hf_json_get_str(req, req->body, NULL, "note", false, MAX_TEXT, &cr.note,
+                        err));
+    TRY(hf_json_get_array(req, req->body, NULL, "lines", false, &lines, err));
+    if (lines != NULL)
+        TRY(read_lines(req, lines, &cr.lines, &cr.n_lines, err));
+    if (lines != NULL && cr.lines == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    cr.actor = req->actor;
+    hf_order_result out;
+    TRY(hf_orders_cancel_txn(t, req->svc, &cr, req->arena, &out, err));
+    return raw(res, 200, out.doc);
+}
+
+static hf_rc post_transition(hf_txn *t, hf_request *req, hf_response *res,
+                             hf_err *err)
+{
+    hf_transition_request tr;
+    memset(&tr, 0, sizeof(tr));
+    TRY(body_object(req, err));
+    tr.order = req->params[0];
+    TRY(hf_json_get_str(req, req->body, NULL, "to", true, 32, &tr.to, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "reason", false, MAX_TEXT,
+                        &tr.reason, err));
+    tr.actor = req->actor;
+    hf_order_result out;
+    TRY(hf_orders_transition_txn(t, req->svc, &tr, req->arena, &out, err));
+    return raw(res, 200, out.doc);
+}
+
+/* --- The table ----------------------------------------------------------- */
+
+#define ADMIN HF_ROLE_BIT(HF_ROLE_ADMIN)
+#define ADMIN_SERVICE                                                          \
+    (HF_ROLE_BIT(HF_ROLE_ADMIN) | HF_ROLE_BIT(HF_ROLE_SERVICE))
+
+const hf_route hf_routes[] = {
+    /* liveness for load balancers and the test harness; no key */
+    {"GET", "/healthz", 0, get_healthz, NULL},
+    /* keys are minted by admins only */
+    {"POST", "/v1/api-keys", ADMIN, NULL, post_api_key},
+    {"GET", "/v1/locations", HF_ANY_ROLE, get_locations, NULL},
+    {"POST", "/v1/locations", ADMIN, NULL, post_location},
+    /* the catalog and stock are fed by admins and integrations */
+    {"GET", "/v1/products", HF_ANY_ROLE, get_products, NULL},
+    {"POST", "/v1/products", ADMIN_SERVICE, NULL, post_product},
+    {"GET", "/v1/products/:sku", HF_ANY_ROLE, get_product, NULL},
+    {"POST", "/v1/inventory/adjustments", ADMIN_SERVICE, NULL, post_adjustment},
+    {"GET", "/v1/inventory/:sku", HF_ANY_ROLE, get_inventory, NULL},
+    {"POST", "/v1/customers", ADMIN_SERVICE, NULL, post_customer},
+    {"GET", "/v1/customers/:id", HF_ANY_ROLE, get_customer, NULL},
+    /* orders come from the store platform (service) or an admin */
+    {"GET", "/v1/orders", HF_ANY_ROLE, get_orders, NULL},
+    {"POST", "/v1/orders", ADMIN_SERVICE, NULL, post_order},
+    {"GET", "/v1/orders/:id", HF_ANY_ROLE, get_order, NULL},
+    {"GET", "/v1/orders/:id/events", HF_ANY_ROLE, get_order_events, NULL},
+    /* agents act on orders for customers */
+    {"POST", "/v1/orders/:id/cancel", HF_ANY_ROLE, NULL, post_cancel},
+    {"POST", "/v1/orders/:id/transitions", HF_ANY_ROLE, NULL, post_transition},
+};
+const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
+
+/* Matches path against pattern, capturing ":x" segments. */
+static bool match(const char *pattern, const char *path, hf_arena *a,
+                  const char *params[HF_MAX_PATH_PARAMS])
+{
+    int n = 0;
+    while (*pattern && *path) {
+        if (*pattern == ':') {
+            const char *end = strchr(path, '/');
+            size_t len = end ? (size_t)(end - path) : strlen(path);
+            if (len == 0 || n == HF_MAX_PATH_PARAMS)
+                return false;
+            if (params != NULL)
+                params[n] = hf_arena_strndup(a, path, len);
+            n++;
+            path += len;
+            while (*pattern && *pattern != '/')
+                pattern++;
+            continue;
+        }
+        if (*pattern++ != *path++)
+            return false;
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+const hf_route *hf_route_match(const char *method, const char *path,
+                               hf_arena *a,
+                               const char *params[HF_MAX_PATH_PARAMS],
+                               bool *path_known)
+{
+    *path_known = false;
+    for (size_t i = 0; i < hf_routes_count; i++) {
+        const hf_route *r = &hf_routes[i];
+        if (!match(r->pattern, path, a, NULL))
+            continue;
+        *path_known = true;
+        if (strcmp(r->method, method) == 0) {
+            match(r->pattern, path, a, params);
+            return r;
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,33 @@
+/*
+ * server.h - the HTTP server: libmicrohttpd with an epoll thread pool for
+ * reads, and a pool of worker threads for writes.
+ *
+ * A write suspends its connection, runs on a worker (which waits for the
+ * store's durable group commit), and resumes the connection with the
+ * answer. So the HTTP threads never block on a disk flush, and many
+ * concurrent writes share one commit.
+ */
+#ifndef HF_SERVER_H
+#define HF_SERVER_H
+
+#include "services/services.h"
+#include "util/hf.h"
+
+typedef struct hf_server hf_server;
+
+typedef struct hf_server_options {
+    const char *listen;     /* "127.0.0.1:8080" */
+    unsigned http_threads;  /* 0: one per core */
+    unsigned write_workers; /* 0: 64 */
+    size_t max_body;        /* 0: 1 MiB */
+} hf_server_options;
+
+/* Starts serving. Returns HF_EINVAL for a bad listen address, HF_EIO when
+ * the port cannot be bound. Stop with hf_server_stop(). */
+hf_rc hf_server_start(const hf_services *svc, const hf_server_options *opt,
+                      hf_server **out, hf_err *err);
+
+/* Stops accepting, finishes the requests under way, and frees the server. */
+void hf_server_stop(hf_server *s);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * services.h - what every service function needs: the store, the clock
+ * and the merchant's settings. One per process; read-only once built.
+ */
+#ifndef HF_SERVICES_H
+#define HF_SERVICES_H
+
+#include "core/order_state.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+typedef struct hf_services {
+    hf_store *store;
+    hf_clock *clock;
+    /* the last status in which a customer may still cancel; by default
+     * packed: "allowed until shipment" */
+    hf_order_status last_cancellable;
+} hf_services;
+
+#endif
