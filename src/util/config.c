@@ -133,6 +133,13 @@ hf_rc hf_config_load(hf_config *c, const char *path, hf_err *err)
                              col);
             } else {
                 char *vs = eq + 1, *ve = e;
+                /* a '#' or ';' after a space starts a trailing comment */
+                for (char *p = vs; p < ve; p++)
+                    if ((*p == '#' || *p == ';') && p > vs &&
+                        isspace((unsigned char)p[-1])) {
+                        ve = p;
+                        break;
+                    }
                 trim(&vs, &ve);
                 char key[160], value[1024];
                 snprintf(key, sizeof(key), "%s%s%.*s", section,

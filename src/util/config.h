@@ -3,7 +3,7 @@
  * file, in that order of precedence.
  *
  * The INI file has sections and key = value lines; '#' and ';' start
- * comments:
+ * comments, at the start of a line or after a space:
  *
  *     [server]
  *     db = /var/lib/holdfast/holdfast.db
