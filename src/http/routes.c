@@ -609,27 +609,31 @@ static hf_rc post_transition(hf_txn *t, hf_request *req, hf_response *res,
 
 const hf_route hf_routes[] = {
     /* liveness for load balancers and the test harness; no key */
-    {"GET", "/healthz", 0, get_healthz, NULL},
+    {"GET", "/healthz", 0, get_healthz, NULL, NULL},
     /* keys are minted by admins only */
-    {"POST", "/v1/api-keys", ADMIN, NULL, post_api_key},
-    {"GET", "/v1/locations", HF_ANY_ROLE, get_locations, NULL},
-    {"POST", "/v1/locations", ADMIN, NULL, post_location},
+    {"POST", "/v1/api-keys", ADMIN, NULL, post_api_key, NULL},
+    {"GET", "/v1/locations", HF_ANY_ROLE, get_locations, NULL, NULL},
+    {"POST", "/v1/locations", ADMIN, NULL, post_location, NULL},
     /* the catalog and stock are fed by admins and integrations */
-    {"GET", "/v1/products", HF_ANY_ROLE, get_products, NULL},
-    {"POST", "/v1/products", ADMIN_SERVICE, NULL, post_product},
-    {"GET", "/v1/products/:sku", HF_ANY_ROLE, get_product, NULL},
-    {"POST", "/v1/inventory/adjustments", ADMIN_SERVICE, NULL, post_adjustment},
-    {"GET", "/v1/inventory/:sku", HF_ANY_ROLE, get_inventory, NULL},
-    {"POST", "/v1/customers", ADMIN_SERVICE, NULL, post_customer},
-    {"GET", "/v1/customers/:id", HF_ANY_ROLE, get_customer, NULL},
+    {"GET", "/v1/products", HF_ANY_ROLE, get_products, NULL, NULL},
+    {"POST", "/v1/products", ADMIN_SERVICE, NULL, post_product, NULL},
+    {"GET", "/v1/products/:sku", HF_ANY_ROLE, get_product, NULL, NULL},
+    {"POST", "/v1/inventory/adjustments", ADMIN_SERVICE, NULL, post_adjustment,
+     NULL},
+    {"GET", "/v1/inventory/:sku", HF_ANY_ROLE, get_inventory, NULL, NULL},
+    {"POST", "/v1/customers", ADMIN_SERVICE, NULL, post_customer, NULL},
+    {"GET", "/v1/customers/:id", HF_ANY_ROLE, get_customer, NULL, NULL},
     /* orders come from the store platform (service) or an admin */
-    {"GET", "/v1/orders", HF_ANY_ROLE, get_orders, NULL},
-    {"POST", "/v1/orders", ADMIN_SERVICE, NULL, post_order},
-    {"GET", "/v1/orders/:id", HF_ANY_ROLE, get_order, NULL},
-    {"GET", "/v1/orders/:id/events", HF_ANY_ROLE, get_order_events, NULL},
+    {"GET", "/v1/orders", HF_ANY_ROLE, get_orders, NULL, NULL},
+    {"POST", "/v1/orders", ADMIN_SERVICE, NULL, post_order,
+     "holdfast_orders_placed_total"},
+    {"GET", "/v1/orders/:id", HF_ANY_ROLE, get_order, NULL, NULL},
+    {"GET", "/v1/orders/:id/events", HF_ANY_ROLE, get_order_events, NULL, NULL},
     /* agents act on orders for customers */
-    {"POST", "/v1/orders/:id/cancel", HF_ANY_ROLE, NULL, post_cancel},
-    {"POST", "/v1/orders/:id/transitions", HF_ANY_ROLE, NULL, post_transition},
+    {"POST", "/v1/orders/:id/cancel", HF_ANY_ROLE, NULL, post_cancel,
+     "holdfast_order_cancellations_total"},
+    {"POST", "/v1/orders/:id/transitions", HF_ANY_ROLE, NULL, post_transition,
+     NULL},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

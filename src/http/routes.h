@@ -17,6 +17,8 @@ typedef struct hf_route {
     unsigned roles;         /* HF_ROLE_BITs allowed; 0: no key needed */
     hf_read_handler read;   /* a read, answered on the HTTP thread ... */
     hf_write_handler write; /* ... or a write, run by a worker */
+    const char *counter;    /* metric counting its successes (not replays),
+                               or NULL */
 } hf_route;
 
 extern const hf_route hf_routes[];

@@ -61,7 +61,8 @@ struct hf_server {
     bool stopping;
     /* requests answered, per route (last row: unrouted) and status class */
     atomic_ulong counts[64][STATUS_CLASSES];
-    atomic_ulong write_ns; /* time spent in writes, for the mean */
+    atomic_ulong successes[64]; /* per route: 2xx answers, not replays */
+    atomic_ulong write_ns;      /* time spent in writes, for the mean */
 };
 
 /* --- Responses ----------------------------------------------------------- */
@@ -83,6 +84,8 @@ static enum MHD_Result send_response(conn_ctx *c)
     size_t cls =
         (size_t)status / 100 < STATUS_CLASSES ? (size_t)status / 100 : 0;
     atomic_fetch_add(&c->server->counts[route][cls], 1);
+    if (cls == 2 && !c->replayed)
+        atomic_fetch_add(&c->server->successes[route], 1);
     enum MHD_Result ret = MHD_queue_response(c->mhd, (unsigned)status, r);
     MHD_destroy_response(r);
     return ret;
@@ -122,6 +125,17 @@ static enum MHD_Result send_metrics(conn_ctx *c)
                 "status=\"%zuxx\"} %lu\n",
                 hf_routes[r].method, hf_routes[r].pattern, k, v);
         }
+    }
+    for (size_t r = 0; r < hf_routes_count; r++) {
+        if (hf_routes[r].counter == NULL)
+            continue;
+        n += (size_t)snprintf(out + n, cap - n,
+                              "# HELP %s Successful %s %s (replays not "
+                              "counted).\n# TYPE %s counter\n%s %lu\n",
+                              hf_routes[r].counter, hf_routes[r].method,
+                              hf_routes[r].pattern, hf_routes[r].counter,
+                              hf_routes[r].counter,
+                              atomic_load(&s->successes[r]));
     }
     hf_store_stats st;
     hf_store_stats_get(s->svc->store, &st);
@@ -321,11 +335,10 @@ static enum MHD_Result handle(conn_ctx *c)
     c->route = hf_route_match(c->req.method, c->req.path, c->arena,
                               c->req.params, &path_known);
     if (c->route == NULL)
-        return path_known
-                   ? fail_now(c, 405, HF_EINVAL, "method_not_allowed",
-                              "this path does not take that method")
-                   : fail_now(c, 404, HF_ENOTFOUND, "not_found",
-                              "no such endpoint");
+        return path_known ? fail_now(c, 405, HF_EINVAL, "method_not_allowed",
+                                     "this path does not take that method")
+                          : fail_now(c, 404, HF_ENOTFOUND, "not_found",
+                                     "no such endpoint");
     hf_rc rc = authenticate(c);
     if (rc == HF_OK && c->too_big)
         rc = hf_fail(&c->err, HF_ETOOBIG, "body_too_large", NULL,
