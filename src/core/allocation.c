@@ -78,8 +78,8 @@ hf_rc hf_allocate(hf_order_line *lines, size_t n_lines,
     if (slots == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     for (size_t i = 0; i < n_stock; i++)
-        slots[i] = (slot){stock[i].sku, stock[i].location,
-                          available(&stock[i])};
+        slots[i] =
+            (slot){stock[i].sku, stock[i].location, available(&stock[i])};
     for (size_t i = 0; i < n_lines; i++) {
         lines[i].allocations = NULL;
         lines[i].n_allocations = 0;

@@ -107,6 +107,5 @@ void hf_money_format(hf_minor amount, const char *currency, char *out,
     if (frac < 0)
         frac = -frac;
     snprintf(out, size, "%s%lld.%0*lld %s", sign, (long long)whole,
-             exponent & 7,
-             (long long)frac, currency);
+             exponent & 7, (long long)frac, currency);
 }

@@ -11,8 +11,7 @@ const char *hf_payment_op_name(hf_payment_op op)
     return (unsigned)op < HF_ARRAY_LEN(names) ? names[op] : "unknown";
 }
 
-static hf_rc manual_execute(const hf_gateway *gw,
-                            const hf_payment_request *req,
+static hf_rc manual_execute(const hf_gateway *gw, const hf_payment_request *req,
                             hf_payment_result *out, hf_err *err)
 {
     (void)gw;
@@ -29,8 +28,7 @@ static const struct test_failure {
     const char *code;
     const char *message;
 } test_failures[] = {
-    {HF_PAY_AUTHORIZE, "tok_decline", "card_declined",
-     "the card was declined"},
+    {HF_PAY_AUTHORIZE, "tok_decline", "card_declined", "the card was declined"},
     {HF_PAY_CAPTURE, "tok_capture_fails", "capture_failed",
      "the gateway could not capture the payment"},
     {HF_PAY_VOID, "tok_void_fails", "void_failed",
@@ -47,8 +45,8 @@ static hf_rc test_execute(const hf_gateway *gw, const hf_payment_request *req,
         const struct test_failure *f = &test_failures[i];
         if (f->op == req->op && req->token != NULL &&
             strcmp(req->token, f->token) == 0)
-            return hf_fail(err, HF_EPAYMENT, f->code, "payment.token",
-                           "%s", f->message);
+            return hf_fail(err, HF_EPAYMENT, f->code, "payment.token", "%s",
+                           f->message);
     }
     snprintf(out->gateway_ref, sizeof(out->gateway_ref), "test:%s",
              req->reference ? req->reference : "");

@@ -103,9 +103,9 @@ sqlite3_stmt *hf_sqlite_stmt(sqlite_txn *t, sql_id id, hf_err *err)
 {
     sqlite_conn *c = t->conn;
     if (c->stmts[id] == NULL) {
-        int rc = sqlite3_prepare_v3(c->db, hf_sqlite_sql[id], -1,
-                                    SQLITE_PREPARE_PERSISTENT, &c->stmts[id],
-                                    NULL);
+        int rc =
+            sqlite3_prepare_v3(c->db, hf_sqlite_sql[id], -1,
+                               SQLITE_PREPARE_PERSISTENT, &c->stmts[id], NULL);
         if (rc != SQLITE_OK) {
             hf_fail(err, HF_ESTORE, "store_error", NULL,
                     "cannot prepare statement %d: %s", (int)id,
@@ -125,11 +125,11 @@ hf_rc hf_sqlite_fail(sqlite_txn *t, int rc, const char *conflict_code,
     int ext = sqlite3_extended_errcode(t->conn->db);
     if (conflict_code != NULL && (ext == SQLITE_CONSTRAINT_UNIQUE ||
                                   ext == SQLITE_CONSTRAINT_PRIMARYKEY))
-        return hf_fail(err, HF_ECONFLICT, conflict_code, NULL,
-                       "%s", "it already exists");
+        return hf_fail(err, HF_ECONFLICT, conflict_code, NULL, "%s",
+                       "it already exists");
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-        return hf_fail(err, HF_EBUSY, "busy", NULL,
-                       "the database is busy: %s", sqlite3_errmsg(t->conn->db));
+        return hf_fail(err, HF_EBUSY, "busy", NULL, "the database is busy: %s",
+                       sqlite3_errmsg(t->conn->db));
     return hf_fail(err, HF_ESTORE, "store_error", NULL, "database error: %s",
                    sqlite3_errmsg(t->conn->db));
 }
@@ -146,6 +146,18 @@ hf_rc hf_sqlite_exec(sqlite_txn *t, const char *sql, hf_err *err)
     return err ? err->rc : HF_ESTORE;
 }
 
+hf_rc hf_sqlite_run(sqlite_txn *t, sql_id id, hf_err *err)
+{
+    sqlite3_stmt *st = hf_sqlite_stmt(t, id, err);
+    if (st == NULL)
+        return HF_ESTORE;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return HF_OK;
+    return hf_sqlite_fail(t, rc, NULL, err);
+}
+
 /* --- The writer thread --------------------------------------------------- */
 
 /* Runs one batch of jobs in one transaction and marks them done. */
@@ -153,7 +165,7 @@ static void run_batch(sqlite_store *s, write_job *batch)
 {
     sqlite_txn txn = {{s->base.ops}, &s->writer, 0};
     hf_err err;
-    hf_rc begin = hf_sqlite_exec(&txn, "BEGIN IMMEDIATE", &err);
+    hf_rc begin = hf_sqlite_run(&txn, SQL_BEGIN_IMMEDIATE, &err);
     int ok = 0;
     for (write_job *j = batch; j != NULL; j = j->next) {
         if (begin != HF_OK) {
@@ -162,21 +174,21 @@ static void run_batch(sqlite_store *s, write_job *batch)
             continue;
         }
         txn.savepoints = 0;
-        hf_rc rc = hf_sqlite_exec(&txn, "SAVEPOINT job", &j->err);
+        hf_rc rc = hf_sqlite_run(&txn, SQL_SAVEPOINT_JOB, &j->err);
         if (rc == HF_OK)
             rc = j->fn(&txn.base, j->arg, &j->err);
         if (rc != HF_OK) {
             hf_err ignored;
-            hf_sqlite_exec(&txn, "ROLLBACK TO job", &ignored);
+            hf_sqlite_run(&txn, SQL_ROLLBACK_TO_JOB, &ignored);
         }
-        hf_sqlite_exec(&txn, "RELEASE job", &j->err);
+        hf_sqlite_run(&txn, SQL_RELEASE_JOB, &j->err);
         j->rc = rc;
         ok += rc == HF_OK;
     }
-    if (begin == HF_OK && hf_sqlite_exec(&txn, "COMMIT", &err) != HF_OK) {
+    if (begin == HF_OK && hf_sqlite_run(&txn, SQL_COMMIT, &err) != HF_OK) {
         hf_log_error("commit failed, %d writes lost: %s", ok, err.message);
         hf_err ignored;
-        hf_sqlite_exec(&txn, "ROLLBACK", &ignored);
+        hf_sqlite_run(&txn, SQL_ROLLBACK, &ignored);
         for (write_job *j = batch; j != NULL; j = j->next) {
             if (j->rc == HF_OK) {
                 j->rc = err.rc;
@@ -277,11 +289,11 @@ hf_rc hf_sqlite_read(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
         rc = conn_open(s->path, true, c, err);
     if (rc == HF_OK) {
         sqlite_txn txn = {{s->base.ops}, c, 0};
-        rc = hf_sqlite_exec(&txn, "BEGIN", err);
+        rc = hf_sqlite_run(&txn, SQL_BEGIN, err);
         if (rc == HF_OK) {
             rc = fn(&txn.base, arg, err);
             hf_err ignored;
-            hf_sqlite_exec(&txn, "COMMIT", &ignored);
+            hf_sqlite_run(&txn, SQL_COMMIT, &ignored);
         }
     }
 
@@ -297,7 +309,7 @@ hf_rc hf_sqlite_read(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
 hf_rc hf_sqlite_savepoint(hf_txn *t, hf_err *err)
 {
     sqlite_txn *st = (sqlite_txn *)t;
-    hf_rc rc = hf_sqlite_exec(st, "SAVEPOINT nested", err);
+    hf_rc rc = hf_sqlite_run(st, SQL_SAVEPOINT_NESTED, err);
     if (rc == HF_OK)
         st->savepoints++;
     return rc;
@@ -306,7 +318,7 @@ hf_rc hf_sqlite_savepoint(hf_txn *t, hf_err *err)
 hf_rc hf_sqlite_release(hf_txn *t, hf_err *err)
 {
     sqlite_txn *st = (sqlite_txn *)t;
-    hf_rc rc = hf_sqlite_exec(st, "RELEASE nested", err);
+    hf_rc rc = hf_sqlite_run(st, SQL_RELEASE_NESTED, err);
     if (rc == HF_OK)
         st->savepoints--;
     return rc;
@@ -316,7 +328,7 @@ hf_rc hf_sqlite_rollback_to(hf_txn *t, hf_err *err)
 {
     /* ROLLBACK TO keeps the savepoint open; release it too */
     sqlite_txn *st = (sqlite_txn *)t;
-    hf_rc rc = hf_sqlite_exec(st, "ROLLBACK TO nested", err);
+    hf_rc rc = hf_sqlite_run(st, SQL_ROLLBACK_TO_NESTED, err);
     if (rc == HF_OK)
         rc = hf_sqlite_release(t, err);
     return rc;
@@ -412,8 +424,7 @@ static const char *const migrations[] = {
     " attempts INTEGER NOT NULL DEFAULT 0, delivered_at BIGINT);",
 };
 
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
-                   HF_SCHEMA_VERSION,
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == HF_SCHEMA_VERSION,
                "one migration per schema version");
 
 static int schema_version(sqlite3 *db)

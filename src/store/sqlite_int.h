@@ -50,6 +50,18 @@ typedef enum sql_id {
     SQL_API_KEY_FIND,
     SQL_IDEMPOTENCY_GET,
     SQL_IDEMPOTENCY_PUT,
+    /* transaction control, prepared like the rest: sqlite3_exec would
+     * compile them again on every request */
+    SQL_BEGIN,
+    SQL_BEGIN_IMMEDIATE,
+    SQL_COMMIT,
+    SQL_ROLLBACK,
+    SQL_SAVEPOINT_JOB,
+    SQL_RELEASE_JOB,
+    SQL_ROLLBACK_TO_JOB,
+    SQL_SAVEPOINT_NESTED,
+    SQL_RELEASE_NESTED,
+    SQL_ROLLBACK_TO_NESTED,
     SQL_COUNT
 } sql_id;
 
@@ -73,8 +85,11 @@ sqlite3_stmt *hf_sqlite_stmt(sqlite_txn *t, sql_id id, hf_err *err);
 hf_rc hf_sqlite_fail(sqlite_txn *t, int rc, const char *conflict_code,
                      hf_err *err);
 
-/* Runs one statement of SQL text (DDL, savepoints). */
+/* Runs one statement of SQL text (DDL). */
 hf_rc hf_sqlite_exec(sqlite_txn *t, const char *sql, hf_err *err);
+
+/* Runs a prepared statement that returns no rows (BEGIN, SAVEPOINT...). */
+hf_rc hf_sqlite_run(sqlite_txn *t, sql_id id, hf_err *err);
 
 /* SQL text of every statement, indexed by sql_id (sqlite_queries.c). */
 extern const char *const hf_sqlite_sql[SQL_COUNT];

@@ -26,7 +26,7 @@ enum {
     COL_TAX_TOTAL,
     COL_TOTAL,
     COL_SHIPPING_METHOD,
-    COL_SHIP_ADDRESS,                /* 8 columns: name .. phone */
+    COL_SHIP_ADDRESS, /* 8 columns: name .. phone */
     COL_BILL_ADDRESS = COL_SHIP_ADDRESS + 8,
     COL_PAYMENT_METHOD = COL_BILL_ADDRESS + 8,
     COL_PAYMENT_GATEWAY,
@@ -95,66 +95,66 @@ const char *const hf_sqlite_sql[SQL_COUNT] = {
     [SQL_ORDER_NEXT_SEQ] = "UPDATE counters SET value = value + 1 "
                            "WHERE name = 'order_seq' RETURNING value",
     [SQL_ORDER_INSERT] =
-    "INSERT INTO orders (id, number, seq, customer_id, status, held_from, "
-    "version, channel, currency, subtotal, shipping_total, discount_total, "
-    "tax_total, total, shipping_method, ship_name, ship_line1, ship_line2, "
-    "ship_city, ship_region, ship_postal_code, ship_country, ship_phone, "
-    "bill_name, bill_line1, bill_line2, bill_city, bill_region, "
-    "bill_postal_code, bill_country, bill_phone, payment_method, "
-    "payment_gateway, payment_token, capture_mode, authorized, captured, "
-    "refunded, voided, placed_at, updated_at, promised_by, cancel_reason, "
-    "cancel_note, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
-    "?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, "
-    "?39, ?40, ?41, ?42, ?43, ?44, ?45)",
+        "INSERT INTO orders (id, number, seq, customer_id, status, held_from, "
+        "version, channel, currency, subtotal, shipping_total, discount_total, "
+        "tax_total, total, shipping_method, ship_name, ship_line1, ship_line2, "
+        "ship_city, ship_region, ship_postal_code, ship_country, ship_phone, "
+        "bill_name, bill_line1, bill_line2, bill_city, bill_region, "
+        "bill_postal_code, bill_country, bill_phone, payment_method, "
+        "payment_gateway, payment_token, capture_mode, authorized, captured, "
+        "refunded, voided, placed_at, updated_at, promised_by, cancel_reason, "
+        "cancel_note, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
+        "?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, "
+        "?39, ?40, ?41, ?42, ?43, ?44, ?45)",
     [SQL_LINE_INSERT] = "INSERT INTO order_lines (order_id, line_no, sku, "
                         "name, qty, cancelled_qty, unit_price) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [SQL_ALLOCATION_INSERT] = "INSERT INTO allocations (order_id, line_no, "
                               "location, qty) VALUES (?1, ?2, ?3, ?4)",
     [SQL_ORDER_UPDATE] =
-    "UPDATE orders SET status = ?5, held_from = ?6, version = ?7, subtotal "
-    "= ?10, shipping_total = ?11, discount_total = ?12, tax_total = ?13, "
-    "total = ?14, ship_name = ?16, ship_line1 = ?17, ship_line2 = ?18, "
-    "ship_city = ?19, ship_region = ?20, ship_postal_code = ?21, "
-    "ship_country = ?22, ship_phone = ?23, bill_name = ?24, bill_line1 = "
-    "?25, bill_line2 = ?26, bill_city = ?27, bill_region = ?28, "
-    "bill_postal_code = ?29, bill_country = ?30, bill_phone = ?31, "
-    "payment_method = ?32, payment_gateway = ?33, payment_token = ?34, "
-    "capture_mode = ?35, authorized = ?36, captured = ?37, refunded = ?38, "
-    "voided = ?39, updated_at = ?41, promised_by = ?42, cancel_reason = "
-    "?43, cancel_note = ?44, doc = ?45 WHERE id = ?1 AND version = ?46",
+        "UPDATE orders SET status = ?5, held_from = ?6, version = ?7, subtotal "
+        "= ?10, shipping_total = ?11, discount_total = ?12, tax_total = ?13, "
+        "total = ?14, ship_name = ?16, ship_line1 = ?17, ship_line2 = ?18, "
+        "ship_city = ?19, ship_region = ?20, ship_postal_code = ?21, "
+        "ship_country = ?22, ship_phone = ?23, bill_name = ?24, bill_line1 = "
+        "?25, bill_line2 = ?26, bill_city = ?27, bill_region = ?28, "
+        "bill_postal_code = ?29, bill_country = ?30, bill_phone = ?31, "
+        "payment_method = ?32, payment_gateway = ?33, payment_token = ?34, "
+        "capture_mode = ?35, authorized = ?36, captured = ?37, refunded = ?38, "
+        "voided = ?39, updated_at = ?41, promised_by = ?42, cancel_reason = "
+        "?43, cancel_note = ?44, doc = ?45 WHERE id = ?1 AND version = ?46",
     [SQL_LINE_UPDATE] = "UPDATE order_lines SET cancelled_qty = ?3 "
                         "WHERE order_id = ?1 AND line_no = ?2",
     [SQL_ALLOCATION_DELETE] = "DELETE FROM allocations WHERE order_id = ?1",
     [SQL_ORDER_GET_BY_ID] =
-    "SELECT o.id, o.number, o.seq, o.customer_id, o.status, o.held_from, "
-    "o.version, o.channel, o.currency, o.subtotal, o.shipping_total, "
-    "o.discount_total, o.tax_total, o.total, o.shipping_method, "
-    "o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_region, "
-    "o.ship_postal_code, o.ship_country, o.ship_phone, o.bill_name, "
-    "o.bill_line1, o.bill_line2, o.bill_city, o.bill_region, "
-    "o.bill_postal_code, o.bill_country, o.bill_phone, o.payment_method, "
-    "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
-    "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
-    "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
-    "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
-    "o.customer_id"
-    " WHERE o.id = ?1",
+        "SELECT o.id, o.number, o.seq, o.customer_id, o.status, o.held_from, "
+        "o.version, o.channel, o.currency, o.subtotal, o.shipping_total, "
+        "o.discount_total, o.tax_total, o.total, o.shipping_method, "
+        "o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_region, "
+        "o.ship_postal_code, o.ship_country, o.ship_phone, o.bill_name, "
+        "o.bill_line1, o.bill_line2, o.bill_city, o.bill_region, "
+        "o.bill_postal_code, o.bill_country, o.bill_phone, o.payment_method, "
+        "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
+        "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
+        "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
+        "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
+        "o.customer_id"
+        " WHERE o.id = ?1",
     [SQL_ORDER_GET_BY_NUMBER] =
-    "SELECT o.id, o.number, o.seq, o.customer_id, o.status, o.held_from, "
-    "o.version, o.channel, o.currency, o.subtotal, o.shipping_total, "
-    "o.discount_total, o.tax_total, o.total, o.shipping_method, "
-    "o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_region, "
-    "o.ship_postal_code, o.ship_country, o.ship_phone, o.bill_name, "
-    "o.bill_line1, o.bill_line2, o.bill_city, o.bill_region, "
-    "o.bill_postal_code, o.bill_country, o.bill_phone, o.payment_method, "
-    "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
-    "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
-    "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
-    "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
-    "o.customer_id"
-    " WHERE o.number = ?1",
+        "SELECT o.id, o.number, o.seq, o.customer_id, o.status, o.held_from, "
+        "o.version, o.channel, o.currency, o.subtotal, o.shipping_total, "
+        "o.discount_total, o.tax_total, o.total, o.shipping_method, "
+        "o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_region, "
+        "o.ship_postal_code, o.ship_country, o.ship_phone, o.bill_name, "
+        "o.bill_line1, o.bill_line2, o.bill_city, o.bill_region, "
+        "o.bill_postal_code, o.bill_country, o.bill_phone, o.payment_method, "
+        "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
+        "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
+        "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
+        "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
+        "o.customer_id"
+        " WHERE o.number = ?1",
     [SQL_LINES_GET] = "SELECT line_no, sku, name, qty, cancelled_qty, "
                       "unit_price FROM order_lines WHERE order_id = ?1 "
                       "ORDER BY line_no",
@@ -188,6 +188,16 @@ const char *const hf_sqlite_sql[SQL_COUNT] = {
     [SQL_IDEMPOTENCY_PUT] = "INSERT INTO idempotency_keys (principal, key, "
                             "request_hash, status, body, created_at) "
                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [SQL_BEGIN] = "BEGIN",
+    [SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+    [SQL_COMMIT] = "COMMIT",
+    [SQL_ROLLBACK] = "ROLLBACK",
+    [SQL_SAVEPOINT_JOB] = "SAVEPOINT job",
+    [SQL_RELEASE_JOB] = "RELEASE job",
+    [SQL_ROLLBACK_TO_JOB] = "ROLLBACK TO job",
+    [SQL_SAVEPOINT_NESTED] = "SAVEPOINT nested",
+    [SQL_RELEASE_NESTED] = "RELEASE nested",
+    [SQL_ROLLBACK_TO_NESTED] = "ROLLBACK TO nested",
 };
 
 /* --- Helpers ------------------------------------------------------------- */
@@ -240,8 +250,8 @@ static hf_rc step_done(hf_txn *t, sqlite3_stmt *st, const char *conflict,
                        hf_err *err)
 {
     int rc = sqlite3_step(st);
-    hf_rc out = rc == SQLITE_DONE ? HF_OK
-                                  : hf_sqlite_fail(TXN(t), rc, conflict, err);
+    hf_rc out =
+        rc == SQLITE_DONE ? HF_OK : hf_sqlite_fail(TXN(t), rc, conflict, err);
     sqlite3_reset(st);
     return out;
 }
@@ -298,8 +308,8 @@ static hf_rc location_insert(hf_txn *t, const hf_location *loc, hf_time now,
     return rc;
 }
 
-static hf_rc location_list(hf_txn *t, hf_arena *a, hf_location **out,
-                           size_t *n, hf_err *err)
+static hf_rc location_list(hf_txn *t, hf_arena *a, hf_location **out, size_t *n,
+                           hf_err *err)
 {
     STMT(st, t, SQL_LOCATION_LIST);
     row r = {st, a, false};
@@ -311,8 +321,8 @@ static hf_rc location_list(hf_txn *t, hf_arena *a, hf_location **out,
             r.oom = true;
             break;
         }
-        items[count++] = (hf_location){text(&r, 0), text(&r, 1),
-                                       (int)integer(&r, 2)};
+        items[count++] =
+            (hf_location){text(&r, 0), text(&r, 1), (int)integer(&r, 2)};
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return hf_sqlite_fail(TXN(t), rc, NULL, err);
@@ -379,9 +389,8 @@ static hf_rc product_get(hf_txn *t, const char *sku, hf_arena *a,
     return row_done(&r, err);
 }
 
-static hf_rc product_list(hf_txn *t, const char *after, int limit,
-                          hf_arena *a, hf_product **out, size_t *n,
-                          hf_err *err)
+static hf_rc product_list(hf_txn *t, const char *after, int limit, hf_arena *a,
+                          hf_product **out, size_t *n, hf_err *err)
 {
     STMT(st, t, SQL_PRODUCT_LIST);
     bind_text(st, 1, after ? after : "");
@@ -493,8 +502,8 @@ static hf_rc stock_move(hf_txn *t, sql_id id, const char *sku,
 static hf_rc stock_reserve(hf_txn *t, const char *sku, const char *location,
                            int64_t qty, hf_err *err)
 {
-    return stock_move(t, SQL_STOCK_RESERVE, sku, location, qty,
-                      "out_of_stock", err);
+    return stock_move(t, SQL_STOCK_RESERVE, sku, location, qty, "out_of_stock",
+                      err);
 }
 
 static hf_rc stock_release(hf_txn *t, const char *sku, const char *location,
@@ -528,8 +537,8 @@ static hf_rc customer_insert(hf_txn *t, const hf_customer *c, hf_err *err)
     return rc;
 }
 
-static hf_rc customer_read(hf_txn *t, sql_id id, const char *key,
-                           hf_arena *a, hf_customer *out, hf_err *err)
+static hf_rc customer_read(hf_txn *t, sql_id id, const char *key, hf_arena *a,
+                           hf_customer *out, hf_err *err)
 {
     STMT(st, t, id);
     bind_text(st, 1, key);
@@ -857,8 +866,7 @@ static hf_rc order_get(hf_txn *t, const char *id_or_number, hf_arena *a,
         }
     }
     if (rc == HF_ENOTFOUND)
-        return hf_fail(err, rc, "not_found", NULL, "no order %s",
-                       id_or_number);
+        return hf_fail(err, rc, "not_found", NULL, "no order %s", id_or_number);
     if (rc == HF_OK)
         rc = read_lines(t, out, a, err);
     if (rc == HF_OK)
@@ -881,14 +889,13 @@ static hf_rc order_get_doc(hf_txn *t, const char *id_or_number, hf_arena *a,
         }
     }
     if (rc == HF_ENOTFOUND)
-        return hf_fail(err, rc, "not_found", NULL, "no order %s",
-                       id_or_number);
+        return hf_fail(err, rc, "not_found", NULL, "no order %s", id_or_number);
     return rc;
 }
 
-static hf_rc order_list_docs(hf_txn *t, const hf_order_filter *f,
-                             hf_arena *a, const char ***docs, size_t *n,
-                             int64_t *last_seq, hf_err *err)
+static hf_rc order_list_docs(hf_txn *t, const hf_order_filter *f, hf_arena *a,
+                             const char ***docs, size_t *n, int64_t *last_seq,
+                             hf_err *err)
 {
     STMT(st, t, SQL_ORDER_LIST);
     bind_text(st, 1, f->status);
@@ -924,8 +931,8 @@ static hf_rc event_append(hf_txn *t, const char *order_id,
     sqlite3_bind_int64(st, 3, e->at);
     bind_text(st, 4, e->type);
     bind_text(st, 5, e->actor);
-    bind_text(st, 6, e->from < HF_STATUS_COUNT ? hf_order_status_name(e->from)
-                                               : NULL);
+    bind_text(st, 6,
+              e->from < HF_STATUS_COUNT ? hf_order_status_name(e->from) : NULL);
     bind_text(st, 7,
               e->to < HF_STATUS_COUNT ? hf_order_status_name(e->to) : NULL);
     bind_text(st, 8, e->reason);
@@ -933,8 +940,7 @@ static hf_rc event_append(hf_txn *t, const char *order_id,
     return step_done(t, st, NULL, err);
 }
 
-static hf_rc payment_append(hf_txn *t, const hf_payment_record *p,
-                            hf_err *err)
+static hf_rc payment_append(hf_txn *t, const hf_payment_record *p, hf_err *err)
 {
     STMT(st, t, SQL_PAYMENT_APPEND);
     bind_text(st, 1, p->order_id);
@@ -989,9 +995,8 @@ static hf_rc api_key_find(hf_txn *t, const char *hash, hf_arena *a,
     return row_done(&r, err);
 }
 
-static hf_rc idempotency_get(hf_txn *t, const char *principal,
-                             const char *key, hf_arena *a,
-                             hf_idempotent_reply *out, hf_err *err)
+static hf_rc idempotency_get(hf_txn *t, const char *principal, const char *key,
+                             hf_arena *a, hf_idempotent_reply *out, hf_err *err)
 {
     STMT(st, t, SQL_IDEMPOTENCY_GET);
     bind_text(st, 1, principal);
@@ -1006,9 +1011,9 @@ static hf_rc idempotency_get(hf_txn *t, const char *principal,
     return row_done(&r, err);
 }
 
-static hf_rc idempotency_put(hf_txn *t, const char *principal,
-                             const char *key, const hf_idempotent_reply *rep,
-                             hf_time now, hf_err *err)
+static hf_rc idempotency_put(hf_txn *t, const char *principal, const char *key,
+                             const hf_idempotent_reply *rep, hf_time now,
+                             hf_err *err)
 {
     STMT(st, t, SQL_IDEMPOTENCY_PUT);
     bind_text(st, 1, principal);

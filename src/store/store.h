@@ -93,8 +93,8 @@ typedef struct hf_location {
 /* HF_ECONFLICT "location_exists" when code is taken. */
 hf_rc hf_txn_location_insert(hf_txn *t, const hf_location *loc, hf_time now,
                              hf_err *err);
-hf_rc hf_txn_location_list(hf_txn *t, hf_arena *a, hf_location **out,
-                           size_t *n, hf_err *err);
+hf_rc hf_txn_location_list(hf_txn *t, hf_arena *a, hf_location **out, size_t *n,
+                           hf_err *err);
 /* HF_OK when it exists, HF_ENOTFOUND otherwise. */
 hf_rc hf_txn_location_get(hf_txn *t, const char *code, hf_err *err);
 
@@ -105,9 +105,8 @@ hf_rc hf_txn_product_get(hf_txn *t, const char *sku, hf_arena *a,
                          hf_product *out, hf_err *err);
 /* Up to limit products with SKU greater than after (NULL: from the start),
  * in SKU order. */
-hf_rc hf_txn_product_list(hf_txn *t, const char *after, int limit,
-                          hf_arena *a, hf_product **out, size_t *n,
-                          hf_err *err);
+hf_rc hf_txn_product_list(hf_txn *t, const char *after, int limit, hf_arena *a,
+                          hf_product **out, size_t *n, hf_err *err);
 
 /* The SKU's stock at every location that has a row for it, in order of
  * location preference. */
@@ -176,9 +175,9 @@ typedef struct hf_order_filter {
 
 /* JSON documents of orders matching f, newest first; *last_seq is the seq
  * of the last one returned (for the next page's before_seq). */
-hf_rc hf_txn_order_list_docs(hf_txn *t, const hf_order_filter *f,
-                             hf_arena *a, const char ***docs, size_t *n,
-                             int64_t *last_seq, hf_err *err);
+hf_rc hf_txn_order_list_docs(hf_txn *t, const hf_order_filter *f, hf_arena *a,
+                             const char ***docs, size_t *n, int64_t *last_seq,
+                             hf_err *err);
 
 /* Appends e to the order's timeline; e->seq must be the next number. */
 hf_rc hf_txn_event_append(hf_txn *t, const char *order_id,
@@ -195,8 +194,7 @@ typedef struct hf_payment_record {
     const char *gateway_ref; /* the gateway's */
     hf_time at;
 } hf_payment_record;
-hf_rc hf_txn_payment_append(hf_txn *t, const hf_payment_record *p,
-                            hf_err *err);
+hf_rc hf_txn_payment_append(hf_txn *t, const hf_payment_record *p, hf_err *err);
 
 /* A message to deliver later, written with the change that causes it. */
 hf_rc hf_txn_outbox_put(hf_txn *t, const char *topic, const char *order_id,
@@ -221,11 +219,11 @@ typedef struct hf_idempotent_reply {
     const char *body;
 } hf_idempotent_reply;
 /* HF_ENOTFOUND when (principal, key) has not been seen. */
-hf_rc hf_txn_idempotency_get(hf_txn *t, const char *principal,
-                             const char *key, hf_arena *a,
-                             hf_idempotent_reply *out, hf_err *err);
-hf_rc hf_txn_idempotency_put(hf_txn *t, const char *principal,
-                             const char *key, const hf_idempotent_reply *r,
-                             hf_time now, hf_err *err);
+hf_rc hf_txn_idempotency_get(hf_txn *t, const char *principal, const char *key,
+                             hf_arena *a, hf_idempotent_reply *out,
+                             hf_err *err);
+hf_rc hf_txn_idempotency_put(hf_txn *t, const char *principal, const char *key,
+                             const hf_idempotent_reply *r, hf_time now,
+                             hf_err *err);
 
 #endif

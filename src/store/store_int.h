@@ -38,23 +38,21 @@ struct hf_store_ops {
 
     hf_rc (*location_insert)(hf_txn *t, const hf_location *loc, hf_time now,
                              hf_err *err);
-    hf_rc (*location_list)(hf_txn *t, hf_arena *a, hf_location **out,
-                           size_t *n, hf_err *err);
+    hf_rc (*location_list)(hf_txn *t, hf_arena *a, hf_location **out, size_t *n,
+                           hf_err *err);
     hf_rc (*location_get)(hf_txn *t, const char *code, hf_err *err);
 
     hf_rc (*product_insert)(hf_txn *t, const hf_product *p, hf_err *err);
     hf_rc (*product_get)(hf_txn *t, const char *sku, hf_arena *a,
                          hf_product *out, hf_err *err);
-    hf_rc (*product_list)(hf_txn *t, const char *after, int limit,
-                          hf_arena *a, hf_product **out, size_t *n,
-                          hf_err *err);
+    hf_rc (*product_list)(hf_txn *t, const char *after, int limit, hf_arena *a,
+                          hf_product **out, size_t *n, hf_err *err);
 
     hf_rc (*stock_get)(hf_txn *t, const char *sku, hf_arena *a,
                        hf_stock_level **out, size_t *n, hf_err *err);
     hf_rc (*stock_adjust)(hf_txn *t, const char *sku, const char *location,
-                          int64_t delta, const char *reason,
-                          const char *actor, hf_time now,
-                          hf_stock_level *after, hf_err *err);
+                          int64_t delta, const char *reason, const char *actor,
+                          hf_time now, hf_stock_level *after, hf_err *err);
     hf_rc (*stock_reserve)(hf_txn *t, const char *sku, const char *location,
                            int64_t qty, hf_err *err);
     hf_rc (*stock_release)(hf_txn *t, const char *sku, const char *location,
@@ -77,13 +75,12 @@ struct hf_store_ops {
                        hf_order *out, hf_err *err);
     hf_rc (*order_get_doc)(hf_txn *t, const char *id_or_number, hf_arena *a,
                            const char **doc, hf_err *err);
-    hf_rc (*order_list_docs)(hf_txn *t, const hf_order_filter *f,
-                             hf_arena *a, const char ***docs, size_t *n,
-                             int64_t *last_seq, hf_err *err);
+    hf_rc (*order_list_docs)(hf_txn *t, const hf_order_filter *f, hf_arena *a,
+                             const char ***docs, size_t *n, int64_t *last_seq,
+                             hf_err *err);
     hf_rc (*event_append)(hf_txn *t, const char *order_id,
                           const hf_order_event *e, hf_err *err);
-    hf_rc (*payment_append)(hf_txn *t, const hf_payment_record *p,
-                            hf_err *err);
+    hf_rc (*payment_append)(hf_txn *t, const hf_payment_record *p, hf_err *err);
     hf_rc (*outbox_put)(hf_txn *t, const char *topic, const char *order_id,
                         const char *payload, hf_time now, hf_err *err);
 
@@ -91,12 +88,12 @@ struct hf_store_ops {
     hf_rc (*api_key_find)(hf_txn *t, const char *hash, hf_arena *a,
                           hf_api_key *out, hf_err *err);
 
-    hf_rc (*idempotency_get)(hf_txn *t, const char *principal,
-                             const char *key, hf_arena *a,
-                             hf_idempotent_reply *out, hf_err *err);
-    hf_rc (*idempotency_put)(hf_txn *t, const char *principal,
-                             const char *key, const hf_idempotent_reply *r,
-                             hf_time now, hf_err *err);
+    hf_rc (*idempotency_get)(hf_txn *t, const char *principal, const char *key,
+                             hf_arena *a, hf_idempotent_reply *out,
+                             hf_err *err);
+    hf_rc (*idempotency_put)(hf_txn *t, const char *principal, const char *key,
+                             const hf_idempotent_reply *r, hf_time now,
+                             hf_err *err);
 };
 
 /* The backends. */

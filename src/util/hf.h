@@ -41,8 +41,7 @@ typedef struct hf_err {
  * callers can write `return hf_fail(err, HF_EINVAL, "bad_qty", "lines[0].qty",
  * "qty must be positive");`. code and field may be NULL. */
 hf_rc hf_fail(hf_err *err, hf_rc rc, const char *code, const char *field,
-              const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Clears err to "no error". */
 void hf_err_clear(hf_err *err);
