@@ -92,6 +92,8 @@ bool hf_shipping_method_parse(const char *name, hf_shipping_method *out)
 
 hf_minor hf_shipping_price(hf_shipping_method m, const char *currency)
 {
+    if ((unsigned)m >= HF_SHIP_COUNT)
+        m = HF_SHIP_STANDARD;
     hf_minor price = shipping_methods[m].price_hundredths;
     int exponent = hf_currency_exponent(currency);
     for (; exponent < 2 && exponent >= 0; exponent++)
@@ -103,6 +105,8 @@ hf_minor hf_shipping_price(hf_shipping_method m, const char *currency)
 
 hf_time hf_promised_by(hf_shipping_method m, hf_time placed_at)
 {
+    if ((unsigned)m >= HF_SHIP_COUNT)
+        m = HF_SHIP_STANDARD;
     int business_days = 1 + shipping_methods[m].transit_days;
     hf_time day = placed_at - placed_at % HF_DAY;
     while (business_days > 0) {

@@ -61,7 +61,7 @@ bool hf_order_transition_allowed(hf_order_status from, hf_order_status to,
                                  hf_order_status held_from)
 {
     if (from == HF_STATUS_ON_HOLD)
-        return to == held_from && to != HF_STATUS_ON_HOLD;
+        return to == held_from && to <= HF_STATUS_PACKED; /* holdable ones */
     for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
         if (transitions[i].from == from && transitions[i].to == to)
             return true;
