@@ -12,11 +12,12 @@
  * Reads run on a pool of read-only connections; WAL lets them proceed
  * while the writer commits.
  */
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 #include "util/log.h"
 #include "util/mem.h"
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,20 @@ enum {
     BUSY_MS = 10000,   /* wait for another process's lock this long */
     CACHE_KIB = 65536, /* page cache per connection */
 };
+
+typedef struct sqlite_conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[SQL_COUNT]; /* prepared on first use */
+} sqlite_conn;
+
+typedef struct sqlite_txn {
+    hf_txn base;
+    sqlite_conn *conn;
+} sqlite_txn;
+
+static const hf_sql_driver sqlite_driver;
+static hf_rc hf_sqlite_check_schema(hf_store *base, hf_err *err);
+static void hf_sqlite_close(hf_store *base);
 
 /* One write waiting for the writer thread. Lives on the caller's stack. */
 typedef struct write_job {
@@ -99,12 +114,13 @@ static void conn_close(sqlite_conn *c)
     memset(c, 0, sizeof(*c));
 }
 
-sqlite3_stmt *hf_sqlite_stmt(sqlite_txn *t, sql_id id, hf_err *err)
+/* The statement id on t's connection, reset and ready to bind. */
+static sqlite3_stmt *stmt_get(sqlite_txn *t, sql_id id, hf_err *err)
 {
     sqlite_conn *c = t->conn;
     if (c->stmts[id] == NULL) {
         int rc =
-            sqlite3_prepare_v3(c->db, hf_sqlite_sql[id], -1,
+            sqlite3_prepare_v3(c->db, hf_sql_text[id], -1,
                                SQLITE_PREPARE_PERSISTENT, &c->stmts[id], NULL);
         if (rc != SQLITE_OK) {
             hf_fail(err, HF_ESTORE, "store_error", NULL,
@@ -119,22 +135,25 @@ sqlite3_stmt *hf_sqlite_stmt(sqlite_txn *t, sql_id id, hf_err *err)
     return c->stmts[id];
 }
 
-hf_rc hf_sqlite_fail(sqlite_txn *t, int rc, const char *conflict_code,
+/* Maps a failed step's result to an hf_rc, filling err. A uniqueness
+ * violation becomes HF_ECONFLICT with conflict_code. */
+static hf_rc fail_rc(sqlite3 *db, int rc, const char *conflict_code,
                      hf_err *err)
 {
-    int ext = sqlite3_extended_errcode(t->conn->db);
+    int ext = sqlite3_extended_errcode(db);
     if (conflict_code != NULL && (ext == SQLITE_CONSTRAINT_UNIQUE ||
                                   ext == SQLITE_CONSTRAINT_PRIMARYKEY))
         return hf_fail(err, HF_ECONFLICT, conflict_code, NULL, "%s",
                        "it already exists");
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         return hf_fail(err, HF_EBUSY, "busy", NULL, "the database is busy: %s",
-                       sqlite3_errmsg(t->conn->db));
+                       sqlite3_errmsg(db));
     return hf_fail(err, HF_ESTORE, "store_error", NULL, "database error: %s",
-                   sqlite3_errmsg(t->conn->db));
+                   sqlite3_errmsg(db));
 }
 
-hf_rc hf_sqlite_exec(sqlite_txn *t, const char *sql, hf_err *err)
+/* Runs SQL text that returns no rows (the migrations). */
+static hf_rc exec_text(sqlite_txn *t, const char *sql, hf_err *err)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(t->conn->db, sql, NULL, NULL, &msg);
@@ -146,16 +165,17 @@ hf_rc hf_sqlite_exec(sqlite_txn *t, const char *sql, hf_err *err)
     return err ? err->rc : HF_ESTORE;
 }
 
-hf_rc hf_sqlite_run(sqlite_txn *t, sql_id id, hf_err *err)
+/* Runs a prepared statement that returns no rows (BEGIN, SAVEPOINT...). */
+static hf_rc run(sqlite_txn *t, sql_id id, hf_err *err)
 {
-    sqlite3_stmt *st = hf_sqlite_stmt(t, id, err);
+    sqlite3_stmt *st = stmt_get(t, id, err);
     if (st == NULL)
         return HF_ESTORE;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return HF_OK;
-    return hf_sqlite_fail(t, rc, NULL, err);
+    return fail_rc(t->conn->db, rc, NULL, err);
 }
 
 /* --- The writer thread --------------------------------------------------- */
@@ -163,9 +183,9 @@ hf_rc hf_sqlite_run(sqlite_txn *t, sql_id id, hf_err *err)
 /* Runs one batch of jobs in one transaction and marks them done. */
 static void run_batch(sqlite_store *s, write_job *batch)
 {
-    sqlite_txn txn = {{s->base.ops}, &s->writer, 0};
+    sqlite_txn txn = {{s->base.ops, &sqlite_driver}, &s->writer};
     hf_err err;
-    hf_rc begin = hf_sqlite_run(&txn, SQL_BEGIN_IMMEDIATE, &err);
+    hf_rc begin = run(&txn, SQL_BEGIN_IMMEDIATE, &err);
     int ok = 0;
     for (write_job *j = batch; j != NULL; j = j->next) {
         if (begin != HF_OK) {
@@ -173,22 +193,21 @@ static void run_batch(sqlite_store *s, write_job *batch)
             j->err = err;
             continue;
         }
-        txn.savepoints = 0;
-        hf_rc rc = hf_sqlite_run(&txn, SQL_SAVEPOINT_JOB, &j->err);
+        hf_rc rc = run(&txn, SQL_SAVEPOINT_JOB, &j->err);
         if (rc == HF_OK)
             rc = j->fn(&txn.base, j->arg, &j->err);
         if (rc != HF_OK) {
             hf_err ignored;
-            hf_sqlite_run(&txn, SQL_ROLLBACK_TO_JOB, &ignored);
+            run(&txn, SQL_ROLLBACK_TO_JOB, &ignored);
         }
-        hf_sqlite_run(&txn, SQL_RELEASE_JOB, &j->err);
+        run(&txn, SQL_RELEASE_JOB, &j->err);
         j->rc = rc;
         ok += rc == HF_OK;
     }
-    if (begin == HF_OK && hf_sqlite_run(&txn, SQL_COMMIT, &err) != HF_OK) {
+    if (begin == HF_OK && run(&txn, SQL_COMMIT, &err) != HF_OK) {
         hf_log_error("commit failed, %d writes lost: %s", ok, err.message);
         hf_err ignored;
-        hf_sqlite_run(&txn, SQL_ROLLBACK, &ignored);
+        run(&txn, SQL_ROLLBACK, &ignored);
         for (write_job *j = batch; j != NULL; j = j->next) {
             if (j->rc == HF_OK) {
                 j->rc = err.rc;
@@ -239,7 +258,8 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-hf_rc hf_sqlite_write(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
+static hf_rc hf_sqlite_write(hf_store *base, hf_txn_fn fn, void *arg,
+                             hf_err *err)
 {
     sqlite_store *s = (sqlite_store *)base;
     write_job job = {fn, arg, HF_OK, {0}, false, NULL};
@@ -265,7 +285,8 @@ hf_rc hf_sqlite_write(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
 
 /* --- Reads --------------------------------------------------------------- */
 
-hf_rc hf_sqlite_read(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
+static hf_rc hf_sqlite_read(hf_store *base, hf_txn_fn fn, void *arg,
+                            hf_err *err)
 {
     sqlite_store *s = (sqlite_store *)base;
     int slot = -1;
@@ -288,12 +309,12 @@ hf_rc hf_sqlite_read(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
     if (c->db == NULL)
         rc = conn_open(s->path, true, c, err);
     if (rc == HF_OK) {
-        sqlite_txn txn = {{s->base.ops}, c, 0};
-        rc = hf_sqlite_run(&txn, SQL_BEGIN, err);
+        sqlite_txn txn = {{s->base.ops, &sqlite_driver}, c};
+        rc = run(&txn, SQL_BEGIN, err);
         if (rc == HF_OK) {
             rc = fn(&txn.base, arg, err);
             hf_err ignored;
-            hf_sqlite_run(&txn, SQL_COMMIT, &ignored);
+            run(&txn, SQL_COMMIT, &ignored);
         }
     }
 
@@ -306,29 +327,20 @@ hf_rc hf_sqlite_read(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
 
 /* --- Savepoints for services --------------------------------------------- */
 
-hf_rc hf_sqlite_savepoint(hf_txn *t, hf_err *err)
+static hf_rc hf_sqlite_savepoint(hf_txn *t, hf_err *err)
 {
-    sqlite_txn *st = (sqlite_txn *)t;
-    hf_rc rc = hf_sqlite_run(st, SQL_SAVEPOINT_NESTED, err);
-    if (rc == HF_OK)
-        st->savepoints++;
-    return rc;
+    return run((sqlite_txn *)t, SQL_SAVEPOINT_NESTED, err);
 }
 
-hf_rc hf_sqlite_release(hf_txn *t, hf_err *err)
+static hf_rc hf_sqlite_release(hf_txn *t, hf_err *err)
 {
-    sqlite_txn *st = (sqlite_txn *)t;
-    hf_rc rc = hf_sqlite_run(st, SQL_RELEASE_NESTED, err);
-    if (rc == HF_OK)
-        st->savepoints--;
-    return rc;
+    return run((sqlite_txn *)t, SQL_RELEASE_NESTED, err);
 }
 
-hf_rc hf_sqlite_rollback_to(hf_txn *t, hf_err *err)
+static hf_rc hf_sqlite_rollback_to(hf_txn *t, hf_err *err)
 {
     /* ROLLBACK TO keeps the savepoint open; release it too */
-    sqlite_txn *st = (sqlite_txn *)t;
-    hf_rc rc = hf_sqlite_run(st, SQL_ROLLBACK_TO_NESTED, err);
+    hf_rc rc = run((sqlite_txn *)t, SQL_ROLLBACK_TO_NESTED, err);
     if (rc == HF_OK)
         rc = hf_sqlite_release(t, err);
     return rc;
@@ -451,12 +463,12 @@ static hf_rc migrate_fn(hf_txn *t, void *arg, hf_err *err)
     /* read again inside the write lock: another process may have migrated */
     m->from = schema_version(st->conn->db);
     for (int v = m->from; v < HF_SCHEMA_VERSION; v++) {
-        hf_rc rc = hf_sqlite_exec(st, migrations[v], err);
+        hf_rc rc = exec_text(st, migrations[v], err);
         if (rc != HF_OK)
             return rc;
         char set[64];
         snprintf(set, sizeof(set), "PRAGMA user_version=%d", v + 1);
-        if ((rc = hf_sqlite_exec(st, set, err)) != HF_OK)
+        if ((rc = exec_text(st, set, err)) != HF_OK)
             return rc;
     }
     if (m->from == 0) {
@@ -466,7 +478,7 @@ static hf_rc migrate_fn(hf_txn *t, void *arg, hf_err *err)
     return HF_OK;
 }
 
-hf_rc hf_sqlite_migrate(hf_store *base, hf_err *err)
+static hf_rc hf_sqlite_migrate(hf_store *base, hf_err *err)
 {
     sqlite_store *s = (sqlite_store *)base;
     if (schema_version(s->writer.db) > HF_SCHEMA_VERSION)
@@ -482,7 +494,7 @@ hf_rc hf_sqlite_migrate(hf_store *base, hf_err *err)
     return rc;
 }
 
-hf_rc hf_sqlite_check_schema(hf_store *base, hf_err *err)
+static hf_rc hf_sqlite_check_schema(hf_store *base, hf_err *err)
 {
     sqlite_store *s = (sqlite_store *)base;
     int v = schema_version(s->writer.db);
@@ -501,7 +513,7 @@ hf_rc hf_sqlite_check_schema(hf_store *base, hf_err *err)
 
 /* --- Lifecycle ----------------------------------------------------------- */
 
-hf_rc hf_sqlite_open(const char *path, hf_store **out, hf_err *err)
+static hf_rc hf_sqlite_open(const char *path, hf_store **out, hf_err *err)
 {
     sqlite_store *s = hf_calloc(1, sizeof(*s));
     if (s == NULL)
@@ -531,7 +543,7 @@ hf_rc hf_sqlite_open(const char *path, hf_store **out, hf_err *err)
     return HF_OK;
 }
 
-void hf_sqlite_close(hf_store *base)
+static void hf_sqlite_close(hf_store *base)
 {
     sqlite_store *s = (sqlite_store *)base;
     if (s->writer_started) {
@@ -554,10 +566,90 @@ void hf_sqlite_close(hf_store *base)
     hf_free(s);
 }
 
-void hf_sqlite_stats(hf_store *base, hf_store_stats *out)
+static void hf_sqlite_stats(hf_store *base, hf_store_stats *out)
 {
     sqlite_store *s = (sqlite_store *)base;
     out->commits = atomic_load(&s->commits);
     out->writes = atomic_load(&s->writes);
     out->write_fails = atomic_load(&s->write_fails);
 }
+
+/* --- The SQL driver ------------------------------------------------------ */
+
+static hf_stmt *drv_prepare(hf_txn *t, sql_id id, hf_err *err)
+{
+    return (hf_stmt *)stmt_get((sqlite_txn *)t, id, err);
+}
+
+static void drv_bind_text(hf_stmt *st, int i, const char *s)
+{
+    if (s != NULL)
+        sqlite3_bind_text((sqlite3_stmt *)st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null((sqlite3_stmt *)st, i);
+}
+
+static void drv_bind_int(hf_stmt *st, int i, int64_t v)
+{
+    sqlite3_bind_int64((sqlite3_stmt *)st, i, v);
+}
+
+static int drv_step(hf_stmt *st, const char *conflict, hf_err *err)
+{
+    sqlite3_stmt *s = (sqlite3_stmt *)st;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        return HF_STEP_ROW;
+    if (rc == SQLITE_DONE)
+        return HF_STEP_DONE;
+    fail_rc(sqlite3_db_handle(s), rc, conflict, err);
+    return -1;
+}
+
+static const char *drv_column_text(hf_stmt *st, int col, size_t *len)
+{
+    sqlite3_stmt *s = (sqlite3_stmt *)st;
+    const unsigned char *text = sqlite3_column_text(s, col);
+    *len = text ? (size_t)sqlite3_column_bytes(s, col) : 0;
+    return (const char *)text;
+}
+
+static int64_t drv_column_int(hf_stmt *st, int col)
+{
+    return sqlite3_column_int64((sqlite3_stmt *)st, col);
+}
+
+static int64_t drv_changes(hf_stmt *st)
+{
+    return sqlite3_changes(sqlite3_db_handle((sqlite3_stmt *)st));
+}
+
+static void drv_reset(hf_stmt *st)
+{
+    sqlite3_reset((sqlite3_stmt *)st);
+}
+
+static const hf_sql_driver sqlite_driver = {
+    .prepare = drv_prepare,
+    .bind_text = drv_bind_text,
+    .bind_int = drv_bind_int,
+    .step = drv_step,
+    .column_text = drv_column_text,
+    .column_int = drv_column_int,
+    .changes = drv_changes,
+    .reset = drv_reset,
+};
+
+const hf_store_ops hf_sqlite_ops = {
+    .name = "sqlite",
+    .open = hf_sqlite_open,
+    .close = hf_sqlite_close,
+    .migrate = hf_sqlite_migrate,
+    .check_schema = hf_sqlite_check_schema,
+    .write = hf_sqlite_write,
+    .read = hf_sqlite_read,
+    .stats = hf_sqlite_stats,
+    .savepoint = hf_sqlite_savepoint,
+    .release = hf_sqlite_release,
+    .rollback_to = hf_sqlite_rollback_to,
+};

@@ -1,0 +1,863 @@
+/*
+ * queries.c - the store's primitives, written once over the SQL driver
+ * interface (store_int.h) that every backend implements. The statements
+ * themselves are in sql.c.
+ */
+#include "store/store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Columns of the orders table, in the order the statements bind them
+ * (?1..?45); the UPDATE reuses the numbers and adds ?46 for the version
+ * it expects. */
+enum {
+    COL_ID = 1,
+    COL_NUMBER,
+    COL_SEQ,
+    COL_CUSTOMER_ID,
+    COL_STATUS,
+    COL_HELD_FROM,
+    COL_VERSION,
+    COL_CHANNEL,
+    COL_CURRENCY,
+    COL_SUBTOTAL,
+    COL_SHIPPING_TOTAL,
+    COL_DISCOUNT_TOTAL,
+    COL_TAX_TOTAL,
+    COL_TOTAL,
+    COL_SHIPPING_METHOD,
+    COL_SHIP_ADDRESS, /* 8 columns: name .. phone */
+    COL_BILL_ADDRESS = COL_SHIP_ADDRESS + 8,
+    COL_PAYMENT_METHOD = COL_BILL_ADDRESS + 8,
+    COL_PAYMENT_GATEWAY,
+    COL_PAYMENT_TOKEN,
+    COL_CAPTURE_MODE,
+    COL_AUTHORIZED,
+    COL_CAPTURED,
+    COL_REFUNDED,
+    COL_VOIDED,
+    COL_PLACED_AT,
+    COL_UPDATED_AT,
+    COL_PROMISED_BY,
+    COL_CANCEL_REASON,
+    COL_CANCEL_NOTE,
+    COL_DOC,
+    COL_EXPECTED_VERSION,
+};
+
+/* --- Helpers ------------------------------------------------------------- */
+
+/* Reads the columns of one result row into arena memory, remembering
+ * whether any copy failed. */
+typedef struct row {
+    const hf_sql_driver *drv;
+    hf_stmt *st;
+    hf_arena *a;
+    bool oom;
+} row;
+
+static const char *text(row *r, int col)
+{
+    size_t len;
+    const char *s = r->drv->column_text(r->st, col, &len);
+    if (s == NULL)
+        return NULL;
+    char *copy = hf_arena_strndup(r->a, s, len);
+    if (copy == NULL)
+        r->oom = true;
+    return copy;
+}
+
+static int64_t integer(row *r, int col)
+{
+    return r->drv->column_int(r->st, col);
+}
+
+static hf_rc row_done(row *r, hf_err *err)
+{
+    r->drv->reset(r->st);
+    if (r->oom)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    return HF_OK;
+}
+
+/* Steps a statement that returns no rows; *changed (may be NULL) gets the
+ * number of rows it changed. A uniqueness violation becomes HF_ECONFLICT
+ * with code conflict. */
+static hf_rc step_done(hf_txn *t, hf_stmt *st, const char *conflict,
+                       int64_t *changed, hf_err *err)
+{
+    int rc = t->drv->step(st, conflict, err);
+    if (changed != NULL)
+        *changed = rc == HF_STEP_DONE ? t->drv->changes(st) : 0;
+    t->drv->reset(st);
+    return rc == HF_STEP_DONE ? HF_OK : err->rc;
+}
+
+/* Steps to the first row: HF_OK with a row, HF_ENOTFOUND without. */
+static hf_rc step_row(hf_txn *t, hf_stmt *st, hf_err *err)
+{
+    int rc = t->drv->step(st, NULL, err);
+    if (rc == HF_STEP_ROW)
+        return HF_OK;
+    t->drv->reset(st);
+    return rc == HF_STEP_DONE ? HF_ENOTFOUND : err->rc;
+}
+
+/* Grows an arena array by one element; NULL when the arena is full. */
+static void *grow(hf_arena *a, void *items, size_t n, size_t size)
+{
+    /* double at powers of two so that n appends cost O(n) copies */
+    if (n != 0 && (n & (n - 1)) != 0)
+        return items;
+    size_t cap = n == 0 ? 4 : n * 2;
+    void *fresh = hf_arena_alloc(a, cap * size);
+    if (fresh != NULL && n > 0)
+        memcpy(fresh, items, n * size);
+    return fresh;
+}
+
+#define STMT(var, t, id)                                                       \
+    hf_stmt *var = (t)->drv->prepare((t), (id), err);                          \
+    if (var == NULL)                                                           \
+    return HF_ESTORE
+
+#define BIND_TEXT(st, i, s) t->drv->bind_text((st), (i), (s))
+#define BIND_INT(st, i, v) t->drv->bind_int((st), (i), (int64_t)(v))
+
+/* --- Locations ----------------------------------------------------------- */
+
+hf_rc hf_txn_location_insert(hf_txn *t, const hf_location *loc, hf_time now,
+                             hf_err *err)
+{
+    STMT(st, t, SQL_LOCATION_INSERT);
+    BIND_TEXT(st, 1, loc->code);
+    BIND_TEXT(st, 2, loc->name);
+    BIND_INT(st, 3, loc->priority);
+    BIND_INT(st, 4, now);
+    hf_rc rc = step_done(t, st, "location_exists", NULL, err);
+    if (rc == HF_ECONFLICT)
+        hf_fail(err, rc, "location_exists", "code",
+                "location %s already exists", loc->code);
+    return rc;
+}
+
+hf_rc hf_txn_location_list(hf_txn *t, hf_arena *a, hf_location **out, size_t *n,
+                           hf_err *err)
+{
+    STMT(st, t, SQL_LOCATION_LIST);
+    row r = {t->drv, st, a, false};
+    hf_location *items = NULL;
+    size_t count = 0;
+    int rc;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
+            r.oom = true;
+            break;
+        }
+        items[count++] =
+            (hf_location){text(&r, 0), text(&r, 1), (int)integer(&r, 2)};
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    *out = items;
+    *n = count;
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_location_get(hf_txn *t, const char *code, hf_err *err)
+{
+    STMT(st, t, SQL_LOCATION_GET);
+    BIND_TEXT(st, 1, code);
+    hf_rc rc = step_row(t, st, err);
+    t->drv->reset(st);
+    return rc;
+}
+
+/* --- Products ------------------------------------------------------------ */
+
+hf_rc hf_txn_product_insert(hf_txn *t, const hf_product *p, hf_err *err)
+{
+    STMT(st, t, SQL_PRODUCT_INSERT);
+    BIND_TEXT(st, 1, p->sku);
+    BIND_TEXT(st, 2, p->name);
+    BIND_INT(st, 3, p->price);
+    BIND_INT(st, 4, p->cost);
+    BIND_TEXT(st, 5, p->currency);
+    BIND_TEXT(st, 6, p->category);
+    BIND_TEXT(st, 7, p->attributes_json);
+    BIND_INT(st, 8, p->active);
+    BIND_INT(st, 9, p->created_at);
+    hf_rc rc = step_done(t, st, "sku_exists", NULL, err);
+    if (rc == HF_ECONFLICT)
+        hf_fail(err, rc, "sku_exists", "sku", "product %s already exists",
+                p->sku);
+    return rc;
+}
+
+static void read_product(row *r, hf_product *p)
+{
+    p->sku = text(r, 0);
+    p->name = text(r, 1);
+    p->price = integer(r, 2);
+    p->cost = integer(r, 3);
+    p->currency = text(r, 4);
+    p->category = text(r, 5);
+    p->attributes_json = text(r, 6);
+    p->active = integer(r, 7) != 0;
+    p->created_at = integer(r, 8);
+}
+
+hf_rc hf_txn_product_get(hf_txn *t, const char *sku, hf_arena *a,
+                         hf_product *out, hf_err *err)
+{
+    STMT(st, t, SQL_PRODUCT_GET);
+    BIND_TEXT(st, 1, sku);
+    hf_rc rc = step_row(t, st, err);
+    if (rc == HF_ENOTFOUND)
+        return hf_fail(err, rc, "not_found", NULL, "no product %s", sku);
+    if (rc != HF_OK)
+        return rc;
+    row r = {t->drv, st, a, false};
+    read_product(&r, out);
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_product_list(hf_txn *t, const char *after, int limit, hf_arena *a,
+                          hf_product **out, size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_PRODUCT_LIST);
+    BIND_TEXT(st, 1, after ? after : "");
+    BIND_INT(st, 2, limit);
+    row r = {t->drv, st, a, false};
+    hf_product *items = NULL;
+    size_t count = 0;
+    int rc;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
+            r.oom = true;
+            break;
+        }
+        read_product(&r, &items[count++]);
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    *out = items;
+    *n = count;
+    return row_done(&r, err);
+}
+
+/* --- Stock --------------------------------------------------------------- */
+
+hf_rc hf_txn_stock_get(hf_txn *t, const char *sku, hf_arena *a,
+                       hf_stock_level **out, size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_STOCK_GET);
+    BIND_TEXT(st, 1, sku);
+    row r = {t->drv, st, a, false};
+    hf_stock_level *items = NULL;
+    size_t count = 0;
+    int rc;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
+            r.oom = true;
+            break;
+        }
+        items[count++] = (hf_stock_level){text(&r, 0), text(&r, 1),
+                                          integer(&r, 2), integer(&r, 3)};
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    *out = items;
+    *n = count;
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_stock_adjust(hf_txn *t, const char *sku, const char *location,
+                          int64_t delta, const char *reason, const char *actor,
+                          hf_time now, hf_stock_level *after, hf_err *err)
+{
+    STMT(ensure, t, SQL_STOCK_ENSURE);
+    BIND_TEXT(ensure, 1, sku);
+    BIND_TEXT(ensure, 2, location);
+    hf_rc rc = step_done(t, ensure, NULL, NULL, err);
+    if (rc != HF_OK)
+        return rc;
+    STMT(st, t, SQL_STOCK_ADJUST);
+    BIND_TEXT(st, 1, sku);
+    BIND_TEXT(st, 2, location);
+    BIND_INT(st, 3, delta);
+    int64_t changed;
+    if ((rc = step_done(t, st, NULL, &changed, err)) != HF_OK)
+        return rc;
+    if (changed == 0)
+        return hf_fail(err, HF_ECONFLICT, "insufficient_stock", "delta",
+                       "on hand of %s at %s cannot drop below what is "
+                       "reserved or below zero",
+                       sku, location);
+    STMT(log, t, SQL_ADJUSTMENT_LOG);
+    BIND_TEXT(log, 1, sku);
+    BIND_TEXT(log, 2, location);
+    BIND_INT(log, 3, delta);
+    BIND_TEXT(log, 4, reason);
+    BIND_TEXT(log, 5, actor);
+    BIND_INT(log, 6, now);
+    if ((rc = step_done(t, log, NULL, NULL, err)) != HF_OK)
+        return rc;
+    STMT(level, t, SQL_STOCK_LEVEL);
+    BIND_TEXT(level, 1, sku);
+    BIND_TEXT(level, 2, location);
+    if ((rc = step_row(t, level, err)) != HF_OK)
+        return rc == HF_ENOTFOUND ? HF_ESTORE : rc;
+    after->sku = sku;
+    after->location = location;
+    after->on_hand = t->drv->column_int(level, 0);
+    after->reserved = t->drv->column_int(level, 1);
+    t->drv->reset(level);
+    return HF_OK;
+}
+
+/* Runs one of the guarded stock updates; no row changed means the guard
+ * refused. */
+static hf_rc stock_move(hf_txn *t, sql_id id, const char *sku,
+                        const char *location, int64_t qty, const char *code,
+                        hf_err *err)
+{
+    STMT(st, t, id);
+    BIND_TEXT(st, 1, sku);
+    BIND_TEXT(st, 2, location);
+    BIND_INT(st, 3, qty);
+    int64_t changed;
+    hf_rc rc = step_done(t, st, NULL, &changed, err);
+    if (rc == HF_OK && changed == 0)
+        return hf_fail(err, HF_ECONFLICT, code, NULL,
+                       "not enough stock of %s at %s", sku, location);
+    return rc;
+}
+
+hf_rc hf_txn_stock_reserve(hf_txn *t, const char *sku, const char *location,
+                           int64_t qty, hf_err *err)
+{
+    return stock_move(t, SQL_STOCK_RESERVE, sku, location, qty, "out_of_stock",
+                      err);
+}
+
+hf_rc hf_txn_stock_release(hf_txn *t, const char *sku, const char *location,
+                           int64_t qty, hf_err *err)
+{
+    return stock_move(t, SQL_STOCK_RELEASE, sku, location, qty,
+                      "stock_mismatch", err);
+}
+
+hf_rc hf_txn_stock_consume(hf_txn *t, const char *sku, const char *location,
+                           int64_t qty, hf_err *err)
+{
+    return stock_move(t, SQL_STOCK_CONSUME, sku, location, qty,
+                      "stock_mismatch", err);
+}
+
+/* --- Customers ----------------------------------------------------------- */
+
+hf_rc hf_txn_customer_insert(hf_txn *t, const hf_customer *c, hf_err *err)
+{
+    STMT(st, t, SQL_CUSTOMER_INSERT);
+    BIND_TEXT(st, 1, c->id);
+    BIND_TEXT(st, 2, c->email);
+    BIND_TEXT(st, 3, c->name);
+    BIND_TEXT(st, 4, c->phone);
+    BIND_INT(st, 5, c->created_at);
+    hf_rc rc = step_done(t, st, "email_exists", NULL, err);
+    if (rc == HF_ECONFLICT)
+        hf_fail(err, rc, "email_exists", "email",
+                "a customer with email %s already exists", c->email);
+    return rc;
+}
+
+static hf_rc customer_read(hf_txn *t, sql_id id, const char *key, hf_arena *a,
+                           hf_customer *out, hf_err *err)
+{
+    STMT(st, t, id);
+    BIND_TEXT(st, 1, key);
+    hf_rc rc = step_row(t, st, err);
+    if (rc == HF_ENOTFOUND)
+        return hf_fail(err, rc, "not_found", NULL, "no customer %s", key);
+    if (rc != HF_OK)
+        return rc;
+    row r = {t->drv, st, a, false};
+    out->id = text(&r, 0);
+    out->email = text(&r, 1);
+    out->name = text(&r, 2);
+    out->phone = text(&r, 3);
+    out->created_at = integer(&r, 4);
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_customer_get(hf_txn *t, const char *id, hf_arena *a,
+                          hf_customer *out, hf_err *err)
+{
+    return customer_read(t, SQL_CUSTOMER_GET, id, a, out, err);
+}
+
+hf_rc hf_txn_customer_find(hf_txn *t, const char *email, hf_arena *a,
+                           hf_customer *out, hf_err *err)
+{
+    return customer_read(t, SQL_CUSTOMER_FIND, email, a, out, err);
+}
+
+/* --- Orders -------------------------------------------------------------- */
+
+hf_rc hf_txn_order_next_seq(hf_txn *t, int64_t *seq, hf_err *err)
+{
+    STMT(st, t, SQL_ORDER_NEXT_SEQ);
+    hf_rc rc = step_row(t, st, err);
+    if (rc != HF_OK)
+        return rc == HF_ENOTFOUND ? HF_ESTORE : rc;
+    *seq = t->drv->column_int(st, 0);
+    t->drv->reset(st);
+    return HF_OK;
+}
+
+static void bind_address(hf_txn *t, hf_stmt *st, int first,
+                         const hf_address *ad, bool present)
+{
+    const char *fields[8] = {NULL};
+    if (present) {
+        fields[0] = ad->name;
+        fields[1] = ad->line1;
+        fields[2] = ad->line2;
+        fields[3] = ad->city;
+        fields[4] = ad->region;
+        fields[5] = ad->postal_code;
+        fields[6] = ad->country;
+        fields[7] = ad->phone;
+    }
+    for (int i = 0; i < 8; i++)
+        BIND_TEXT(st, first + i, fields[i]);
+}
+
+/* Binds ?1..?45 of the order INSERT and UPDATE. */
+static void bind_order(hf_txn *t, hf_stmt *st, const hf_order *o,
+                       const char *doc)
+{
+    BIND_TEXT(st, COL_ID, o->id);
+    BIND_TEXT(st, COL_NUMBER, o->number);
+    BIND_INT(st, COL_SEQ, o->seq);
+    BIND_TEXT(st, COL_CUSTOMER_ID, o->customer.id);
+    BIND_TEXT(st, COL_STATUS, hf_order_status_name(o->status));
+    BIND_TEXT(st, COL_HELD_FROM,
+              o->status == HF_STATUS_ON_HOLD
+                  ? hf_order_status_name(o->held_from)
+                  : NULL);
+    BIND_INT(st, COL_VERSION, o->version);
+    BIND_TEXT(st, COL_CHANNEL, o->channel);
+    BIND_TEXT(st, COL_CURRENCY, o->currency);
+    BIND_INT(st, COL_SUBTOTAL, hf_order_subtotal(o));
+    BIND_INT(st, COL_SHIPPING_TOTAL, o->shipping_total);
+    BIND_INT(st, COL_DISCOUNT_TOTAL, o->discount_total);
+    BIND_INT(st, COL_TAX_TOTAL, o->tax_total);
+    BIND_INT(st, COL_TOTAL, hf_order_total(o));
+    BIND_TEXT(st, COL_SHIPPING_METHOD,
+              hf_shipping_method_name(o->shipping_method));
+    bind_address(t, st, COL_SHIP_ADDRESS, &o->shipping_address, true);
+    bind_address(t, st, COL_BILL_ADDRESS, &o->billing_address,
+                 o->has_billing_address);
+    BIND_TEXT(st, COL_PAYMENT_METHOD, o->payment.method);
+    BIND_TEXT(st, COL_PAYMENT_GATEWAY, o->payment.gateway);
+    BIND_TEXT(st, COL_PAYMENT_TOKEN, o->payment.token);
+    BIND_TEXT(st, COL_CAPTURE_MODE, hf_capture_mode_name(o->payment.capture));
+    BIND_INT(st, COL_AUTHORIZED, o->payment.authorized);
+    BIND_INT(st, COL_CAPTURED, o->payment.captured);
+    BIND_INT(st, COL_REFUNDED, o->payment.refunded);
+    BIND_INT(st, COL_VOIDED, o->payment.voided);
+    BIND_INT(st, COL_PLACED_AT, o->placed_at);
+    BIND_INT(st, COL_UPDATED_AT, o->updated_at);
+    BIND_INT(st, COL_PROMISED_BY, o->promised_by);
+    BIND_TEXT(st, COL_CANCEL_REASON, o->cancel_reason);
+    BIND_TEXT(st, COL_CANCEL_NOTE, o->cancel_note);
+    BIND_TEXT(st, COL_DOC, doc);
+}
+
+static hf_rc insert_allocations(hf_txn *t, const hf_order *o, hf_err *err)
+{
+    for (size_t i = 0; i < o->n_lines; i++) {
+        const hf_order_line *l = &o->lines[i];
+        for (size_t j = 0; j < l->n_allocations; j++) {
+            if (l->allocations[j].qty == 0)
+                continue;
+            STMT(st, t, SQL_ALLOCATION_INSERT);
+            BIND_TEXT(st, 1, o->id);
+            BIND_INT(st, 2, l->line_no);
+            BIND_TEXT(st, 3, l->allocations[j].location);
+            BIND_INT(st, 4, l->allocations[j].qty);
+            hf_rc rc = step_done(t, st, NULL, NULL, err);
+            if (rc != HF_OK)
+                return rc;
+        }
+    }
+    return HF_OK;
+}
+
+hf_rc hf_txn_order_insert(hf_txn *t, const hf_order *o, const char *doc,
+                          hf_err *err)
+{
+    STMT(st, t, SQL_ORDER_INSERT);
+    bind_order(t, st, o, doc);
+    hf_rc rc = step_done(t, st, "order_exists", NULL, err);
+    if (rc != HF_OK)
+        return rc;
+    for (size_t i = 0; i < o->n_lines; i++) {
+        const hf_order_line *l = &o->lines[i];
+        STMT(line, t, SQL_LINE_INSERT);
+        BIND_TEXT(line, 1, o->id);
+        BIND_INT(line, 2, l->line_no);
+        BIND_TEXT(line, 3, l->sku);
+        BIND_TEXT(line, 4, l->name);
+        BIND_INT(line, 5, l->qty);
+        BIND_INT(line, 6, l->cancelled_qty);
+        BIND_INT(line, 7, l->unit_price);
+        if ((rc = step_done(t, line, NULL, NULL, err)) != HF_OK)
+            return rc;
+    }
+    return insert_allocations(t, o, err);
+}
+
+hf_rc hf_txn_order_update(hf_txn *t, const hf_order *o, int expected_version,
+                          const char *doc, hf_err *err)
+{
+    STMT(st, t, SQL_ORDER_UPDATE);
+    bind_order(t, st, o, doc);
+    BIND_INT(st, COL_EXPECTED_VERSION, expected_version);
+    int64_t changed;
+    hf_rc rc = step_done(t, st, NULL, &changed, err);
+    if (rc != HF_OK)
+        return rc;
+    if (changed == 0)
+        return hf_fail(err, HF_ECONFLICT, "concurrent_update", NULL,
+                       "order %s changed meanwhile; retry", o->number);
+    for (size_t i = 0; i < o->n_lines; i++) {
+        STMT(line, t, SQL_LINE_UPDATE);
+        BIND_TEXT(line, 1, o->id);
+        BIND_INT(line, 2, o->lines[i].line_no);
+        BIND_INT(line, 3, o->lines[i].cancelled_qty);
+        if ((rc = step_done(t, line, NULL, NULL, err)) != HF_OK)
+            return rc;
+    }
+    STMT(del, t, SQL_ALLOCATION_DELETE);
+    BIND_TEXT(del, 1, o->id);
+    if ((rc = step_done(t, del, NULL, NULL, err)) != HF_OK)
+        return rc;
+    return insert_allocations(t, o, err);
+}
+
+static void read_address(row *r, int first, hf_address *ad)
+{
+    ad->name = text(r, first);
+    ad->line1 = text(r, first + 1);
+    ad->line2 = text(r, first + 2);
+    ad->city = text(r, first + 3);
+    ad->region = text(r, first + 4);
+    ad->postal_code = text(r, first + 5);
+    ad->country = text(r, first + 6);
+    ad->phone = text(r, first + 7);
+}
+
+static hf_order_status status_or(const char *name, hf_order_status fallback)
+{
+    hf_order_status s;
+    return hf_order_status_parse(name, &s) ? s : fallback;
+}
+
+/* Reads the order row (columns COL_ID-1 .. COL_CANCEL_NOTE-1, then the
+ * customer's email, name, phone, created_at). */
+static void read_order_row(row *r, hf_order *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->id = text(r, COL_ID - 1);
+    o->number = text(r, COL_NUMBER - 1);
+    o->seq = integer(r, COL_SEQ - 1);
+    o->customer.id = text(r, COL_CUSTOMER_ID - 1);
+    o->status = status_or(text(r, COL_STATUS - 1), HF_STATUS_PENDING);
+    o->held_from = status_or(text(r, COL_HELD_FROM - 1), HF_STATUS_CONFIRMED);
+    o->version = (int)integer(r, COL_VERSION - 1);
+    o->channel = text(r, COL_CHANNEL - 1);
+    o->currency = text(r, COL_CURRENCY - 1);
+    o->shipping_total = integer(r, COL_SHIPPING_TOTAL - 1);
+    o->discount_total = integer(r, COL_DISCOUNT_TOTAL - 1);
+    o->tax_total = integer(r, COL_TAX_TOTAL - 1);
+    hf_shipping_method_parse(text(r, COL_SHIPPING_METHOD - 1),
+                             &o->shipping_method);
+    read_address(r, COL_SHIP_ADDRESS - 1, &o->shipping_address);
+    read_address(r, COL_BILL_ADDRESS - 1, &o->billing_address);
+    o->has_billing_address = o->billing_address.line1 != NULL;
+    o->payment.method = text(r, COL_PAYMENT_METHOD - 1);
+    o->payment.gateway = text(r, COL_PAYMENT_GATEWAY - 1);
+    o->payment.token = text(r, COL_PAYMENT_TOKEN - 1);
+    hf_capture_mode_parse(text(r, COL_CAPTURE_MODE - 1), &o->payment.capture);
+    o->payment.authorized = integer(r, COL_AUTHORIZED - 1);
+    o->payment.captured = integer(r, COL_CAPTURED - 1);
+    o->payment.refunded = integer(r, COL_REFUNDED - 1);
+    o->payment.voided = integer(r, COL_VOIDED - 1);
+    o->placed_at = integer(r, COL_PLACED_AT - 1);
+    o->updated_at = integer(r, COL_UPDATED_AT - 1);
+    o->promised_by = integer(r, COL_PROMISED_BY - 1);
+    o->cancel_reason = text(r, COL_CANCEL_REASON - 1);
+    o->cancel_note = text(r, COL_CANCEL_NOTE - 1);
+    int c = COL_CANCEL_NOTE; /* the customer's columns follow */
+    o->customer.email = text(r, c);
+    o->customer.name = text(r, c + 1);
+    o->customer.phone = text(r, c + 2);
+    o->customer.created_at = integer(r, c + 3);
+}
+
+static hf_rc read_lines(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
+{
+    STMT(st, t, SQL_LINES_GET);
+    BIND_TEXT(st, 1, o->id);
+    row r = {t->drv, st, a, false};
+    int rc;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        if ((o->lines = grow(a, o->lines, o->n_lines, sizeof(*o->lines))) ==
+            NULL) {
+            r.oom = true;
+            break;
+        }
+        hf_order_line *l = &o->lines[o->n_lines++];
+        memset(l, 0, sizeof(*l));
+        l->line_no = (int)integer(&r, 0);
+        l->sku = text(&r, 1);
+        l->name = text(&r, 2);
+        l->qty = integer(&r, 3);
+        l->cancelled_qty = integer(&r, 4);
+        l->unit_price = integer(&r, 5);
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    hf_rc out = row_done(&r, err);
+    if (out != HF_OK)
+        return out;
+
+    STMT(al, t, SQL_ALLOCATIONS_GET);
+    BIND_TEXT(al, 1, o->id);
+    r = (row){t->drv, al, a, false};
+    while ((rc = t->drv->step(al, NULL, err)) == HF_STEP_ROW) {
+        int line_no = (int)integer(&r, 0);
+        for (size_t i = 0; i < o->n_lines; i++) {
+            hf_order_line *l = &o->lines[i];
+            if (l->line_no != line_no)
+                continue;
+            l->allocations = grow(a, l->allocations, l->n_allocations,
+                                  sizeof(*l->allocations));
+            if (l->allocations == NULL) {
+                r.oom = true;
+                break;
+            }
+            l->allocations[l->n_allocations++] =
+                (hf_allocation){text(&r, 1), integer(&r, 2)};
+        }
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    return row_done(&r, err);
+}
+
+static hf_rc read_events(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
+{
+    STMT(st, t, SQL_EVENTS_GET);
+    BIND_TEXT(st, 1, o->id);
+    row r = {t->drv, st, a, false};
+    int rc;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        o->events = grow(a, o->events, o->n_events, sizeof(*o->events));
+        if (o->events == NULL) {
+            r.oom = true;
+            break;
+        }
+        hf_order_event *e = &o->events[o->n_events++];
+        e->seq = (int)integer(&r, 0);
+        e->at = integer(&r, 1);
+        e->type = text(&r, 2);
+        e->actor = text(&r, 3);
+        e->from = status_or(text(&r, 4), HF_STATUS_COUNT);
+        e->to = status_or(text(&r, 5), HF_STATUS_COUNT);
+        e->reason = text(&r, 6);
+        e->data_json = text(&r, 7);
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_order_get(hf_txn *t, const char *id_or_number, hf_arena *a,
+                       hf_order *out, hf_err *err)
+{
+    hf_rc rc = HF_ENOTFOUND;
+    for (int pass = 0; pass < 2 && rc == HF_ENOTFOUND; pass++) {
+        STMT(st, t, pass == 0 ? SQL_ORDER_GET_BY_ID : SQL_ORDER_GET_BY_NUMBER);
+        BIND_TEXT(st, 1, id_or_number);
+        rc = step_row(t, st, err);
+        if (rc == HF_OK) {
+            row r = {t->drv, st, a, false};
+            read_order_row(&r, out);
+            rc = row_done(&r, err);
+        }
+    }
+    if (rc == HF_ENOTFOUND)
+        return hf_fail(err, rc, "not_found", NULL, "no order %s", id_or_number);
+    if (rc == HF_OK)
+        rc = read_lines(t, out, a, err);
+    if (rc == HF_OK)
+        rc = read_events(t, out, a, err);
+    return rc;
+}
+
+hf_rc hf_txn_order_get_doc(hf_txn *t, const char *id_or_number, hf_arena *a,
+                           const char **doc, hf_err *err)
+{
+    hf_rc rc = HF_ENOTFOUND;
+    for (int pass = 0; pass < 2 && rc == HF_ENOTFOUND; pass++) {
+        STMT(st, t, pass == 0 ? SQL_DOC_BY_ID : SQL_DOC_BY_NUMBER);
+        BIND_TEXT(st, 1, id_or_number);
+        rc = step_row(t, st, err);
+        if (rc == HF_OK) {
+            row r = {t->drv, st, a, false};
+            *doc = text(&r, 0);
+            rc = row_done(&r, err);
+        }
+    }
+    if (rc == HF_ENOTFOUND)
+        return hf_fail(err, rc, "not_found", NULL, "no order %s", id_or_number);
+    return rc;
+}
+
+hf_rc hf_txn_order_list_docs(hf_txn *t, const hf_order_filter *f, hf_arena *a,
+                             const char ***docs, size_t *n, int64_t *last_seq,
+                             hf_err *err)
+{
+    STMT(st, t, SQL_ORDER_LIST);
+    BIND_TEXT(st, 1, f->status);
+    BIND_TEXT(st, 2, f->customer_id);
+    BIND_INT(st, 3, f->before_seq > 0 ? f->before_seq : INT64_MAX);
+    BIND_INT(st, 4, f->limit);
+    row r = {t->drv, st, a, false};
+    const char **items = NULL;
+    size_t count = 0;
+    int rc;
+    *last_seq = 0;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
+            r.oom = true;
+            break;
+        }
+        items[count++] = text(&r, 0);
+        *last_seq = integer(&r, 1);
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    *docs = items;
+    *n = count;
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_event_append(hf_txn *t, const char *order_id,
+                          const hf_order_event *e, hf_err *err)
+{
+    STMT(st, t, SQL_EVENT_APPEND);
+    BIND_TEXT(st, 1, order_id);
+    BIND_INT(st, 2, e->seq);
+    BIND_INT(st, 3, e->at);
+    BIND_TEXT(st, 4, e->type);
+    BIND_TEXT(st, 5, e->actor);
+    BIND_TEXT(st, 6,
+              e->from < HF_STATUS_COUNT ? hf_order_status_name(e->from) : NULL);
+    BIND_TEXT(st, 7,
+              e->to < HF_STATUS_COUNT ? hf_order_status_name(e->to) : NULL);
+    BIND_TEXT(st, 8, e->reason);
+    BIND_TEXT(st, 9, e->data_json);
+    return step_done(t, st, NULL, NULL, err);
+}
+
+hf_rc hf_txn_payment_append(hf_txn *t, const hf_payment_record *p, hf_err *err)
+{
+    STMT(st, t, SQL_PAYMENT_APPEND);
+    BIND_TEXT(st, 1, p->order_id);
+    BIND_TEXT(st, 2, p->op);
+    BIND_INT(st, 3, p->amount);
+    BIND_TEXT(st, 4, p->currency);
+    BIND_TEXT(st, 5, p->gateway);
+    BIND_TEXT(st, 6, p->reference);
+    BIND_TEXT(st, 7, p->gateway_ref);
+    BIND_INT(st, 8, p->at);
+    return step_done(t, st, NULL, NULL, err);
+}
+
+hf_rc hf_txn_outbox_put(hf_txn *t, const char *topic, const char *order_id,
+                        const char *payload, hf_time now, hf_err *err)
+{
+    STMT(st, t, SQL_OUTBOX_PUT);
+    BIND_TEXT(st, 1, topic);
+    BIND_TEXT(st, 2, order_id);
+    BIND_TEXT(st, 3, payload);
+    BIND_INT(st, 4, now);
+    return step_done(t, st, NULL, NULL, err);
+}
+
+/* --- API keys and idempotency -------------------------------------------- */
+
+hf_rc hf_txn_api_key_insert(hf_txn *t, const hf_api_key *k, hf_err *err)
+{
+    STMT(st, t, SQL_API_KEY_INSERT);
+    BIND_TEXT(st, 1, k->id);
+    BIND_TEXT(st, 2, k->hash);
+    BIND_TEXT(st, 3, k->role);
+    BIND_TEXT(st, 4, k->label);
+    BIND_INT(st, 5, k->created_at);
+    return step_done(t, st, "key_exists", NULL, err);
+}
+
+hf_rc hf_txn_api_key_find(hf_txn *t, const char *hash, hf_arena *a,
+                          hf_api_key *out, hf_err *err)
+{
+    STMT(st, t, SQL_API_KEY_FIND);
+    BIND_TEXT(st, 1, hash);
+    hf_rc rc = step_row(t, st, err);
+    if (rc != HF_OK)
+        return rc;
+    row r = {t->drv, st, a, false};
+    out->id = text(&r, 0);
+    out->hash = text(&r, 1);
+    out->role = text(&r, 2);
+    out->label = text(&r, 3);
+    out->created_at = integer(&r, 4);
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_idempotency_get(hf_txn *t, const char *principal, const char *key,
+                             hf_arena *a, hf_idempotent_reply *out, hf_err *err)
+{
+    STMT(st, t, SQL_IDEMPOTENCY_GET);
+    BIND_TEXT(st, 1, principal);
+    BIND_TEXT(st, 2, key);
+    hf_rc rc = step_row(t, st, err);
+    if (rc != HF_OK)
+        return rc;
+    row r = {t->drv, st, a, false};
+    out->request_hash = text(&r, 0);
+    out->status = (int)integer(&r, 1);
+    out->body = text(&r, 2);
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_idempotency_put(hf_txn *t, const char *principal, const char *key,
+                             const hf_idempotent_reply *rep, hf_time now,
+                             hf_err *err)
+{
+    STMT(st, t, SQL_IDEMPOTENCY_PUT);
+    BIND_TEXT(st, 1, principal);
+    BIND_TEXT(st, 2, key);
+    BIND_TEXT(st, 3, rep->request_hash);
+    BIND_INT(st, 4, rep->status);
+    BIND_TEXT(st, 5, rep->body);
+    BIND_INT(st, 6, now);
+    return step_done(t, st, "idempotency_key_reused", NULL, err);
+}

@@ -1,0 +1,157 @@
+/* sql.c - the text of every statement the store runs (see sql.h). */
+#include "store/sql.h"
+
+const char *const hf_sql_text[SQL_COUNT] = {
+    [SQL_LOCATION_INSERT] = "INSERT INTO locations (code, name, priority, "
+                            "created_at) VALUES (?1, ?2, ?3, ?4)",
+    [SQL_LOCATION_LIST] = "SELECT code, name, priority FROM locations "
+                          "ORDER BY priority, code",
+    [SQL_LOCATION_GET] = "SELECT 1 FROM locations WHERE code = ?1",
+    [SQL_PRODUCT_INSERT] =
+        "INSERT INTO products (sku, name, price, cost, currency, category, "
+        "attributes, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8, ?9)",
+    [SQL_PRODUCT_GET] = "SELECT sku, name, price, cost, currency, category, "
+                        "attributes, active, created_at FROM products "
+                        "WHERE sku = ?1",
+    [SQL_PRODUCT_LIST] = "SELECT sku, name, price, cost, currency, category, "
+                         "attributes, active, created_at FROM products "
+                         "WHERE sku > ?1 ORDER BY sku LIMIT ?2",
+    [SQL_STOCK_GET] = "SELECT s.sku, s.location, s.on_hand, s.reserved "
+                      "FROM stock s JOIN locations l ON l.code = s.location "
+                      "WHERE s.sku = ?1 ORDER BY l.priority, l.code",
+    [SQL_STOCK_ENSURE] = "INSERT INTO stock (sku, location, on_hand, "
+                         "reserved) VALUES (?1, ?2, 0, 0) "
+                         "ON CONFLICT (sku, location) DO NOTHING",
+    [SQL_STOCK_ADJUST] = "UPDATE stock SET on_hand = on_hand + ?3 "
+                         "WHERE sku = ?1 AND location = ?2 "
+                         "AND on_hand + ?3 >= reserved AND on_hand + ?3 >= 0",
+    [SQL_STOCK_LEVEL] = "SELECT on_hand, reserved FROM stock "
+                        "WHERE sku = ?1 AND location = ?2",
+    [SQL_ADJUSTMENT_LOG] = "INSERT INTO inventory_adjustments (sku, location, "
+                           "delta, reason, actor, at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    /* the guard against overselling: only free units can be reserved */
+    [SQL_STOCK_RESERVE] = "UPDATE stock SET reserved = reserved + ?3 "
+                          "WHERE sku = ?1 AND location = ?2 "
+                          "AND on_hand - reserved >= ?3",
+    [SQL_STOCK_RELEASE] = "UPDATE stock SET reserved = reserved - ?3 "
+                          "WHERE sku = ?1 AND location = ?2 "
+                          "AND reserved >= ?3",
+    [SQL_STOCK_CONSUME] = "UPDATE stock SET on_hand = on_hand - ?3, "
+                          "reserved = reserved - ?3 "
+                          "WHERE sku = ?1 AND location = ?2 "
+                          "AND reserved >= ?3",
+    [SQL_CUSTOMER_INSERT] = "INSERT INTO customers (id, email, name, phone, "
+                            "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [SQL_CUSTOMER_GET] = "SELECT id, email, name, phone, created_at "
+                         "FROM customers WHERE id = ?1",
+    [SQL_CUSTOMER_FIND] = "SELECT id, email, name, phone, created_at "
+                          "FROM customers WHERE email = ?1",
+    [SQL_ORDER_NEXT_SEQ] = "UPDATE counters SET value = value + 1 "
+                           "WHERE name = 'order_seq' RETURNING value",
+    [SQL_ORDER_INSERT] =
+        "INSERT INTO orders (id, number, seq, customer_id, status, held_from, "
+        "version, channel, currency, subtotal, shipping_total, discount_total, "
+        "tax_total, total, shipping_method, ship_name, ship_line1, ship_line2, "
+        "ship_city, ship_region, ship_postal_code, ship_country, ship_phone, "
+        "bill_name, bill_line1, bill_line2, bill_city, bill_region, "
+        "bill_postal_code, bill_country, bill_phone, payment_method, "
+        "payment_gateway, payment_token, capture_mode, authorized, captured, "
+        "refunded, voided, placed_at, updated_at, promised_by, cancel_reason, "
+        "cancel_note, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
+        "?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, "
+        "?39, ?40, ?41, ?42, ?43, ?44, ?45)",
+    [SQL_LINE_INSERT] = "INSERT INTO order_lines (order_id, line_no, sku, "
+                        "name, qty, cancelled_qty, unit_price) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [SQL_ALLOCATION_INSERT] = "INSERT INTO allocations (order_id, line_no, "
+                              "location, qty) VALUES (?1, ?2, ?3, ?4)",
+    [SQL_ORDER_UPDATE] =
+        "UPDATE orders SET status = ?5, held_from = ?6, version = ?7, subtotal "
+        "= ?10, shipping_total = ?11, discount_total = ?12, tax_total = ?13, "
+        "total = ?14, ship_name = ?16, ship_line1 = ?17, ship_line2 = ?18, "
+        "ship_city = ?19, ship_region = ?20, ship_postal_code = ?21, "
+        "ship_country = ?22, ship_phone = ?23, bill_name = ?24, bill_line1 = "
+        "?25, bill_line2 = ?26, bill_city = ?27, bill_region = ?28, "
+        "bill_postal_code = ?29, bill_country = ?30, bill_phone = ?31, "
+        "payment_method = ?32, payment_gateway = ?33, payment_token = ?34, "
+        "capture_mode = ?35, authorized = ?36, captured = ?37, refunded = ?38, "
+        "voided = ?39, updated_at = ?41, promised_by = ?42, cancel_reason = "
+        "?43, cancel_note = ?44, doc = ?45 WHERE id = ?1 AND version = ?46",
+    [SQL_LINE_UPDATE] = "UPDATE order_lines SET cancelled_qty = ?3 "
+                        "WHERE order_id = ?1 AND line_no = ?2",
+    [SQL_ALLOCATION_DELETE] = "DELETE FROM allocations WHERE order_id = ?1",
+    [SQL_ORDER_GET_BY_ID] =
+        "SELECT o.id, o.number, o.seq, o.customer_id, o.status, o.held_from, "
+        "o.version, o.channel, o.currency, o.subtotal, o.shipping_total, "
+        "o.discount_total, o.tax_total, o.total, o.shipping_method, "
+        "o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_region, "
+        "o.ship_postal_code, o.ship_country, o.ship_phone, o.bill_name, "
+        "o.bill_line1, o.bill_line2, o.bill_city, o.bill_region, "
+        "o.bill_postal_code, o.bill_country, o.bill_phone, o.payment_method, "
+        "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
+        "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
+        "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
+        "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
+        "o.customer_id"
+        " WHERE o.id = ?1",
+    [SQL_ORDER_GET_BY_NUMBER] =
+        "SELECT o.id, o.number, o.seq, o.customer_id, o.status, o.held_from, "
+        "o.version, o.channel, o.currency, o.subtotal, o.shipping_total, "
+        "o.discount_total, o.tax_total, o.total, o.shipping_method, "
+        "o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_region, "
+        "o.ship_postal_code, o.ship_country, o.ship_phone, o.bill_name, "
+        "o.bill_line1, o.bill_line2, o.bill_city, o.bill_region, "
+        "o.bill_postal_code, o.bill_country, o.bill_phone, o.payment_method, "
+        "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
+        "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
+        "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
+        "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
+        "o.customer_id"
+        " WHERE o.number = ?1",
+    [SQL_LINES_GET] = "SELECT line_no, sku, name, qty, cancelled_qty, "
+                      "unit_price FROM order_lines WHERE order_id = ?1 "
+                      "ORDER BY line_no",
+    [SQL_ALLOCATIONS_GET] = "SELECT line_no, location, qty FROM allocations "
+                            "WHERE order_id = ?1 ORDER BY line_no, location",
+    [SQL_EVENTS_GET] = "SELECT seq, at, type, actor, from_status, to_status, "
+                       "reason, data FROM order_events WHERE order_id = ?1 "
+                       "ORDER BY seq",
+    [SQL_DOC_BY_ID] = "SELECT doc FROM orders WHERE id = ?1",
+    [SQL_DOC_BY_NUMBER] = "SELECT doc FROM orders WHERE number = ?1",
+    [SQL_ORDER_LIST] = "SELECT doc, seq FROM orders "
+                       "WHERE (?1 IS NULL OR status = ?1) "
+                       "AND (?2 IS NULL OR customer_id = ?2) "
+                       "AND seq < ?3 ORDER BY seq DESC LIMIT ?4",
+    [SQL_EVENT_APPEND] = "INSERT INTO order_events (order_id, seq, at, type, "
+                         "actor, from_status, to_status, reason, data) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [SQL_PAYMENT_APPEND] = "INSERT INTO payments (order_id, op, amount, "
+                           "currency, gateway, reference, gateway_ref, at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [SQL_OUTBOX_PUT] = "INSERT INTO outbox (topic, order_id, payload, "
+                       "created_at) VALUES (?1, ?2, ?3, ?4)",
+    [SQL_API_KEY_INSERT] = "INSERT INTO api_keys (id, hash, role, label, "
+                           "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [SQL_API_KEY_FIND] = "SELECT id, hash, role, label, created_at "
+                         "FROM api_keys WHERE hash = ?1 "
+                         "AND revoked_at IS NULL",
+    [SQL_IDEMPOTENCY_GET] = "SELECT request_hash, status, body "
+                            "FROM idempotency_keys "
+                            "WHERE principal = ?1 AND key = ?2",
+    [SQL_IDEMPOTENCY_PUT] = "INSERT INTO idempotency_keys (principal, key, "
+                            "request_hash, status, body, created_at) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [SQL_BEGIN] = "BEGIN",
+    [SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+    [SQL_COMMIT] = "COMMIT",
+    [SQL_ROLLBACK] = "ROLLBACK",
+    [SQL_SAVEPOINT_JOB] = "SAVEPOINT job",
+    [SQL_RELEASE_JOB] = "RELEASE job",
+    [SQL_ROLLBACK_TO_JOB] = "ROLLBACK TO job",
+    [SQL_SAVEPOINT_NESTED] = "SAVEPOINT nested",
+    [SQL_RELEASE_NESTED] = "RELEASE nested",
+    [SQL_ROLLBACK_TO_NESTED] = "ROLLBACK TO nested",
+};

@@ -1,0 +1,67 @@
+/*
+ * sql.h - every statement the store runs, by id. The text (sql.c) is
+ * portable SQL with ?N placeholders; a backend may substitute its own text
+ * for an id where its dialect differs.
+ */
+#ifndef HF_SQL_H
+#define HF_SQL_H
+
+typedef enum sql_id {
+    SQL_LOCATION_INSERT,
+    SQL_LOCATION_LIST,
+    SQL_LOCATION_GET,
+    SQL_PRODUCT_INSERT,
+    SQL_PRODUCT_GET,
+    SQL_PRODUCT_LIST,
+    SQL_STOCK_GET,
+    SQL_STOCK_ENSURE,
+    SQL_STOCK_ADJUST,
+    SQL_STOCK_LEVEL,
+    SQL_ADJUSTMENT_LOG,
+    SQL_STOCK_RESERVE,
+    SQL_STOCK_RELEASE,
+    SQL_STOCK_CONSUME,
+    SQL_CUSTOMER_INSERT,
+    SQL_CUSTOMER_GET,
+    SQL_CUSTOMER_FIND,
+    SQL_ORDER_NEXT_SEQ,
+    SQL_ORDER_INSERT,
+    SQL_LINE_INSERT,
+    SQL_ALLOCATION_INSERT,
+    SQL_ORDER_UPDATE,
+    SQL_LINE_UPDATE,
+    SQL_ALLOCATION_DELETE,
+    SQL_ORDER_GET_BY_ID,
+    SQL_ORDER_GET_BY_NUMBER,
+    SQL_LINES_GET,
+    SQL_ALLOCATIONS_GET,
+    SQL_EVENTS_GET,
+    SQL_DOC_BY_ID,
+    SQL_DOC_BY_NUMBER,
+    SQL_ORDER_LIST,
+    SQL_EVENT_APPEND,
+    SQL_PAYMENT_APPEND,
+    SQL_OUTBOX_PUT,
+    SQL_API_KEY_INSERT,
+    SQL_API_KEY_FIND,
+    SQL_IDEMPOTENCY_GET,
+    SQL_IDEMPOTENCY_PUT,
+    /* transaction control, prepared like the rest: compiling them again on
+     * every request costs more than the statement */
+    SQL_BEGIN,
+    SQL_BEGIN_IMMEDIATE,
+    SQL_COMMIT,
+    SQL_ROLLBACK,
+    SQL_SAVEPOINT_JOB,
+    SQL_RELEASE_JOB,
+    SQL_ROLLBACK_TO_JOB,
+    SQL_SAVEPOINT_NESTED,
+    SQL_RELEASE_NESTED,
+    SQL_ROLLBACK_TO_NESTED,
+    SQL_COUNT
+} sql_id;
+
+/* The portable text of every statement. */
+extern const char *const hf_sql_text[SQL_COUNT];
+
+#endif
