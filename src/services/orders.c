@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { MAX_LINES = 100, MAX_QTY = 10000 };
@@ -189,7 +190,13 @@ static hf_rc resolve_customer(hf_txn *t, const hf_place_request *req,
     hf_id_new("cus", 20, id);
     *out = (hf_customer){hf_arena_strdup(a, id), email, req->customer.name,
                          req->customer.phone, now};
-    return hf_txn_customer_insert(t, out, err);
+    rc = hf_txn_customer_insert(t, out, err);
+    if (rc == HF_ECONFLICT)
+        /* another process created this customer meanwhile: run again and
+         * find it */
+        return hf_fail(err, HF_EBUSY, "busy", NULL,
+                       "customer %s was created concurrently", email);
+    return rc;
 }
 
 /* Prices the lines from the catalog. */
@@ -226,6 +233,20 @@ static hf_rc build_lines(hf_txn *t, const hf_place_request *req, hf_arena *a,
     return HF_OK;
 }
 
+/* One reservation to take: units of a line at a location. */
+typedef struct stock_take {
+    size_t line;
+    const char *sku;
+    const hf_allocation *alloc;
+} stock_take;
+
+static int take_order(const void *pa, const void *pb)
+{
+    const stock_take *a = pa, *b = pb;
+    int c = strcmp(a->sku, b->sku);
+    return c != 0 ? c : strcmp(a->alloc->location, b->alloc->location);
+}
+
 /* Reserves the order's units: reads stock, plans with hf_allocate, then
  * takes each planned unit through the guarded reserve. */
 static hf_rc reserve_stock(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
@@ -258,20 +279,31 @@ static hf_rc reserve_stock(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
     hf_rc rc = hf_allocate(o->lines, o->n_lines, stock, n_stock, a, err);
     if (rc != HF_OK)
         return rc;
-    for (size_t i = 0; i < o->n_lines; i++) {
-        const hf_order_line *l = &o->lines[i];
-        for (size_t j = 0; j < l->n_allocations; j++) {
-            rc = hf_txn_stock_reserve(t, l->sku, l->allocations[j].location,
-                                      l->allocations[j].qty, err);
-            if (rc == HF_ECONFLICT) {
-                char field[32];
-                snprintf(field, sizeof(field), "lines[%zu].qty", i);
-                return hf_fail(err, rc, "out_of_stock", field,
-                               "not enough stock of %s", l->sku);
-            }
-            if (rc != HF_OK)
-                return rc;
+    /* take the rows in one global order (SKU, then location) so that two
+     * orders over the same SKUs cannot deadlock on a shared database */
+    size_t n_takes = 0;
+    for (size_t i = 0; i < o->n_lines; i++)
+        n_takes += o->lines[i].n_allocations;
+    stock_take *takes = hf_arena_alloc(a, (n_takes + 1) * sizeof(*takes));
+    if (takes == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    n_takes = 0;
+    for (size_t i = 0; i < o->n_lines; i++)
+        for (size_t j = 0; j < o->lines[i].n_allocations; j++)
+            takes[n_takes++] =
+                (stock_take){i, o->lines[i].sku, &o->lines[i].allocations[j]};
+    qsort(takes, n_takes, sizeof(*takes), take_order);
+    for (size_t k = 0; k < n_takes; k++) {
+        rc = hf_txn_stock_reserve(t, takes[k].sku, takes[k].alloc->location,
+                                  takes[k].alloc->qty, err);
+        if (rc == HF_ECONFLICT) {
+            char field[32];
+            snprintf(field, sizeof(field), "lines[%zu].qty", takes[k].line);
+            return hf_fail(err, rc, "out_of_stock", field,
+                           "not enough stock of %s", takes[k].sku);
         }
+        if (rc != HF_OK)
+            return rc;
     }
     return HF_OK;
 }

@@ -1,5 +1,8 @@
 /* sql.c - the text of every statement the store runs (see sql.h). */
 #include "store/sql.h"
+#include "store/store.h"
+
+#include <string.h>
 
 const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_LOCATION_INSERT] = "INSERT INTO locations (code, name, priority, "
@@ -155,3 +158,112 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_RELEASE_NESTED] = "RELEASE nested",
     [SQL_ROLLBACK_TO_NESTED] = "ROLLBACK TO nested",
 };
+/* Numbered migrations; migration N takes the schema from N-1 to N. Never
+ * edit one that has shipped: add the next. "@AUTO_ID@" stands for the
+ * dialect's auto-numbered primary key. */
+const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
+    /* 1: the order core */
+    "CREATE TABLE locations ("
+    " code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " priority INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);"
+    "CREATE TABLE products ("
+    " sku TEXT PRIMARY KEY, name TEXT NOT NULL, price BIGINT NOT NULL,"
+    " cost BIGINT NOT NULL, currency TEXT NOT NULL, category TEXT,"
+    " attributes TEXT, active INTEGER NOT NULL DEFAULT 1,"
+    " created_at BIGINT NOT NULL);"
+    "CREATE TABLE stock ("
+    " sku TEXT NOT NULL REFERENCES products(sku),"
+    " location TEXT NOT NULL REFERENCES locations(code),"
+    " on_hand BIGINT NOT NULL, reserved BIGINT NOT NULL,"
+    " PRIMARY KEY (sku, location),"
+    " CHECK (reserved >= 0 AND on_hand >= reserved));"
+    "CREATE TABLE inventory_adjustments ("
+    " id @AUTO_ID@, sku TEXT NOT NULL, location TEXT NOT NULL,"
+    " delta BIGINT NOT NULL, reason TEXT NOT NULL, actor TEXT NOT NULL,"
+    " at BIGINT NOT NULL);"
+    "CREATE TABLE customers ("
+    " id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT,"
+    " phone TEXT, created_at BIGINT NOT NULL);"
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);"
+    "INSERT INTO counters VALUES ('order_seq', 100000);"
+    "CREATE TABLE orders ("
+    " id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
+    " seq BIGINT NOT NULL UNIQUE,"
+    " customer_id TEXT NOT NULL REFERENCES customers(id),"
+    " status TEXT NOT NULL, held_from TEXT, version INTEGER NOT NULL,"
+    " channel TEXT, currency TEXT NOT NULL, subtotal BIGINT NOT NULL,"
+    " shipping_total BIGINT NOT NULL, discount_total BIGINT NOT NULL,"
+    " tax_total BIGINT NOT NULL, total BIGINT NOT NULL,"
+    " shipping_method TEXT NOT NULL,"
+    " ship_name TEXT, ship_line1 TEXT, ship_line2 TEXT, ship_city TEXT,"
+    " ship_region TEXT, ship_postal_code TEXT, ship_country TEXT,"
+    " ship_phone TEXT,"
+    " bill_name TEXT, bill_line1 TEXT, bill_line2 TEXT, bill_city TEXT,"
+    " bill_region TEXT, bill_postal_code TEXT, bill_country TEXT,"
+    " bill_phone TEXT,"
+    " payment_method TEXT, payment_gateway TEXT, payment_token TEXT,"
+    " capture_mode TEXT NOT NULL, authorized BIGINT NOT NULL,"
+    " captured BIGINT NOT NULL, refunded BIGINT NOT NULL,"
+    " voided BIGINT NOT NULL,"
+    " placed_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
+    " promised_by BIGINT NOT NULL, cancel_reason TEXT, cancel_note TEXT,"
+    " doc TEXT NOT NULL);"
+    "CREATE INDEX orders_by_status ON orders(status, seq);"
+    "CREATE INDEX orders_by_customer ON orders(customer_id, seq);"
+    "CREATE INDEX orders_by_placed ON orders(placed_at);"
+    "CREATE TABLE order_lines ("
+    " order_id TEXT NOT NULL REFERENCES orders(id),"
+    " line_no INTEGER NOT NULL, sku TEXT NOT NULL, name TEXT NOT NULL,"
+    " qty BIGINT NOT NULL, cancelled_qty BIGINT NOT NULL,"
+    " unit_price BIGINT NOT NULL, PRIMARY KEY (order_id, line_no));"
+    "CREATE INDEX order_lines_by_sku ON order_lines(sku);"
+    "CREATE TABLE allocations ("
+    " order_id TEXT NOT NULL, line_no INTEGER NOT NULL,"
+    " location TEXT NOT NULL, qty BIGINT NOT NULL,"
+    " PRIMARY KEY (order_id, line_no, location));"
+    "CREATE TABLE order_events ("
+    " order_id TEXT NOT NULL, seq INTEGER NOT NULL, at BIGINT NOT NULL,"
+    " type TEXT NOT NULL, actor TEXT NOT NULL, from_status TEXT,"
+    " to_status TEXT, reason TEXT, data TEXT,"
+    " PRIMARY KEY (order_id, seq));"
+    "CREATE INDEX order_events_by_time ON order_events(at);"
+    "CREATE TABLE payments ("
+    " id @AUTO_ID@, order_id TEXT NOT NULL, op TEXT NOT NULL,"
+    " amount BIGINT NOT NULL, currency TEXT NOT NULL,"
+    " gateway TEXT NOT NULL, reference TEXT NOT NULL, gateway_ref TEXT,"
+    " at BIGINT NOT NULL);"
+    "CREATE INDEX payments_by_order ON payments(order_id);"
+    "CREATE TABLE api_keys ("
+    " id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
+    " label TEXT, created_at BIGINT NOT NULL, revoked_at BIGINT);"
+    "CREATE TABLE idempotency_keys ("
+    " principal TEXT NOT NULL, key TEXT NOT NULL,"
+    " request_hash TEXT NOT NULL, status INTEGER NOT NULL,"
+    " body TEXT NOT NULL, created_at BIGINT NOT NULL,"
+    " PRIMARY KEY (principal, key));"
+    "CREATE TABLE outbox ("
+    " id @AUTO_ID@, topic TEXT NOT NULL, order_id TEXT,"
+    " payload TEXT NOT NULL, created_at BIGINT NOT NULL,"
+    " attempts INTEGER NOT NULL DEFAULT 0, delivered_at BIGINT);",
+};
+
+int hf_sql_dialect(const char *sql, const char *auto_id, char *out, size_t size)
+{
+    static const char token[] = "@AUTO_ID@";
+    size_t n = 0, id_len = strlen(auto_id);
+    while (*sql) {
+        if (strncmp(sql, token, sizeof(token) - 1) == 0) {
+            if (n + id_len >= size)
+                return -1;
+            memcpy(out + n, auto_id, id_len);
+            n += id_len;
+            sql += sizeof(token) - 1;
+            continue;
+        }
+        if (n + 1 >= size)
+            return -1;
+        out[n++] = *sql++;
+    }
+    out[n] = '\0';
+    return 0;
+}

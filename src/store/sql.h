@@ -6,6 +6,8 @@
 #ifndef HF_SQL_H
 #define HF_SQL_H
 
+#include <stddef.h>
+
 typedef enum sql_id {
     SQL_LOCATION_INSERT,
     SQL_LOCATION_LIST,
@@ -63,5 +65,14 @@ typedef enum sql_id {
 
 /* The portable text of every statement. */
 extern const char *const hf_sql_text[SQL_COUNT];
+
+/* The schema migrations; [N-1] takes the schema from version N-1 to N.
+ * "@AUTO_ID@" stands for the dialect's auto-numbered primary key. */
+extern const char *const hf_sql_migrations[];
+
+/* Copies sql into out (size bytes) with every "@AUTO_ID@" replaced by
+ * auto_id. Returns 0, or -1 when out is too small. */
+int hf_sql_dialect(const char *sql, const char *auto_id, char *out,
+                   size_t size);
 
 #endif

@@ -10,8 +10,7 @@ hf_rc hf_store_open(const char *url, hf_store **out, hf_err *err)
                        "no database given (--db, HOLDFAST_DB)");
     if (strncmp(url, "postgresql://", 13) == 0 ||
         strncmp(url, "postgres://", 11) == 0)
-        return hf_fail(err, HF_ESTORE, "backend_unavailable", NULL,
-                       "this build has no PostgreSQL backend yet");
+        return hf_postgres_ops.open(url, out, err);
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;
     return hf_sqlite_ops.open(url, out, err);

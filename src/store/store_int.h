@@ -71,5 +71,6 @@ struct hf_sql_driver {
 
 /* The backends. */
 extern const hf_store_ops hf_sqlite_ops;
+extern const hf_store_ops hf_postgres_ops;
 
 #endif

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -253,6 +254,47 @@ static int spawn_server(hf_test_server *ts)
     return -1;
 }
 
+/*
+ * With HF_TEST_PG_HOST and HF_TEST_PG_PORT set (the private cluster that
+ * tests/integration/pg-cluster starts), the server gets a fresh PostgreSQL
+ * database instead of a SQLite file: the same suite runs on both backends.
+ * Returns the length of the URL written to ts->db, 0 when PostgreSQL is
+ * not asked for, -1 on failure.
+ */
+static int pg_database(hf_test_server *ts)
+{
+    const char *host = getenv("HF_TEST_PG_HOST");
+    const char *port = getenv("HF_TEST_PG_PORT");
+    if (host == NULL || port == NULL || *host == '\0')
+        return 0;
+    char conninfo[512], name[64], sql[128];
+    snprintf(conninfo, sizeof conninfo,
+             "host=%s port=%s user=holdfast dbname=postgres", host, port);
+    /* the temp dir's unique suffix names the database */
+    snprintf(name, sizeof name, "it_%s", strrchr(ts->dir, '-') + 1);
+    for (char *p = name; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    PGconn *pg = PQconnectdb(conninfo);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        fprintf(stderr, "harness: cannot reach PostgreSQL: %s",
+                PQerrorMessage(pg));
+        PQfinish(pg);
+        return -1;
+    }
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+    PGresult *res = PQexec(pg, sql);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(pg));
+    PQclear(res);
+    PQfinish(pg);
+    if (!ok)
+        return -1;
+    return snprintf(ts->db, sizeof ts->db,
+                    "postgresql:///%s?host=%s&port=%s&user=holdfast", name,
+                    host, port);
+}
+
 hf_test_server *ts_start(void)
 {
     const char *bin = getenv("HOLDFAST_BIN");
@@ -284,7 +326,9 @@ hf_test_server *ts_start(void)
         ts_free(ts);
         return NULL;
     }
-    int n1 = snprintf(ts->db, sizeof ts->db, "%s/t.db", ts->dir);
+    int n1 = pg_database(ts);
+    if (n1 == 0)
+        n1 = snprintf(ts->db, sizeof ts->db, "%s/t.db", ts->dir);
     int n2 = snprintf(ts->log, sizeof ts->log, "%s/server.log", ts->dir);
     if (n1 < 0 || (size_t)n1 >= sizeof ts->db || n2 < 0 ||
         (size_t)n2 >= sizeof ts->log) {

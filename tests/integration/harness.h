@@ -38,7 +38,7 @@
 
 typedef struct hf_test_server {
     char dir[PATH_MAX];    /* the temporary directory, removed by ts_free */
-    char db[PATH_MAX];     /* DIR/t.db */
+    char db[PATH_MAX];     /* DIR/t.db, or a PostgreSQL URL */
     char log[PATH_MAX];    /* DIR/server.log: the server's standard error */
     char bin[PATH_MAX];    /* $HOLDFAST_BIN */
     char base_url[64];     /* "http://127.0.0.1:PORT", no trailing slash */
