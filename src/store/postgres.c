@@ -32,7 +32,7 @@
 enum {
     POOL_SIZE = 16,      /* connections per process */
     MAX_PARAMS = 48,     /* the orders INSERT binds 45 */
-    MAX_ATTEMPTS = 8,    /* of one write, before giving up */
+    RETRY_MS = 5000,     /* retry a write this long (a restart) */
     INT_TEXT = 24,       /* an int64 as text */
     ADVISORY_KEY = 7243, /* pg_advisory_xact_lock key of migrations */
     TEXT_OID = 25        /* pg_type oid of text */
@@ -355,28 +355,39 @@ static hf_rc run_sql(pg_txn *t, sql_id id, hf_err *err)
     return exec_text(t->conn, text, err);
 }
 
-static void pause_before_retry(int attempt)
+static int64_t now_ms(void)
 {
-    /* 1, 2, 4 ... ms with jitter, so that colliding writers spread out */
-    long ms = (1L << (attempt < 8 ? attempt : 8)) + rand() % 3;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits before another attempt, and says whether one is still worth
+ * making before the deadline. */
+static bool pause_before_retry(int attempt, int64_t deadline)
+{
+    /* 1, 2, 4 ... 128 ms with jitter, so that colliding writers spread out
+     * and a restarting database is not hammered */
+    long ms = (1L << (attempt < 7 ? attempt : 7)) + rand() % 3;
+    if (now_ms() + ms > deadline)
+        return false;
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
+    return true;
 }
 
 static hf_rc pg_write(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
 {
     pg_store *s = (pg_store *)base;
+    int64_t deadline = now_ms() + RETRY_MS;
     hf_rc rc = HF_ESTORE;
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        if (attempt > 0)
-            pause_before_retry(attempt);
+    for (int attempt = 0;; attempt++) {
+        if (attempt > 0 && !pause_before_retry(attempt, deadline))
+            break;
         pg_conn *c;
         hf_err_clear(err);
-        if ((rc = acquire(s, &c, err)) != HF_OK) {
-            if (attempt + 1 < MAX_ATTEMPTS)
-                continue; /* the database may be restarting */
-            break;
-        }
+        if ((rc = acquire(s, &c, err)) != HF_OK)
+            continue; /* the database may be restarting */
         pg_txn t = {{&hf_postgres_ops, &pg_driver}, c};
         rc = run_sql(&t, SQL_BEGIN_IMMEDIATE, err);
         if (rc == HF_OK)
@@ -388,10 +399,9 @@ static hf_rc pg_write(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
             release_conn(s, c);
             /* a racing insert of the same unique key: run again, and the
              * function finds the other's row */
-            bool retry = rc == HF_EBUSY ||
-                         (rc == HF_ECONFLICT && err != NULL &&
-                          strcmp(err->code, "idempotency_key_reused") == 0);
-            if (retry && attempt + 1 < MAX_ATTEMPTS)
+            if (rc == HF_EBUSY ||
+                (rc == HF_ECONFLICT &&
+                 strcmp(err->code, "idempotency_key_reused") == 0))
                 continue;
             break;
         }
@@ -412,9 +422,8 @@ static hf_rc pg_write(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
             atomic_fetch_add(&s->writes, 1);
             return HF_OK;
         }
-        if (rc == HF_EBUSY && attempt + 1 < MAX_ATTEMPTS)
-            continue;
-        break;
+        if (rc != HF_EBUSY)
+            break;
     }
     atomic_fetch_add(&s->write_fails, 1);
     return rc;
@@ -423,10 +432,11 @@ static hf_rc pg_write(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
 static hf_rc pg_read(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
 {
     pg_store *s = (pg_store *)base;
+    int64_t deadline = now_ms() + RETRY_MS;
     hf_rc rc = HF_ESTORE;
-    for (int attempt = 0; attempt < 3; attempt++) {
-        if (attempt > 0)
-            pause_before_retry(attempt);
+    for (int attempt = 0;; attempt++) {
+        if (attempt > 0 && !pause_before_retry(attempt, deadline))
+            break;
         pg_conn *c;
         if ((rc = acquire(s, &c, err)) != HF_OK)
             continue;

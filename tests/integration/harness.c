@@ -361,6 +361,25 @@ hf_test_server *ts_start(void)
     return ts;
 }
 
+hf_test_server *ts_start_peer(const hf_test_server *ts)
+{
+    static int peers;
+    hf_test_server *peer = malloc(sizeof *peer);
+    if (peer == NULL)
+        return NULL;
+    *peer = *ts;
+    peer->pid = 0;
+    int n = snprintf(peer->log, sizeof peer->log, "%s/peer-%d.log", ts->dir,
+                     ++peers);
+    peer->dir[0] = '\0'; /* the first server's directory: not ours */
+    curl_users++;
+    if (n < 0 || (size_t)n >= sizeof peer->log || spawn_server(peer) != 0) {
+        ts_free(peer);
+        return NULL;
+    }
+    return peer;
+}
+
 int ts_restart(hf_test_server *ts)
 {
     if (ts->pid > 0)

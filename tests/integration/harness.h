@@ -64,6 +64,12 @@ typedef struct ts_response {
  * printing why (and the server log) on failure. Free with ts_free. */
 hf_test_server *ts_start(void);
 
+/* Starts a second server process on ts's database (sharing its keys), on
+ * its own port, logging to DIR/peer-N.log: several holdfast processes over
+ * one store. Returns NULL after printing why on failure. Free with
+ * ts_free (which leaves ts's directory alone). */
+hf_test_server *ts_start_peer(const hf_test_server *ts);
+
 /* Starts the server again on the same database (after ts_kill9 or
  * ts_stop), on a newly picked free port. Returns 0 once /healthz answers,
  * -1 after printing the server log on failure. */
