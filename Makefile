@@ -13,7 +13,7 @@ deps:
 
 build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build build -j $(JOBS)
+	@cmake --build build -j $(JOBS) --target holdfast
 
 build-check: deps
 	@cmake -S . -B build-check -DCMAKE_BUILD_TYPE=Debug -DHF_SANITIZE=ON >/dev/null

@@ -183,6 +183,8 @@ static int cmd_demo(cli *c)
     opt.seed = strtoul(hf_config_get(c->cfg, "flag.seed", "1"), NULL, 10);
     opt.days = atoi(hf_config_get(c->cfg, "flag.days", "0"));
     opt.orders = atoi(hf_config_get(c->cfg, "flag.orders", "0"));
+    opt.products = atoi(hf_config_get(c->cfg, "flag.products", "0"));
+    opt.customers = atoi(hf_config_get(c->cfg, "flag.customers", "0"));
     hf_services svc;
     if (open_services(c, &svc, true) != 0)
         return 1;
@@ -206,6 +208,7 @@ static int cmd_version(cli *c)
 static const command commands[] = {
     {"demo", cmd_demo,
      "holdfast demo [--db URL] [--seed N] [--days N] [--orders N]\n"
+     "              [--products N] [--customers N]\n"
      "  Fills an empty database with a deterministic demo shop: 200 SKUs\n"
      "  over 3 locations, 2,000 customers and 90 days of orders.\n"},
     {"init", cmd_init,
@@ -223,7 +226,8 @@ static const command commands[] = {
 
 /* Flags that take a value, sorted; each becomes config key "flag.NAME". */
 static const char *const value_flags[] = {
-    "config", "days", "db", "label", "listen", "orders", "role", "seed",
+    "config", "customers", "days",     "db",   "label",
+    "listen", "orders",    "products", "role", "seed",
 };
 
 static void usage(FILE *to)

@@ -99,15 +99,23 @@ char *hf_time_format(hf_time t, char out[HF_TIME_TEXT])
     int64_t y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
-    int hh = (int)(ms_of_day / HF_HOUR);
-    int mm = (int)(ms_of_day / HF_MINUTE % 60);
-    int ss = (int)(ms_of_day / HF_SECOND % 60);
-    int ms = (int)(ms_of_day % 1000);
+    /* RFC 3339 has four-digit years: clamp the rest */
+    if (y < 0)
+        y = 0;
+    if (y > 9999)
+        y = 9999;
+    /* every field reduced to its range, so the text fits HF_TIME_TEXT */
+    unsigned hh = (unsigned)(ms_of_day / HF_HOUR % 24);
+    unsigned mm = (unsigned)(ms_of_day / HF_MINUTE % 60);
+    unsigned ss = (unsigned)(ms_of_day / HF_SECOND % 60);
+    unsigned ms = (unsigned)(ms_of_day % 1000);
+    m %= 13;
+    d %= 32;
     if (ms != 0)
-        snprintf(out, HF_TIME_TEXT, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
+        snprintf(out, HF_TIME_TEXT, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ",
                  (long long)y, m, d, hh, mm, ss, ms);
     else
-        snprintf(out, HF_TIME_TEXT, "%04lld-%02u-%02uT%02d:%02d:%02dZ",
+        snprintf(out, HF_TIME_TEXT, "%04lld-%02u-%02uT%02u:%02u:%02uZ",
                  (long long)y, m, d, hh, mm, ss);
     return out;
 }

@@ -37,7 +37,7 @@
 #include <jansson.h>
 
 typedef struct hf_test_server {
-    char dir[PATH_MAX];    /* the temporary directory, removed by ts_free */
+    char dir[512];         /* the temporary directory, removed by ts_free */
     char db[PATH_MAX];     /* DIR/t.db, or a PostgreSQL URL */
     char log[PATH_MAX];    /* DIR/server.log: the server's standard error */
     char bin[PATH_MAX];    /* $HOLDFAST_BIN */
