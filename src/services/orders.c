@@ -56,7 +56,7 @@ static hf_rc persist(hf_txn *t, hf_order *o, int expected_version,
                    ? hf_txn_order_insert(t, o, out->doc, err)
                    : hf_txn_order_update(t, o, expected_version, out->doc, err);
     for (size_t i = first_new; i < o->n_events && rc == HF_OK; i++)
-        rc = hf_txn_event_append(t, o->id, &o->events[i], err);
+        rc = hf_txn_event_append(t, o->seq, &o->events[i], err);
     return rc;
 }
 
@@ -78,7 +78,7 @@ static hf_rc pay(hf_txn *t, hf_order *o, hf_payment_op op, hf_minor amount,
     hf_rc rc = gw->execute(gw, &req, &res, err);
     if (rc != HF_OK)
         return rc;
-    hf_payment_record rec = {o->id,
+    hf_payment_record rec = {o->seq,
                              hf_payment_op_name(op),
                              amount,
                              o->currency,

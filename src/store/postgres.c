@@ -551,8 +551,10 @@ static hf_rc migrate_fn(hf_txn *t, void *arg, hf_err *err)
         return check_version(NULL, m->from, err);
     for (int v = m->from; v < HF_SCHEMA_VERSION; v++) {
         char ddl[16384];
-        if (hf_sql_dialect(hf_sql_migrations[v], "BIGSERIAL PRIMARY KEY", ddl,
-                           sizeof(ddl)) != 0)
+        static const char *const subs[] = {"@AUTO_ID@", "BIGSERIAL PRIMARY KEY",
+                                           "@SEQ_KEY@", "BIGINT PRIMARY KEY",
+                                           NULL};
+        if (hf_sql_dialect(hf_sql_migrations[v], subs, ddl, sizeof(ddl)) != 0)
             return hf_fail(err, HF_ESTORE, "store_error", NULL,
                            "migration %d is too long", v + 1);
         if ((rc = exec_text(c, ddl, err)) != HF_OK)

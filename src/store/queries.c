@@ -486,7 +486,7 @@ static hf_rc insert_allocations(hf_txn *t, const hf_order *o, hf_err *err)
             if (l->allocations[j].qty == 0)
                 continue;
             STMT(st, t, SQL_ALLOCATION_INSERT);
-            BIND_TEXT(st, 1, o->id);
+            BIND_INT(st, 1, o->seq);
             BIND_INT(st, 2, l->line_no);
             BIND_TEXT(st, 3, l->allocations[j].location);
             BIND_INT(st, 4, l->allocations[j].qty);
@@ -509,7 +509,7 @@ hf_rc hf_txn_order_insert(hf_txn *t, const hf_order *o, const char *doc,
     for (size_t i = 0; i < o->n_lines; i++) {
         const hf_order_line *l = &o->lines[i];
         STMT(line, t, SQL_LINE_INSERT);
-        BIND_TEXT(line, 1, o->id);
+        BIND_INT(line, 1, o->seq);
         BIND_INT(line, 2, l->line_no);
         BIND_TEXT(line, 3, l->sku);
         BIND_TEXT(line, 4, l->name);
@@ -537,14 +537,14 @@ hf_rc hf_txn_order_update(hf_txn *t, const hf_order *o, int expected_version,
                        "order %s changed meanwhile; retry", o->number);
     for (size_t i = 0; i < o->n_lines; i++) {
         STMT(line, t, SQL_LINE_UPDATE);
-        BIND_TEXT(line, 1, o->id);
+        BIND_INT(line, 1, o->seq);
         BIND_INT(line, 2, o->lines[i].line_no);
         BIND_INT(line, 3, o->lines[i].cancelled_qty);
         if ((rc = step_done(t, line, NULL, NULL, err)) != HF_OK)
             return rc;
     }
     STMT(del, t, SQL_ALLOCATION_DELETE);
-    BIND_TEXT(del, 1, o->id);
+    BIND_INT(del, 1, o->seq);
     if ((rc = step_done(t, del, NULL, NULL, err)) != HF_OK)
         return rc;
     return insert_allocations(t, o, err);
@@ -613,7 +613,7 @@ static void read_order_row(row *r, hf_order *o)
 static hf_rc read_lines(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
 {
     STMT(st, t, SQL_LINES_GET);
-    BIND_TEXT(st, 1, o->id);
+    BIND_INT(st, 1, o->seq);
     row r = {t->drv, st, a, false};
     int rc;
     while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
@@ -638,7 +638,7 @@ static hf_rc read_lines(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
         return out;
 
     STMT(al, t, SQL_ALLOCATIONS_GET);
-    BIND_TEXT(al, 1, o->id);
+    BIND_INT(al, 1, o->seq);
     r = (row){t->drv, al, a, false};
     while ((rc = t->drv->step(al, NULL, err)) == HF_STEP_ROW) {
         int line_no = (int)integer(&r, 0);
@@ -664,7 +664,7 @@ static hf_rc read_lines(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
 static hf_rc read_events(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
 {
     STMT(st, t, SQL_EVENTS_GET);
-    BIND_TEXT(st, 1, o->id);
+    BIND_INT(st, 1, o->seq);
     row r = {t->drv, st, a, false};
     int rc;
     while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
@@ -688,13 +688,47 @@ static hf_rc read_events(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
     return row_done(&r, err);
 }
 
+/* The seq of an order number "HF-100042"; false for anything else. */
+static bool number_seq(const char *s, int64_t *seq)
+{
+    if (strncmp(s, "HF-", 3) != 0 || s[3] < '1' || s[3] > '9')
+        return false;
+    int64_t v = 0;
+    for (s += 3; *s; s++) {
+        if (*s < '0' || *s > '9' || v > INT64_MAX / 10 - 9)
+            return false;
+        v = v * 10 + (*s - '0');
+    }
+    *seq = v;
+    return true;
+}
+
+/* Prepares the lookup of an order by id or by number: the statement by_id
+ * or by_seq, bound. */
+static hf_stmt *order_lookup(hf_txn *t, const char *id_or_number, sql_id by_id,
+                             sql_id by_seq, hf_err *err)
+{
+    int64_t seq;
+    bool by_number = number_seq(id_or_number, &seq);
+    hf_stmt *st = t->drv->prepare(t, by_number ? by_seq : by_id, err);
+    if (st == NULL)
+        return NULL;
+    if (by_number)
+        BIND_INT(st, 1, seq);
+    else
+        BIND_TEXT(st, 1, id_or_number);
+    return st;
+}
+
 hf_rc hf_txn_order_get(hf_txn *t, const char *id_or_number, hf_arena *a,
                        hf_order *out, hf_err *err)
 {
     hf_rc rc = HF_ENOTFOUND;
-    for (int pass = 0; pass < 2 && rc == HF_ENOTFOUND; pass++) {
-        STMT(st, t, pass == 0 ? SQL_ORDER_GET_BY_ID : SQL_ORDER_GET_BY_NUMBER);
-        BIND_TEXT(st, 1, id_or_number);
+    {
+        hf_stmt *st = order_lookup(t, id_or_number, SQL_ORDER_GET_BY_ID,
+                                   SQL_ORDER_GET_BY_SEQ, err);
+        if (st == NULL)
+            return HF_ESTORE;
         rc = step_row(t, st, err);
         if (rc == HF_OK) {
             row r = {t->drv, st, a, false};
@@ -715,9 +749,11 @@ hf_rc hf_txn_order_get_doc(hf_txn *t, const char *id_or_number, hf_arena *a,
                            const char **doc, hf_err *err)
 {
     hf_rc rc = HF_ENOTFOUND;
-    for (int pass = 0; pass < 2 && rc == HF_ENOTFOUND; pass++) {
-        STMT(st, t, pass == 0 ? SQL_DOC_BY_ID : SQL_DOC_BY_NUMBER);
-        BIND_TEXT(st, 1, id_or_number);
+    {
+        hf_stmt *st =
+            order_lookup(t, id_or_number, SQL_DOC_BY_ID, SQL_DOC_BY_SEQ, err);
+        if (st == NULL)
+            return HF_ESTORE;
         rc = step_row(t, st, err);
         if (rc == HF_OK) {
             row r = {t->drv, st, a, false};
@@ -759,11 +795,11 @@ hf_rc hf_txn_order_list_docs(hf_txn *t, const hf_order_filter *f, hf_arena *a,
     return row_done(&r, err);
 }
 
-hf_rc hf_txn_event_append(hf_txn *t, const char *order_id,
-                          const hf_order_event *e, hf_err *err)
+hf_rc hf_txn_event_append(hf_txn *t, int64_t order_seq, const hf_order_event *e,
+                          hf_err *err)
 {
     STMT(st, t, SQL_EVENT_APPEND);
-    BIND_TEXT(st, 1, order_id);
+    BIND_INT(st, 1, order_seq);
     BIND_INT(st, 2, e->seq);
     BIND_INT(st, 3, e->at);
     BIND_TEXT(st, 4, e->type);
@@ -780,7 +816,7 @@ hf_rc hf_txn_event_append(hf_txn *t, const char *order_id,
 hf_rc hf_txn_payment_append(hf_txn *t, const hf_payment_record *p, hf_err *err)
 {
     STMT(st, t, SQL_PAYMENT_APPEND);
-    BIND_TEXT(st, 1, p->order_id);
+    BIND_INT(st, 1, p->order_seq);
     BIND_TEXT(st, 2, p->op);
     BIND_INT(st, 3, p->amount);
     BIND_TEXT(st, 4, p->currency);

@@ -66,10 +66,10 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
         "?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, "
         "?39, ?40, ?41, ?42, ?43, ?44, ?45)",
-    [SQL_LINE_INSERT] = "INSERT INTO order_lines (order_id, line_no, sku, "
+    [SQL_LINE_INSERT] = "INSERT INTO order_lines (order_seq, line_no, sku, "
                         "name, qty, cancelled_qty, unit_price) "
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [SQL_ALLOCATION_INSERT] = "INSERT INTO allocations (order_id, line_no, "
+    [SQL_ALLOCATION_INSERT] = "INSERT INTO allocations (order_seq, line_no, "
                               "location, qty) VALUES (?1, ?2, ?3, ?4)",
     [SQL_ORDER_UPDATE] =
         "UPDATE orders SET status = ?5, held_from = ?6, version = ?7, subtotal "
@@ -82,10 +82,10 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "payment_method = ?32, payment_gateway = ?33, payment_token = ?34, "
         "capture_mode = ?35, authorized = ?36, captured = ?37, refunded = ?38, "
         "voided = ?39, updated_at = ?41, promised_by = ?42, cancel_reason = "
-        "?43, cancel_note = ?44, doc = ?45 WHERE id = ?1 AND version = ?46",
+        "?43, cancel_note = ?44, doc = ?45 WHERE seq = ?3 AND version = ?46",
     [SQL_LINE_UPDATE] = "UPDATE order_lines SET cancelled_qty = ?3 "
-                        "WHERE order_id = ?1 AND line_no = ?2",
-    [SQL_ALLOCATION_DELETE] = "DELETE FROM allocations WHERE order_id = ?1",
+                        "WHERE order_seq = ?1 AND line_no = ?2",
+    [SQL_ALLOCATION_DELETE] = "DELETE FROM allocations WHERE order_seq = ?1",
     [SQL_ORDER_GET_BY_ID] =
         "SELECT o.id, o.number, o.seq, o.customer_id, o.status, o.held_from, "
         "o.version, o.channel, o.currency, o.subtotal, o.shipping_total, "
@@ -100,7 +100,7 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
         "o.customer_id"
         " WHERE o.id = ?1",
-    [SQL_ORDER_GET_BY_NUMBER] =
+    [SQL_ORDER_GET_BY_SEQ] =
         "SELECT o.id, o.number, o.seq, o.customer_id, o.status, o.held_from, "
         "o.version, o.channel, o.currency, o.subtotal, o.shipping_total, "
         "o.discount_total, o.tax_total, o.total, o.shipping_method, "
@@ -113,25 +113,25 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
         "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
         "o.customer_id"
-        " WHERE o.number = ?1",
+        " WHERE o.seq = ?1",
     [SQL_LINES_GET] = "SELECT line_no, sku, name, qty, cancelled_qty, "
-                      "unit_price FROM order_lines WHERE order_id = ?1 "
+                      "unit_price FROM order_lines WHERE order_seq = ?1 "
                       "ORDER BY line_no",
     [SQL_ALLOCATIONS_GET] = "SELECT line_no, location, qty FROM allocations "
-                            "WHERE order_id = ?1 ORDER BY line_no, location",
+                            "WHERE order_seq = ?1 ORDER BY line_no, location",
     [SQL_EVENTS_GET] = "SELECT seq, at, type, actor, from_status, to_status, "
-                       "reason, data FROM order_events WHERE order_id = ?1 "
+                       "reason, data FROM order_events WHERE order_seq = ?1 "
                        "ORDER BY seq",
     [SQL_DOC_BY_ID] = "SELECT doc FROM orders WHERE id = ?1",
-    [SQL_DOC_BY_NUMBER] = "SELECT doc FROM orders WHERE number = ?1",
+    [SQL_DOC_BY_SEQ] = "SELECT doc FROM orders WHERE seq = ?1",
     [SQL_ORDER_LIST] = "SELECT doc, seq FROM orders "
                        "WHERE (?1 IS NULL OR status = ?1) "
                        "AND (?2 IS NULL OR customer_id = ?2) "
                        "AND seq < ?3 ORDER BY seq DESC LIMIT ?4",
-    [SQL_EVENT_APPEND] = "INSERT INTO order_events (order_id, seq, at, type, "
+    [SQL_EVENT_APPEND] = "INSERT INTO order_events (order_seq, seq, at, type, "
                          "actor, from_status, to_status, reason, data) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [SQL_PAYMENT_APPEND] = "INSERT INTO payments (order_id, op, amount, "
+    [SQL_PAYMENT_APPEND] = "INSERT INTO payments (order_seq, op, amount, "
                            "currency, gateway, reference, gateway_ref, at) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [SQL_OUTBOX_PUT] = "INSERT INTO outbox (topic, order_id, payload, "
@@ -160,7 +160,8 @@ const char *const hf_sql_text[SQL_COUNT] = {
 };
 /* Numbered migrations; migration N takes the schema from N-1 to N. Never
  * edit one that has shipped: add the next. "@AUTO_ID@" stands for the
- * dialect's auto-numbered primary key. */
+ * dialect's auto-numbered primary key, "@SEQ_KEY@" for an integer primary
+ * key the application numbers (SQLite's rowid). */
 const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     /* 1: the order core */
     "CREATE TABLE locations ("
@@ -186,9 +187,11 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " phone TEXT, created_at BIGINT NOT NULL);"
     "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);"
     "INSERT INTO counters VALUES ('order_seq', 100000);"
+    /* orders are keyed by their sequence number, so that new orders and
+     * their lines, allocations and events append to the end of each
+     * B-tree instead of scattering over it by the random id */
     "CREATE TABLE orders ("
-    " id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE,"
-    " seq BIGINT NOT NULL UNIQUE,"
+    " seq @SEQ_KEY@, id TEXT NOT NULL UNIQUE, number TEXT NOT NULL,"
     " customer_id TEXT NOT NULL REFERENCES customers(id),"
     " status TEXT NOT NULL, held_from TEXT, version INTEGER NOT NULL,"
     " channel TEXT, currency TEXT NOT NULL, subtotal BIGINT NOT NULL,"
@@ -210,29 +213,27 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " doc TEXT NOT NULL);"
     "CREATE INDEX orders_by_status ON orders(status, seq);"
     "CREATE INDEX orders_by_customer ON orders(customer_id, seq);"
-    "CREATE INDEX orders_by_placed ON orders(placed_at);"
     "CREATE TABLE order_lines ("
-    " order_id TEXT NOT NULL REFERENCES orders(id),"
+    " order_seq BIGINT NOT NULL REFERENCES orders(seq),"
     " line_no INTEGER NOT NULL, sku TEXT NOT NULL, name TEXT NOT NULL,"
     " qty BIGINT NOT NULL, cancelled_qty BIGINT NOT NULL,"
-    " unit_price BIGINT NOT NULL, PRIMARY KEY (order_id, line_no));"
-    "CREATE INDEX order_lines_by_sku ON order_lines(sku);"
+    " unit_price BIGINT NOT NULL, PRIMARY KEY (order_seq, line_no));"
     "CREATE TABLE allocations ("
-    " order_id TEXT NOT NULL, line_no INTEGER NOT NULL,"
+    " order_seq BIGINT NOT NULL, line_no INTEGER NOT NULL,"
     " location TEXT NOT NULL, qty BIGINT NOT NULL,"
-    " PRIMARY KEY (order_id, line_no, location));"
+    " PRIMARY KEY (order_seq, line_no, location));"
     "CREATE TABLE order_events ("
-    " order_id TEXT NOT NULL, seq INTEGER NOT NULL, at BIGINT NOT NULL,"
-    " type TEXT NOT NULL, actor TEXT NOT NULL, from_status TEXT,"
-    " to_status TEXT, reason TEXT, data TEXT,"
-    " PRIMARY KEY (order_id, seq));"
+    " order_seq BIGINT NOT NULL, seq INTEGER NOT NULL,"
+    " at BIGINT NOT NULL, type TEXT NOT NULL, actor TEXT NOT NULL,"
+    " from_status TEXT, to_status TEXT, reason TEXT, data TEXT,"
+    " PRIMARY KEY (order_seq, seq));"
     "CREATE INDEX order_events_by_time ON order_events(at);"
     "CREATE TABLE payments ("
-    " id @AUTO_ID@, order_id TEXT NOT NULL, op TEXT NOT NULL,"
+    " id @AUTO_ID@, order_seq BIGINT NOT NULL, op TEXT NOT NULL,"
     " amount BIGINT NOT NULL, currency TEXT NOT NULL,"
     " gateway TEXT NOT NULL, reference TEXT NOT NULL, gateway_ref TEXT,"
     " at BIGINT NOT NULL);"
-    "CREATE INDEX payments_by_order ON payments(order_id);"
+    "CREATE INDEX payments_by_order ON payments(order_seq);"
     "CREATE TABLE api_keys ("
     " id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
     " label TEXT, created_at BIGINT NOT NULL, revoked_at BIGINT);"
@@ -247,22 +248,21 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " attempts INTEGER NOT NULL DEFAULT 0, delivered_at BIGINT);",
 };
 
-int hf_sql_dialect(const char *sql, const char *auto_id, char *out, size_t size)
+int hf_sql_dialect(const char *sql, const char *const *subs, char *out,
+                   size_t size)
 {
-    static const char token[] = "@AUTO_ID@";
-    size_t n = 0, id_len = strlen(auto_id);
+    size_t n = 0;
     while (*sql) {
-        if (strncmp(sql, token, sizeof(token) - 1) == 0) {
-            if (n + id_len >= size)
-                return -1;
-            memcpy(out + n, auto_id, id_len);
-            n += id_len;
-            sql += sizeof(token) - 1;
-            continue;
-        }
-        if (n + 1 >= size)
+        const char *const *sub = subs;
+        while (*sub != NULL && strncmp(sql, sub[0], strlen(sub[0])) != 0)
+            sub += 2;
+        const char *piece = *sub ? sub[1] : sql;
+        size_t len = *sub ? strlen(sub[1]) : 1;
+        if (n + len >= size)
             return -1;
-        out[n++] = *sql++;
+        memcpy(out + n, piece, len);
+        n += len;
+        sql += *sub ? strlen(sub[0]) : 1;
     }
     out[n] = '\0';
     return 0;

@@ -34,12 +34,12 @@ typedef enum sql_id {
     SQL_LINE_UPDATE,
     SQL_ALLOCATION_DELETE,
     SQL_ORDER_GET_BY_ID,
-    SQL_ORDER_GET_BY_NUMBER,
+    SQL_ORDER_GET_BY_SEQ,
     SQL_LINES_GET,
     SQL_ALLOCATIONS_GET,
     SQL_EVENTS_GET,
     SQL_DOC_BY_ID,
-    SQL_DOC_BY_NUMBER,
+    SQL_DOC_BY_SEQ,
     SQL_ORDER_LIST,
     SQL_EVENT_APPEND,
     SQL_PAYMENT_APPEND,
@@ -67,12 +67,14 @@ typedef enum sql_id {
 extern const char *const hf_sql_text[SQL_COUNT];
 
 /* The schema migrations; [N-1] takes the schema from version N-1 to N.
- * "@AUTO_ID@" stands for the dialect's auto-numbered primary key. */
+ * "@AUTO_ID@" and "@SEQ_KEY@" stand for key types that differ between
+ * dialects. */
 extern const char *const hf_sql_migrations[];
 
-/* Copies sql into out (size bytes) with every "@AUTO_ID@" replaced by
- * auto_id. Returns 0, or -1 when out is too small. */
-int hf_sql_dialect(const char *sql, const char *auto_id, char *out,
+/* Copies sql into out (size bytes), replacing each subs[2k] with
+ * subs[2k+1]; subs ends with NULL. Returns 0, or -1 when out is too
+ * small. */
+int hf_sql_dialect(const char *sql, const char *const *subs, char *out,
                    size_t size);
 
 #endif

@@ -21,12 +21,15 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 enum {
-    MAX_BATCH = 512,   /* writes committed together at most */
-    READERS = 16,      /* read connections in the pool */
-    BUSY_MS = 10000,   /* wait for another process's lock this long */
-    CACHE_KIB = 65536, /* page cache per connection */
+    MAX_BATCH = 512,       /* writes committed together at most */
+    READERS = 16,          /* read connections in the pool */
+    BUSY_MS = 10000,       /* wait for another process's lock this long */
+    CACHE_KIB = 65536,     /* page cache per connection */
+    CHECKPOINT_MS = 100,   /* passive checkpoints this often */
+    RESTART_FRAMES = 4096, /* WAL pages (16 MiB) before the WAL starts over */
 };
 
 typedef struct sqlite_conn {
@@ -50,6 +53,7 @@ typedef struct write_job {
     hf_rc rc;
     hf_err err;
     bool done;
+    pthread_cond_t wake; /* signalled when done: one waiter per job */
     struct write_job *next;
 } write_job;
 
@@ -59,15 +63,19 @@ typedef struct sqlite_store {
     sqlite_conn writer;
     pthread_t writer_thread;
     bool writer_started;
-    pthread_mutex_t mu;      /* guards the queue and the reader pool */
-    pthread_cond_t work;     /* the queue is not empty, or stopping */
-    pthread_cond_t finished; /* a batch has been committed */
+    pthread_mutex_t mu;  /* guards the queue and the reader pool */
+    pthread_cond_t work; /* the queue is not empty, or stopping */
     write_job *head, *tail;
     bool stopping;
     sqlite_conn readers[READERS];
     bool reader_busy[READERS];
     pthread_cond_t reader_free;
     atomic_ulong commits, writes, write_fails;
+    atomic_int wal_frames; /* pages in the WAL after the last commit */
+    /* checkpoints run here, off the writer thread, on their own connection */
+    pthread_t checkpointer;
+    bool checkpointer_started;
+    pthread_cond_t tick; /* wakes the checkpointer early to stop */
 } sqlite_store;
 
 /* --- Connections --------------------------------------------------------- */
@@ -91,9 +99,13 @@ static hf_rc conn_open(const char *path, bool readonly, sqlite_conn *c,
     sqlite3_busy_timeout(c->db, BUSY_MS);
     char pragmas[256];
     snprintf(pragmas, sizeof(pragmas),
-             "PRAGMA foreign_keys=ON; PRAGMA cache_size=-%d;%s", CACHE_KIB,
+             "PRAGMA foreign_keys=ON; PRAGMA cache_size=-%d; "
+             "PRAGMA temp_store=MEMORY;%s",
+             CACHE_KIB,
              readonly ? ""
-                      : " PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+                      : " PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                        " PRAGMA wal_autocheckpoint=0;"
+                        " PRAGMA journal_size_limit=67108864;");
     char *msg = NULL;
     if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         hf_fail(err, HF_ESTORE, "db_unavailable", NULL,
@@ -225,6 +237,28 @@ static void run_batch(sqlite_store *s, write_job *batch)
     atomic_fetch_add(&s->write_fails, (unsigned long)(n - ok));
 }
 
+/* sqlite3_wal_hook: remembers how long the WAL is after each commit. */
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    (void)db;
+    (void)name;
+    atomic_store(&((sqlite_store *)arg)->wal_frames, frames);
+    return SQLITE_OK;
+}
+
+/* Starts the WAL over once it is long (see checkpointer_main). */
+static void restart_wal_if_long(sqlite_store *s)
+{
+    if (atomic_load(&s->wal_frames) < RESTART_FRAMES)
+        return;
+    int rc = sqlite3_wal_checkpoint_v2(s->writer.db, NULL,
+                                       SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    if (rc == SQLITE_OK)
+        atomic_store(&s->wal_frames, 0);
+    else if (rc != SQLITE_BUSY)
+        hf_log_warn("checkpoint failed: %s", sqlite3_errmsg(s->writer.db));
+}
+
 static void *writer_main(void *arg)
 {
     sqlite_store *s = arg;
@@ -250,9 +284,13 @@ static void *writer_main(void *arg)
         for (write_job *j = batch; j != NULL;) {
             write_job *next = j->next; /* j may vanish once done is seen */
             j->done = true;
+            pthread_cond_signal(&j->wake);
             j = next;
         }
-        pthread_cond_broadcast(&s->finished);
+        /* between batches, with the callers already answered */
+        pthread_mutex_unlock(&s->mu);
+        restart_wal_if_long(s);
+        pthread_mutex_lock(&s->mu);
     }
     pthread_mutex_unlock(&s->mu);
     return NULL;
@@ -262,7 +300,8 @@ static hf_rc hf_sqlite_write(hf_store *base, hf_txn_fn fn, void *arg,
                              hf_err *err)
 {
     sqlite_store *s = (sqlite_store *)base;
-    write_job job = {fn, arg, HF_OK, {0}, false, NULL};
+    write_job job = {fn,  arg, HF_OK, {0}, false, PTHREAD_COND_INITIALIZER,
+                     NULL};
     pthread_mutex_lock(&s->mu);
     if (s->stopping) {
         pthread_mutex_unlock(&s->mu);
@@ -276,11 +315,56 @@ static hf_rc hf_sqlite_write(hf_store *base, hf_txn_fn fn, void *arg,
     s->tail = &job;
     pthread_cond_signal(&s->work);
     while (!job.done)
-        pthread_cond_wait(&s->finished, &s->mu);
+        pthread_cond_wait(&job.wake, &s->mu);
     pthread_mutex_unlock(&s->mu);
+    pthread_cond_destroy(&job.wake);
     if (job.rc != HF_OK && err != NULL)
         *err = job.err;
     return job.rc;
+}
+
+/* --- Checkpoints --------------------------------------------------------- */
+
+/* Copies committed pages from the WAL into the database file every
+ * CHECKPOINT_MS. The writer's own automatic checkpoint is off: run inside
+ * COMMIT it would stall every write waiting on that batch. A passive
+ * checkpoint here never blocks the writer or the readers, but under steady
+ * load it never catches the last commit, and a WAL that is never wholly
+ * copied back is never reused: it would grow without bound. So the writer
+ * itself, between two batches, runs a RESTART checkpoint once the WAL
+ * passes RESTART_FRAMES (restart_wal_if_long): it copies only what was
+ * committed since the last passive pass, and the next commit starts the
+ * WAL over. (A RESTART from this thread would have to win the write lock
+ * from a writer that takes it back after every batch.) */
+static void *checkpointer_main(void *arg)
+{
+    sqlite_store *s = arg;
+    sqlite_conn c;
+    hf_err err;
+    if (conn_open(s->path, false, &c, &err) != HF_OK) {
+        hf_log_error("checkpoints disabled: %s", err.message);
+        return NULL;
+    }
+    pthread_mutex_lock(&s->mu);
+    while (!s->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += CHECKPOINT_MS * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&s->tick, &s->mu, &until);
+        if (s->stopping)
+            break;
+        pthread_mutex_unlock(&s->mu);
+        int rc = sqlite3_wal_checkpoint_v2(
+            c.db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            hf_log_warn("checkpoint failed: %s", sqlite3_errmsg(c.db));
+        pthread_mutex_lock(&s->mu);
+    }
+    pthread_mutex_unlock(&s->mu);
+    conn_close(&c);
+    return NULL;
 }
 
 /* --- Reads --------------------------------------------------------------- */
@@ -373,8 +457,10 @@ static hf_rc migrate_fn(hf_txn *t, void *arg, hf_err *err)
     m->from = schema_version(st->conn->db);
     for (int v = m->from; v < HF_SCHEMA_VERSION; v++) {
         char ddl[16384];
-        if (hf_sql_dialect(hf_sql_migrations[v], "INTEGER PRIMARY KEY", ddl,
-                           sizeof(ddl)) != 0)
+        static const char *const subs[] = {
+            "@AUTO_ID@", "INTEGER PRIMARY KEY", /* the rowid */
+            "@SEQ_KEY@", "INTEGER PRIMARY KEY", NULL};
+        if (hf_sql_dialect(hf_sql_migrations[v], subs, ddl, sizeof(ddl)) != 0)
             return hf_fail(err, HF_ESTORE, "store_error", NULL,
                            "migration %d is too long", v + 1);
         hf_rc rc = exec_text(st, ddl, err);
@@ -436,10 +522,12 @@ static hf_rc hf_sqlite_open(const char *path, hf_store **out, hf_err *err)
     s->path = hf_strdup(path);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->work, NULL);
-    pthread_cond_init(&s->finished, NULL);
     pthread_cond_init(&s->reader_free, NULL);
+    pthread_cond_init(&s->tick, NULL);
     hf_rc rc = s->path ? conn_open(path, false, &s->writer, err)
                        : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    if (rc == HF_OK)
+        sqlite3_wal_hook(s->writer.db, on_wal_commit, s);
     if (rc == HF_OK && schema_version(s->writer.db) > HF_SCHEMA_VERSION)
         rc = hf_sqlite_check_schema(&s->base, err);
     if (rc == HF_OK) {
@@ -449,6 +537,9 @@ static hf_rc hf_sqlite_open(const char *path, hf_store **out, hf_err *err)
         else
             s->writer_started = true;
     }
+    if (rc == HF_OK &&
+        pthread_create(&s->checkpointer, NULL, checkpointer_main, s) == 0)
+        s->checkpointer_started = true;
     if (rc != HF_OK) {
         hf_sqlite_close(&s->base);
         return rc;
@@ -467,6 +558,12 @@ static void hf_sqlite_close(hf_store *base)
         pthread_mutex_unlock(&s->mu);
         pthread_join(s->writer_thread, NULL);
     }
+    if (s->checkpointer_started) {
+        pthread_mutex_lock(&s->mu);
+        pthread_cond_signal(&s->tick);
+        pthread_mutex_unlock(&s->mu);
+        pthread_join(s->checkpointer, NULL);
+    }
     for (int i = 0; i < READERS; i++)
         if (s->readers[i].db != NULL)
             conn_close(&s->readers[i]);
@@ -474,8 +571,8 @@ static void hf_sqlite_close(hf_store *base)
         conn_close(&s->writer);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->work);
-    pthread_cond_destroy(&s->finished);
     pthread_cond_destroy(&s->reader_free);
+    pthread_cond_destroy(&s->tick);
     hf_free(s->path);
     hf_free(s);
 }

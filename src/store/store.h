@@ -180,13 +180,13 @@ hf_rc hf_txn_order_list_docs(hf_txn *t, const hf_order_filter *f, hf_arena *a,
                              hf_err *err);
 
 /* Appends e to the order's timeline; e->seq must be the next number. */
-hf_rc hf_txn_event_append(hf_txn *t, const char *order_id,
-                          const hf_order_event *e, hf_err *err);
+hf_rc hf_txn_event_append(hf_txn *t, int64_t order_seq, const hf_order_event *e,
+                          hf_err *err);
 
 /* One payment operation that happened. */
 typedef struct hf_payment_record {
-    const char *order_id;
-    const char *op; /* "authorize", "capture", "void", "refund" */
+    int64_t order_seq; /* the order's seq */
+    const char *op;    /* "authorize", "capture", "void", "refund" */
     hf_minor amount;
     const char *currency;
     const char *gateway;
