@@ -556,10 +556,19 @@ static hf_rc get_order_events(hf_request *req, hf_response *res, hf_err *err)
     memset(&r, 0, sizeof(r));
     r.req = req;
     TRY(hf_store_read(req->svc->store, read_events, &r, err));
-    json_t *data = json_array();
+    hf_jsonw w;
+    hf_jw_init(&w, req->arena);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "data");
+    hf_jw_array(&w);
     for (size_t i = 0; i < r.order.n_events; i++)
-        json_array_append_new(data, hf_order_event_to_json(&r.order.events[i]));
-    return hf_http_json(req, res, 200, json_pack("{s:o}", "data", data), err);
+        hf_order_event_write(&w, &r.order.events[i]);
+    hf_jw_array_end(&w);
+    hf_jw_object_end(&w);
+    const char *body = hf_jw_finish(&w);
+    if (body == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    return raw(res, 200, body);
 }
 
 static hf_rc post_cancel(hf_txn *t, hf_request *req, hf_response *res,

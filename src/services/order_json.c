@@ -25,16 +25,6 @@ const char *hf_json_text(const json_t *j, hf_arena *a)
     return copy;
 }
 
-static json_t *address_json(const hf_address *ad)
-{
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "name",
-                     hf_json_str(ad->name), "line1", hf_json_str(ad->line1),
-                     "line2", hf_json_str(ad->line2), "city",
-                     hf_json_str(ad->city), "region", hf_json_str(ad->region),
-                     "postal_code", hf_json_str(ad->postal_code), "country",
-                     hf_json_str(ad->country), "phone", hf_json_str(ad->phone));
-}
-
 /* The payment's state in one word, for people and dashboards. */
 static const char *payment_status(const hf_payment_info *p)
 {
@@ -49,96 +39,198 @@ static const char *payment_status(const hf_payment_info *p)
     return "none";
 }
 
-static json_t *status_or_null(hf_order_status s)
+static void status_or_null(hf_jsonw *w, hf_order_status s)
 {
-    return s < HF_STATUS_COUNT ? json_string(hf_order_status_name(s))
-                               : json_null();
+    hf_jw_str(w, s < HF_STATUS_COUNT ? hf_order_status_name(s) : NULL);
 }
 
-json_t *hf_order_event_to_json(const hf_order_event *e)
+static void write_address(hf_jsonw *w, const hf_address *ad)
 {
-    json_t *data = NULL;
-    if (e->data_json != NULL)
-        data = json_loads(e->data_json, 0, NULL);
-    return json_pack("{s:i, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "seq", e->seq,
-                     "at", hf_json_time(e->at), "type", e->type, "actor",
-                     hf_json_str(e->actor), "from", status_or_null(e->from),
-                     "to", status_or_null(e->to), "reason",
-                     hf_json_str(e->reason), "data", data ? data : json_null());
+    hf_jw_object(w);
+    hf_jw_key(w, "name");
+    hf_jw_str(w, ad->name);
+    hf_jw_key(w, "line1");
+    hf_jw_str(w, ad->line1);
+    hf_jw_key(w, "line2");
+    hf_jw_str(w, ad->line2);
+    hf_jw_key(w, "city");
+    hf_jw_str(w, ad->city);
+    hf_jw_key(w, "region");
+    hf_jw_str(w, ad->region);
+    hf_jw_key(w, "postal_code");
+    hf_jw_str(w, ad->postal_code);
+    hf_jw_key(w, "country");
+    hf_jw_str(w, ad->country);
+    hf_jw_key(w, "phone");
+    hf_jw_str(w, ad->phone);
+    hf_jw_object_end(w);
 }
 
-static json_t *line_json(const hf_order_line *l)
+void hf_order_event_write(hf_jsonw *w, const hf_order_event *e)
 {
-    json_t *allocations = json_array();
-    for (size_t i = 0; i < l->n_allocations; i++)
-        json_array_append_new(allocations,
-                              json_pack("{s:s, s:I}", "location",
-                                        l->allocations[i].location, "qty",
-                                        (json_int_t)l->allocations[i].qty));
-    return json_pack("{s:i, s:s, s:o, s:I, s:I, s:I, s:I, s:o}", "line_no",
-                     l->line_no, "sku", l->sku, "name", hf_json_str(l->name),
-                     "qty", (json_int_t)l->qty, "cancelled_qty",
-                     (json_int_t)l->cancelled_qty, "unit_price",
-                     (json_int_t)l->unit_price, "line_total",
-                     (json_int_t)(l->unit_price * hf_order_line_live_qty(l)),
-                     "allocations", allocations);
+    hf_jw_object(w);
+    hf_jw_key(w, "seq");
+    hf_jw_int(w, e->seq);
+    hf_jw_key(w, "at");
+    hf_jw_time(w, e->at);
+    hf_jw_key(w, "type");
+    hf_jw_str(w, e->type);
+    hf_jw_key(w, "actor");
+    hf_jw_str(w, e->actor);
+    hf_jw_key(w, "from");
+    status_or_null(w, e->from);
+    hf_jw_key(w, "to");
+    status_or_null(w, e->to);
+    hf_jw_key(w, "reason");
+    hf_jw_str(w, e->reason);
+    hf_jw_key(w, "data");
+    hf_jw_raw(w, e->data_json); /* stored as JSON by the services */
+    hf_jw_object_end(w);
 }
 
-json_t *hf_order_to_json(const hf_order *o)
+static void write_line(hf_jsonw *w, const hf_order_line *l)
 {
-    json_t *lines = json_array(), *timeline = json_array();
+    hf_jw_object(w);
+    hf_jw_key(w, "line_no");
+    hf_jw_int(w, l->line_no);
+    hf_jw_key(w, "sku");
+    hf_jw_str(w, l->sku);
+    hf_jw_key(w, "name");
+    hf_jw_str(w, l->name);
+    hf_jw_key(w, "qty");
+    hf_jw_int(w, l->qty);
+    hf_jw_key(w, "cancelled_qty");
+    hf_jw_int(w, l->cancelled_qty);
+    hf_jw_key(w, "unit_price");
+    hf_jw_int(w, l->unit_price);
+    hf_jw_key(w, "line_total");
+    hf_jw_int(w, l->unit_price * hf_order_line_live_qty(l));
+    hf_jw_key(w, "allocations");
+    hf_jw_array(w);
+    for (size_t i = 0; i < l->n_allocations; i++) {
+        hf_jw_object(w);
+        hf_jw_key(w, "location");
+        hf_jw_str(w, l->allocations[i].location);
+        hf_jw_key(w, "qty");
+        hf_jw_int(w, l->allocations[i].qty);
+        hf_jw_object_end(w);
+    }
+    hf_jw_array_end(w);
+    hf_jw_object_end(w);
+}
+
+static void write_payment(hf_jsonw *w, const hf_payment_info *p)
+{
+    hf_jw_object(w);
+    hf_jw_key(w, "method");
+    hf_jw_str(w, p->method);
+    hf_jw_key(w, "gateway");
+    hf_jw_str(w, p->gateway);
+    hf_jw_key(w, "capture");
+    hf_jw_str(w, hf_capture_mode_name(p->capture));
+    hf_jw_key(w, "status");
+    hf_jw_str(w, payment_status(p));
+    hf_jw_key(w, "authorized");
+    hf_jw_int(w, p->authorized);
+    hf_jw_key(w, "captured");
+    hf_jw_int(w, p->captured);
+    hf_jw_key(w, "refunded");
+    hf_jw_int(w, p->refunded);
+    hf_jw_key(w, "voided");
+    hf_jw_int(w, p->voided);
+    hf_jw_object_end(w);
+}
+
+static void write_customer(hf_jsonw *w, const hf_customer *c)
+{
+    hf_jw_object(w);
+    hf_jw_key(w, "id");
+    hf_jw_str(w, c->id);
+    hf_jw_key(w, "email");
+    hf_jw_str(w, c->email);
+    hf_jw_key(w, "name");
+    hf_jw_str(w, c->name);
+    hf_jw_key(w, "phone");
+    hf_jw_str(w, c->phone);
+    hf_jw_object_end(w);
+}
+
+void hf_order_write(hf_jsonw *w, const hf_order *o)
+{
+    hf_jw_object(w);
+    hf_jw_key(w, "id");
+    hf_jw_str(w, o->id);
+    hf_jw_key(w, "number");
+    hf_jw_str(w, o->number);
+    hf_jw_key(w, "status");
+    hf_jw_str(w, hf_order_status_name(o->status));
+    hf_jw_key(w, "held_from");
+    hf_jw_str(w, o->status == HF_STATUS_ON_HOLD
+                     ? hf_order_status_name(o->held_from)
+                     : NULL);
+    hf_jw_key(w, "version");
+    hf_jw_int(w, o->version);
+    hf_jw_key(w, "channel");
+    hf_jw_str(w, o->channel);
+    hf_jw_key(w, "customer");
+    write_customer(w, &o->customer);
+    hf_jw_key(w, "currency");
+    hf_jw_str(w, o->currency);
+    hf_jw_key(w, "subtotal");
+    hf_jw_int(w, hf_order_subtotal(o));
+    hf_jw_key(w, "shipping_total");
+    hf_jw_int(w, o->shipping_total);
+    hf_jw_key(w, "discount_total");
+    hf_jw_int(w, o->discount_total);
+    hf_jw_key(w, "tax_total");
+    hf_jw_int(w, o->tax_total);
+    hf_jw_key(w, "total");
+    hf_jw_int(w, hf_order_total(o));
+    hf_jw_key(w, "lines");
+    hf_jw_array(w);
     for (size_t i = 0; i < o->n_lines; i++)
-        json_array_append_new(lines, line_json(&o->lines[i]));
+        write_line(w, &o->lines[i]);
+    hf_jw_array_end(w);
+    hf_jw_key(w, "shipping_method");
+    hf_jw_str(w, hf_shipping_method_name(o->shipping_method));
+    hf_jw_key(w, "shipping_address");
+    write_address(w, &o->shipping_address);
+    hf_jw_key(w, "billing_address");
+    if (o->has_billing_address)
+        write_address(w, &o->billing_address);
+    else
+        hf_jw_null(w);
+    hf_jw_key(w, "payment");
+    write_payment(w, &o->payment);
+    hf_jw_key(w, "placed_at");
+    hf_jw_time(w, o->placed_at);
+    hf_jw_key(w, "updated_at");
+    hf_jw_time(w, o->updated_at);
+    hf_jw_key(w, "promised_by");
+    hf_jw_time(w, o->promised_by);
+    hf_jw_key(w, "cancellation");
+    if (o->cancel_reason != NULL) {
+        hf_jw_object(w);
+        hf_jw_key(w, "reason");
+        hf_jw_str(w, o->cancel_reason);
+        hf_jw_key(w, "note");
+        hf_jw_str(w, o->cancel_note);
+        hf_jw_object_end(w);
+    } else {
+        hf_jw_null(w);
+    }
+    hf_jw_key(w, "timeline");
+    hf_jw_array(w);
     for (size_t i = 0; i < o->n_events; i++)
-        json_array_append_new(timeline, hf_order_event_to_json(&o->events[i]));
-    const hf_payment_info *p = &o->payment;
-    json_t *payment =
-        json_pack("{s:o, s:o, s:s, s:s, s:I, s:I, s:I, s:I}", "method",
-                  hf_json_str(p->method), "gateway", hf_json_str(p->gateway),
-                  "capture", hf_capture_mode_name(p->capture), "status",
-                  payment_status(p), "authorized", (json_int_t)p->authorized,
-                  "captured", (json_int_t)p->captured, "refunded",
-                  (json_int_t)p->refunded, "voided", (json_int_t)p->voided);
-    json_t *customer = json_pack(
-        "{s:o, s:o, s:o, s:o}", "id", hf_json_str(o->customer.id), "email",
-        hf_json_str(o->customer.email), "name", hf_json_str(o->customer.name),
-        "phone", hf_json_str(o->customer.phone));
-    json_t *cancellation =
-        o->cancel_reason ? json_pack("{s:s, s:o}", "reason", o->cancel_reason,
-                                     "note", hf_json_str(o->cancel_note))
-                         : json_null();
-    json_t *doc = json_pack(
-        "{s:s, s:s, s:s, s:o, s:i, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:I, "
-        "s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-        "id", o->id, "number", o->number, "status",
-        hf_order_status_name(o->status), "held_from",
-        o->status == HF_STATUS_ON_HOLD
-            ? json_string(hf_order_status_name(o->held_from))
-            : json_null(),
-        "version", o->version, "channel", hf_json_str(o->channel), "customer",
-        customer, "currency", o->currency, "subtotal",
-        (json_int_t)hf_order_subtotal(o), "shipping_total",
-        (json_int_t)o->shipping_total, "discount_total",
-        (json_int_t)o->discount_total, "tax_total", (json_int_t)o->tax_total,
-        "total", (json_int_t)hf_order_total(o), "lines", lines,
-        "shipping_method", hf_shipping_method_name(o->shipping_method),
-        "shipping_address", address_json(&o->shipping_address),
-        "billing_address",
-        o->has_billing_address ? address_json(&o->billing_address)
-                               : json_null(),
-        "payment", payment, "placed_at", hf_json_time(o->placed_at),
-        "updated_at", hf_json_time(o->updated_at), "promised_by",
-        hf_json_time(o->promised_by), "cancellation", cancellation, "timeline",
-        timeline);
-    return doc;
+        hf_order_event_write(w, &o->events[i]);
+    hf_jw_array_end(w);
+    hf_jw_object_end(w);
 }
 
 const char *hf_order_render(const hf_order *o, hf_arena *a)
 {
-    json_t *doc = hf_order_to_json(o);
-    if (doc == NULL)
-        return NULL;
-    const char *text = hf_json_text(doc, a);
-    json_decref(doc);
-    return text;
+    hf_jsonw w;
+    hf_jw_init(&w, a);
+    hf_order_write(&w, o);
+    return hf_jw_finish(&w);
 }

@@ -9,14 +9,15 @@
 
 #include "core/order.h"
 #include "util/arena.h"
+#include "util/jsonw.h"
 
 #include <jansson.h>
 
-/* A new JSON object for o (caller decrefs), or NULL when out of memory. */
-json_t *hf_order_to_json(const hf_order *o);
+/* Writes o as a JSON object to w. */
+void hf_order_write(hf_jsonw *w, const hf_order *o);
 
-/* One timeline entry as a JSON object (caller decrefs). */
-json_t *hf_order_event_to_json(const hf_order_event *e);
+/* Writes one timeline entry as a JSON object to w. */
+void hf_order_event_write(hf_jsonw *w, const hf_order_event *e);
 
 /* o rendered as compact JSON text in arena a, or NULL when out of
  * memory. */

@@ -513,8 +513,17 @@ static hf_rc hf_sqlite_check_schema(hf_store *base, hf_err *err)
 
 /* --- Lifecycle ----------------------------------------------------------- */
 
+/* Process-wide SQLite settings, made once before the first connection. */
+static void configure_sqlite(void)
+{
+    /* memory statistics take a global mutex on every allocation */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static hf_rc hf_sqlite_open(const char *path, hf_store **out, hf_err *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     sqlite_store *s = hf_calloc(1, sizeof(*s));
     if (s == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
