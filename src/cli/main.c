@@ -150,10 +150,7 @@ static int cmd_serve(cli *c)
     hf_services svc;
     if (open_services(c, &svc, true) != 0)
         return 1;
-    hf_server_options opt = {listen_addr(c), 0, 0, 0};
-    const char *workers = hf_config_get(c->cfg, "server.write_workers", NULL);
-    if (workers != NULL)
-        opt.write_workers = (unsigned)strtoul(workers, NULL, 10);
+    hf_server_options opt = {listen_addr(c), 0, 0};
     hf_server *server;
     hf_err err;
     if (hf_server_start(&svc, &opt, &server, &err) != HF_OK) {

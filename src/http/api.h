@@ -36,7 +36,7 @@ typedef struct hf_response {
 } hf_response;
 
 /* A handler that reads (runs on the HTTP thread) or writes (runs on a
- * worker inside the caller's write transaction, t; its reply is stored for
+ * store thread inside the write transaction t; its reply is stored for
  * idempotent replays in that same transaction). Returning an error fills
  * err; the server renders it. */
 typedef hf_rc (*hf_read_handler)(hf_request *req, hf_response *res,

@@ -16,7 +16,7 @@ typedef struct hf_route {
     const char *pattern;    /* "/v1/orders/:id"; ":x" captures one segment */
     unsigned roles;         /* HF_ROLE_BITs allowed; 0: no key needed */
     hf_read_handler read;   /* a read, answered on the HTTP thread ... */
-    hf_write_handler write; /* ... or a write, run by a worker */
+    hf_write_handler write; /* ... or a write, run by the store */
     const char *counter;    /* metric counting its successes (not replays),
                                or NULL */
 } hf_route;

@@ -1,5 +1,5 @@
 /* server.c - libmicrohttpd glue: request bodies, auth, dispatch to the
- * read path or a write worker, idempotency, metrics. */
+ * read path or the store's write queue, idempotency, metrics. */
 #include "http/server.h"
 #include "http/routes.h"
 #include "util/log.h"
@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 enum {
-    DEFAULT_WORKERS = 64,
     DEFAULT_MAX_BODY = 1 << 20,
     MAX_IDEMPOTENCY_KEY = 255,
     STATUS_CLASSES = 6, /* index status / 100 */
@@ -25,7 +24,7 @@ enum {
 
 typedef enum conn_state {
     CONN_NEW,        /* first call seen; body may follow */
-    CONN_DISPATCHED, /* a worker has it; the connection is suspended */
+    CONN_DISPATCHED, /* queued with the store; the connection is suspended */
     CONN_ANSWERED,   /* res is ready to queue */
 } conn_state;
 
@@ -44,21 +43,16 @@ typedef struct conn_ctx {
     const char *idempotency_key; /* NULL: none given */
     const char *request_hash;    /* of method, path and body */
     bool replayed;
-    struct conn_ctx *next; /* in the worker queue */
+    struct timespec submitted; /* when the write was queued */
 } conn_ctx;
 
 struct hf_server {
     const hf_services *svc;
     struct MHD_Daemon *daemon;
     size_t max_body;
-    pthread_t *workers;
-    unsigned n_workers;
     pthread_mutex_t mu;
-    pthread_cond_t work;
     pthread_cond_t idle;
-    conn_ctx *head, *tail;
-    unsigned in_flight; /* writes dispatched and not yet resumed */
-    bool stopping;
+    unsigned in_flight; /* writes submitted and not yet resumed */
     /* requests answered, per route (last row: unrouted) and status class */
     atomic_ulong counts[64][STATUS_CLASSES];
     atomic_ulong successes[64]; /* per route: 2xx answers, not replays */
@@ -161,7 +155,7 @@ static enum MHD_Result send_metrics(conn_ctx *c)
     return send_response(c);
 }
 
-/* --- Writes on workers --------------------------------------------------- */
+/* --- Writes -------------------------------------------------------------- */
 
 /* The write transaction: replay a stored answer, or run the handler and
  * store its answer with its changes. */
@@ -207,63 +201,55 @@ static hf_rc write_txn(hf_txn *t, void *arg, hf_err *err)
                                   hf_clock_now(c->server->svc->clock), err);
 }
 
-static void run_write(conn_ctx *c)
+/* The store's answer to a submitted write (on a store thread): render a
+ * failure, and hand the connection back to libmicrohttpd. */
+static void on_write_done(void *arg, hf_rc rc, const hf_err *err)
 {
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    hf_rc rc = hf_store_write(c->server->svc->store, write_txn, c, &c->err);
-    if (rc != HF_OK)
+    conn_ctx *c = arg;
+    hf_server *s = c->server;
+    if (rc != HF_OK) {
+        c->err = *err;
         hf_http_error(&c->req, &c->res, &c->err);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    atomic_fetch_add(&c->server->write_ns,
-                     (unsigned long)((t1.tv_sec - t0.tv_sec) * 1000000000L +
-                                     (t1.tv_nsec - t0.tv_nsec)));
-}
-
-static void *worker_main(void *arg)
-{
-    hf_server *s = arg;
-    pthread_mutex_lock(&s->mu);
-    for (;;) {
-        while (s->head == NULL && !s->stopping)
-            pthread_cond_wait(&s->work, &s->mu);
-        if (s->head == NULL)
-            break;
-        conn_ctx *c = s->head;
-        s->head = c->next;
-        if (s->head == NULL)
-            s->tail = NULL;
-        pthread_mutex_unlock(&s->mu);
-
-        run_write(c);
-        c->state = CONN_ANSWERED;
-
-        pthread_mutex_lock(&s->mu);
-        /* resume under the lock so that stop sees in_flight drop only
-         * after the connection is handed back */
-        MHD_resume_connection(c->mhd);
-        s->in_flight--;
-        pthread_cond_broadcast(&s->idle);
     }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    atomic_fetch_add(
+        &s->write_ns,
+        (unsigned long)((now.tv_sec - c->submitted.tv_sec) * 1000000000L +
+                        (now.tv_nsec - c->submitted.tv_nsec)));
+    c->state = CONN_ANSWERED;
+    pthread_mutex_lock(&s->mu);
+    /* resume under the lock so that stop sees in_flight drop only after
+     * the connection is handed back */
+    MHD_resume_connection(c->mhd);
+    s->in_flight--;
+    pthread_cond_broadcast(&s->idle);
     pthread_mutex_unlock(&s->mu);
-    return NULL;
 }
 
-static void dispatch_write(conn_ctx *c)
+/* Queues the write with the store and suspends the connection until
+ * on_write_done; the HTTP thread goes on serving others meanwhile. */
+static enum MHD_Result dispatch_write(conn_ctx *c)
 {
     hf_server *s = c->server;
     c->state = CONN_DISPATCHED;
-    MHD_suspend_connection(c->mhd);
+    clock_gettime(CLOCK_MONOTONIC, &c->submitted);
     pthread_mutex_lock(&s->mu);
-    c->next = NULL;
-    if (s->tail)
-        s->tail->next = c;
-    else
-        s->head = c;
-    s->tail = c;
     s->in_flight++;
-    pthread_cond_signal(&s->work);
     pthread_mutex_unlock(&s->mu);
+    MHD_suspend_connection(c->mhd);
+    hf_rc rc =
+        hf_store_submit(s->svc->store, write_txn, c, on_write_done, &c->err);
+    if (rc != HF_OK) {
+        hf_http_error(&c->req, &c->res, &c->err);
+        c->state = CONN_ANSWERED;
+        pthread_mutex_lock(&s->mu);
+        MHD_resume_connection(c->mhd);
+        s->in_flight--;
+        pthread_cond_broadcast(&s->idle);
+        pthread_mutex_unlock(&s->mu);
+    }
+    return MHD_YES;
 }
 
 /* --- Request handling ---------------------------------------------------- */
@@ -367,8 +353,7 @@ static enum MHD_Result handle(conn_ctx *c)
         hf_http_error(&c->req, &c->res, &c->err);
         return send_response(c);
     }
-    dispatch_write(c);
-    return MHD_YES;
+    return dispatch_write(c);
 }
 
 static bool append_body(conn_ctx *c, const char *data, size_t n)
@@ -491,20 +476,8 @@ hf_rc hf_server_start(const hf_services *svc, const hf_server_options *opt,
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     s->svc = svc;
     s->max_body = opt->max_body ? opt->max_body : DEFAULT_MAX_BODY;
-    s->n_workers = opt->write_workers ? opt->write_workers : DEFAULT_WORKERS;
     pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->work, NULL);
     pthread_cond_init(&s->idle, NULL);
-    s->workers = hf_calloc(s->n_workers, sizeof(pthread_t));
-    if (s->workers == NULL) {
-        hf_free(s);
-        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-    }
-    unsigned started = 0;
-    for (; started < s->n_workers; started++)
-        if (pthread_create(&s->workers[started], NULL, worker_main, s) != 0)
-            break;
-    s->n_workers = started;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = opt->http_threads ? opt->http_threads
                                          : (unsigned)(cores > 0 ? cores : 2);
@@ -541,15 +514,7 @@ void hf_server_stop(hf_server *s)
         if (fd != MHD_INVALID_SOCKET)
             close(fd);
     }
-    pthread_mutex_lock(&s->mu);
-    s->stopping = true;
-    pthread_cond_broadcast(&s->work);
-    pthread_mutex_unlock(&s->mu);
-    for (unsigned i = 0; i < s->n_workers; i++)
-        pthread_join(s->workers[i], NULL);
     pthread_mutex_destroy(&s->mu);
-    pthread_cond_destroy(&s->work);
     pthread_cond_destroy(&s->idle);
-    hf_free(s->workers);
     hf_free(s);
 }

@@ -1,11 +1,11 @@
 /*
- * server.h - the HTTP server: libmicrohttpd with an epoll thread pool for
- * reads, and a pool of worker threads for writes.
+ * server.h - the HTTP server: libmicrohttpd with an epoll thread pool.
  *
- * A write suspends its connection, runs on a worker (which waits for the
- * store's durable group commit), and resumes the connection with the
- * answer. So the HTTP threads never block on a disk flush, and many
- * concurrent writes share one commit.
+ * A write suspends its connection and is queued with the store
+ * (hf_store_submit); when its durable group commit is done the store's
+ * thread resumes the connection with the answer. So the HTTP threads never
+ * block on a disk flush, no thread waits per request, and many concurrent
+ * writes share one commit.
  */
 #ifndef HF_SERVER_H
 #define HF_SERVER_H
@@ -16,10 +16,9 @@
 typedef struct hf_server hf_server;
 
 typedef struct hf_server_options {
-    const char *listen;     /* "127.0.0.1:8080" */
-    unsigned http_threads;  /* 0: one per core */
-    unsigned write_workers; /* 0: 64 */
-    size_t max_body;        /* 0: 1 MiB */
+    const char *listen;    /* "127.0.0.1:8080" */
+    unsigned http_threads; /* 0: one per core */
+    size_t max_body;       /* 0: 1 MiB */
 } hf_server_options;
 
 /* Starts serving. Returns HF_EINVAL for a bad listen address, HF_EIO when

@@ -2,6 +2,7 @@
 #include "services/auth.h"
 #include "util/id.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +76,57 @@ static hf_rc key_find_fn(hf_txn *t, void *arg, hf_err *err)
     return rc;
 }
 
+/* Keys verified lately, so that a request costs a hash lookup in memory
+ * rather than a database read. Entries live CACHE_TTL; only valid keys are
+ * kept, so a wrong key always reaches the database. */
+enum { CACHE_SLOTS = 256 };
+#define CACHE_TTL (60 * HF_SECOND)
+
+static struct cached_key {
+    char hash[65]; /* "" for an empty slot */
+    hf_role role;
+    char id[HF_KEY_TEXT];
+    hf_time expires;
+} key_cache[CACHE_SLOTS];
+static pthread_mutex_t key_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct cached_key *cache_slot(const char *hash)
+{
+    /* the hash is uniformly random hex: its first bytes pick the slot */
+    unsigned h = 0;
+    for (int i = 0; i < 4; i++)
+        h = h * 16 +
+            (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+    return &key_cache[h % CACHE_SLOTS];
+}
+
+static bool cache_get(const char *hash, hf_time now, hf_role *role,
+                      char id_out[HF_KEY_TEXT])
+{
+    bool hit = false;
+    pthread_mutex_lock(&key_cache_mu);
+    struct cached_key *k = cache_slot(hash);
+    if (strcmp(k->hash, hash) == 0 && now < k->expires) {
+        *role = k->role;
+        memcpy(id_out, k->id, HF_KEY_TEXT);
+        hit = true;
+    }
+    pthread_mutex_unlock(&key_cache_mu);
+    return hit;
+}
+
+static void cache_put(const char *hash, hf_time now, hf_role role,
+                      const char *id)
+{
+    pthread_mutex_lock(&key_cache_mu);
+    struct cached_key *k = cache_slot(hash);
+    snprintf(k->hash, sizeof(k->hash), "%s", hash);
+    k->role = role;
+    snprintf(k->id, sizeof(k->id), "%s", id);
+    k->expires = now + CACHE_TTL;
+    pthread_mutex_unlock(&key_cache_mu);
+}
+
 hf_rc hf_auth_verify(const hf_services *svc, const char *key_text,
                      hf_role *role, char id_out[HF_KEY_TEXT], hf_err *err)
 {
@@ -84,10 +136,15 @@ hf_rc hf_auth_verify(const hf_services *svc, const char *key_text,
                        "a valid API key is required");
     char hash[65];
     key_hash(key_text, hash);
+    hf_time now = hf_clock_now(svc->clock);
+    if (cache_get(hash, now, role, id_out))
+        return HF_OK;
     verify_args v = {hash, role, id_out};
     hf_rc rc = hf_store_read(svc->store, key_find_fn, &v, err);
     if (rc == HF_ENOTFOUND)
         return hf_fail(err, HF_EAUTH, "unauthorized", NULL,
                        "a valid API key is required");
+    if (rc == HF_OK)
+        cache_put(hash, now, *role, id_out);
     return rc;
 }

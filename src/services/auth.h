@@ -31,7 +31,9 @@ hf_rc hf_auth_key_create(hf_txn *t, const hf_services *svc, hf_role role,
                          char id_out[HF_KEY_TEXT], hf_err *err);
 
 /* The role and id of a presented key. HF_EAUTH when it is not a live key.
- * id is copied into id_out (HF_KEY_TEXT bytes). */
+ * id is copied into id_out (HF_KEY_TEXT bytes). A key found valid is
+ * remembered in memory for a minute, so revoking one takes effect within
+ * that. */
 hf_rc hf_auth_verify(const hf_services *svc, const char *key_text,
                      hf_role *role, char id_out[HF_KEY_TEXT], hf_err *err);
 

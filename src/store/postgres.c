@@ -65,6 +65,14 @@ typedef struct pg_txn {
     pg_conn *conn;
 } pg_txn;
 
+/* A write queued by hf_store_submit, for the submit threads. */
+typedef struct pg_job {
+    hf_txn_fn fn;
+    void *arg;
+    hf_write_done done;
+    struct pg_job *next;
+} pg_job;
+
 typedef struct pg_store {
     hf_store base;
     char *url;
@@ -73,6 +81,13 @@ typedef struct pg_store {
     pthread_mutex_t mu;
     pthread_cond_t free_conn;
     atomic_ulong commits, writes, write_fails;
+    /* libpq blocks, so submitted writes run on threads of their own, as
+     * many as there are connections */
+    pthread_t submitters[POOL_SIZE];
+    int n_submitters;
+    pg_job *head, *tail;
+    pthread_cond_t queued;
+    bool stopping;
 } pg_store;
 
 static const hf_sql_driver pg_driver;
@@ -456,6 +471,56 @@ static hf_rc pg_read(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
     return rc;
 }
 
+static void *submitter_main(void *arg)
+{
+    pg_store *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (s->head == NULL && !s->stopping)
+            pthread_cond_wait(&s->queued, &s->mu);
+        if (s->head == NULL)
+            break;
+        pg_job *job = s->head;
+        s->head = job->next;
+        if (s->head == NULL)
+            s->tail = NULL;
+        pthread_mutex_unlock(&s->mu);
+        hf_err err;
+        hf_err_clear(&err);
+        hf_rc rc = pg_write(&s->base, job->fn, job->arg, &err);
+        job->done(job->arg, rc, &err);
+        hf_free(job);
+        pthread_mutex_lock(&s->mu);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+static hf_rc pg_submit(hf_store *base, hf_txn_fn fn, void *arg,
+                       hf_write_done done, hf_err *err)
+{
+    pg_store *s = (pg_store *)base;
+    pg_job *job = hf_calloc(1, sizeof(*job));
+    if (job == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    *job = (pg_job){fn, arg, done, NULL};
+    pthread_mutex_lock(&s->mu);
+    if (s->stopping || s->n_submitters == 0) {
+        pthread_mutex_unlock(&s->mu);
+        hf_free(job);
+        return hf_fail(err, HF_EBUSY, "shutting_down", NULL,
+                       "the store is closing");
+    }
+    if (s->tail != NULL)
+        s->tail->next = job;
+    else
+        s->head = job;
+    s->tail = job;
+    pthread_cond_signal(&s->queued);
+    pthread_mutex_unlock(&s->mu);
+    return HF_OK;
+}
+
 static hf_rc pg_savepoint(hf_txn *t, hf_err *err)
 {
     return exec_text(((pg_txn *)t)->conn, "SAVEPOINT nested", err);
@@ -594,11 +659,18 @@ static hf_rc pg_migrate(hf_store *base, hf_err *err)
 static void pg_close(hf_store *base)
 {
     pg_store *s = (pg_store *)base;
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->queued);
+    pthread_mutex_unlock(&s->mu);
+    for (int i = 0; i < s->n_submitters; i++)
+        pthread_join(s->submitters[i], NULL);
     for (int i = 0; i < POOL_SIZE; i++)
         if (s->conns[i].pg != NULL)
             conn_close(&s->conns[i]);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->free_conn);
+    pthread_cond_destroy(&s->queued);
     hf_free(s->url);
     hf_free(s);
 }
@@ -612,6 +684,7 @@ static hf_rc pg_open(const char *url, hf_store **out, hf_err *err)
     s->url = hf_strdup(url);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->free_conn, NULL);
+    pthread_cond_init(&s->queued, NULL);
     if (s->url == NULL) {
         pg_close(&s->base);
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
@@ -628,6 +701,10 @@ static hf_rc pg_open(const char *url, hf_store **out, hf_err *err)
         else if (v > HF_SCHEMA_VERSION)
             rc = check_version(s, v, err);
     }
+    while (rc == HF_OK && s->n_submitters < POOL_SIZE &&
+           pthread_create(&s->submitters[s->n_submitters], NULL, submitter_main,
+                          s) == 0)
+        s->n_submitters++;
     if (rc != HF_OK) {
         pg_close(&s->base);
         return rc;
@@ -651,6 +728,7 @@ const hf_store_ops hf_postgres_ops = {
     .migrate = pg_migrate,
     .check_schema = pg_check_schema,
     .write = pg_write,
+    .submit = pg_submit,
     .read = pg_read,
     .stats = pg_stats,
     .savepoint = pg_savepoint,

@@ -53,7 +53,8 @@ typedef struct write_job {
     hf_rc rc;
     hf_err err;
     bool done;
-    pthread_cond_t wake; /* signalled when done: one waiter per job */
+    pthread_cond_t wake;   /* signalled when done: one waiter per job */
+    hf_write_done on_done; /* set for hf_store_submit: called, then freed */
     struct write_job *next;
 } write_job;
 
@@ -281,14 +282,26 @@ static void *writer_main(void *arg)
         run_batch(s, batch);
 
         pthread_mutex_lock(&s->mu);
+        write_job *submitted = NULL;
         for (write_job *j = batch; j != NULL;) {
             write_job *next = j->next; /* j may vanish once done is seen */
-            j->done = true;
-            pthread_cond_signal(&j->wake);
+            if (j->on_done != NULL) {
+                j->next = submitted;
+                submitted = j;
+            } else {
+                j->done = true;
+                pthread_cond_signal(&j->wake);
+            }
             j = next;
         }
-        /* between batches, with the callers already answered */
         pthread_mutex_unlock(&s->mu);
+        while (submitted != NULL) {
+            write_job *next = submitted->next;
+            submitted->on_done(submitted->arg, submitted->rc, &submitted->err);
+            hf_free(submitted);
+            submitted = next;
+        }
+        /* between batches, with the callers already answered */
         restart_wal_if_long(s);
         pthread_mutex_lock(&s->mu);
     }
@@ -300,8 +313,8 @@ static hf_rc hf_sqlite_write(hf_store *base, hf_txn_fn fn, void *arg,
                              hf_err *err)
 {
     sqlite_store *s = (sqlite_store *)base;
-    write_job job = {fn,  arg, HF_OK, {0}, false, PTHREAD_COND_INITIALIZER,
-                     NULL};
+    write_job job = {fn,   arg, HF_OK, {0}, false, PTHREAD_COND_INITIALIZER,
+                     NULL, NULL};
     pthread_mutex_lock(&s->mu);
     if (s->stopping) {
         pthread_mutex_unlock(&s->mu);
@@ -321,6 +334,33 @@ static hf_rc hf_sqlite_write(hf_store *base, hf_txn_fn fn, void *arg,
     if (job.rc != HF_OK && err != NULL)
         *err = job.err;
     return job.rc;
+}
+
+static hf_rc hf_sqlite_submit(hf_store *base, hf_txn_fn fn, void *arg,
+                              hf_write_done done, hf_err *err)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    write_job *job = hf_calloc(1, sizeof(*job));
+    if (job == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    job->fn = fn;
+    job->arg = arg;
+    job->on_done = done;
+    pthread_mutex_lock(&s->mu);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->mu);
+        hf_free(job);
+        return hf_fail(err, HF_EBUSY, "shutting_down", NULL,
+                       "the store is closing");
+    }
+    if (s->tail != NULL)
+        s->tail->next = job;
+    else
+        s->head = job;
+    s->tail = job;
+    pthread_cond_signal(&s->work);
+    pthread_mutex_unlock(&s->mu);
+    return HF_OK;
 }
 
 /* --- Checkpoints --------------------------------------------------------- */
@@ -667,6 +707,7 @@ const hf_store_ops hf_sqlite_ops = {
     .migrate = hf_sqlite_migrate,
     .check_schema = hf_sqlite_check_schema,
     .write = hf_sqlite_write,
+    .submit = hf_sqlite_submit,
     .read = hf_sqlite_read,
     .stats = hf_sqlite_stats,
     .savepoint = hf_sqlite_savepoint,

@@ -42,6 +42,12 @@ hf_rc hf_store_write(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err)
     return s->ops->write(s, fn, arg, err);
 }
 
+hf_rc hf_store_submit(hf_store *s, hf_txn_fn fn, void *arg, hf_write_done done,
+                      hf_err *err)
+{
+    return s->ops->submit(s, fn, arg, done, err);
+}
+
 hf_rc hf_store_read(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err)
 {
     return s->ops->read(s, fn, arg, err);

@@ -63,6 +63,18 @@ typedef hf_rc (*hf_txn_fn)(hf_txn *txn, void *arg, hf_err *err);
  * kept). May be called from many threads at once. */
 hf_rc hf_store_write(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err);
 
+/* Called once a write queued with hf_store_submit() is durable (rc HF_OK)
+ * or has failed (rc and err say why). Runs on a store thread: keep it
+ * short and do not write from it. */
+typedef void (*hf_write_done)(void *arg, hf_rc rc, const hf_err *err);
+
+/* Queues fn to run in a write transaction like hf_store_write(), but
+ * returns at once; done(arg, ...) follows exactly once. Returns HF_EBUSY
+ * when the store is closing and HF_ENOMEM when out of memory; then done is
+ * not called. For callers that must not block, such as the HTTP server. */
+hf_rc hf_store_submit(hf_store *s, hf_txn_fn fn, void *arg, hf_write_done done,
+                      hf_err *err);
+
 /* Runs fn in a read-only transaction that sees one consistent snapshot. */
 hf_rc hf_store_read(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err);
 

@@ -38,6 +38,8 @@ struct hf_store_ops {
     hf_rc (*migrate)(hf_store *s, hf_err *err);
     hf_rc (*check_schema)(hf_store *s, hf_err *err);
     hf_rc (*write)(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err);
+    hf_rc (*submit)(hf_store *s, hf_txn_fn fn, void *arg, hf_write_done done,
+                    hf_err *err);
     hf_rc (*read)(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err);
     void (*stats)(hf_store *s, hf_store_stats *out);
     hf_rc (*savepoint)(hf_txn *t, hf_err *err);
