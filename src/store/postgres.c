@@ -22,6 +22,7 @@
 #include "util/mem.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -88,6 +89,9 @@ typedef struct pg_store {
     pg_job *head, *tail;
     pthread_cond_t queued;
     bool stopping;
+    /* a connection of its own that LISTENs for holdfast_events */
+    pthread_mutex_t listen_mu;
+    PGconn *listener;
 } pg_store;
 
 static const hf_sql_driver pg_driver;
@@ -403,7 +407,7 @@ static hf_rc pg_write(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
         hf_err_clear(err);
         if ((rc = acquire(s, &c, err)) != HF_OK)
             continue; /* the database may be restarting */
-        pg_txn t = {{&hf_postgres_ops, &pg_driver}, c};
+        pg_txn t = {{&hf_postgres_ops, &pg_driver, false}, c};
         rc = run_sql(&t, SQL_BEGIN_IMMEDIATE, err);
         if (rc == HF_OK)
             rc = fn(&t.base, arg, err);
@@ -420,6 +424,9 @@ static hf_rc pg_write(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
                 continue;
             break;
         }
+        /* followers in every process wake on this, sent at commit */
+        if (t.base.events_added)
+            exec_text(c, "NOTIFY holdfast_events", err);
         PGresult *res = PQexec(c->pg, "COMMIT");
         bool committed = PQresultStatus(res) == PGRES_COMMAND_OK;
         if (!committed) {
@@ -455,7 +462,7 @@ static hf_rc pg_read(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
         pg_conn *c;
         if ((rc = acquire(s, &c, err)) != HF_OK)
             continue;
-        pg_txn t = {{&hf_postgres_ops, &pg_driver}, c};
+        pg_txn t = {{&hf_postgres_ops, &pg_driver, false}, c};
         rc = run_sql(&t, SQL_BEGIN, err);
         if (rc == HF_OK) {
             rc = fn(&t.base, arg, err);
@@ -519,6 +526,53 @@ static hf_rc pg_submit(hf_store *base, hf_txn_fn fn, void *arg,
     pthread_cond_signal(&s->queued);
     pthread_mutex_unlock(&s->mu);
     return HF_OK;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* True when a notification was waiting; drains them all. */
+static bool drain_notifies(PGconn *pg)
+{
+    bool any = false;
+    PGnotify *n;
+    PQconsumeInput(pg);
+    while ((n = PQnotifies(pg)) != NULL) {
+        any = true;
+        PQfreemem(n);
+    }
+    return any;
+}
+
+static void pg_wait_change(hf_store *base, int timeout_ms)
+{
+    pg_store *s = (pg_store *)base;
+    pthread_mutex_lock(&s->listen_mu);
+    if (s->listener == NULL || PQstatus(s->listener) != CONNECTION_OK) {
+        PQfinish(s->listener);
+        s->listener = PQconnectdb(s->url);
+        PGresult *res = PQstatus(s->listener) == CONNECTION_OK
+                            ? PQexec(s->listener, "LISTEN holdfast_events")
+                            : NULL;
+        bool ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+        PQclear(res);
+        if (!ok) {
+            PQfinish(s->listener);
+            s->listener = NULL;
+            pthread_mutex_unlock(&s->listen_mu);
+            sleep_ms(timeout_ms); /* the database is away: poll slowly */
+            return;
+        }
+    }
+    if (!drain_notifies(s->listener)) {
+        struct pollfd p = {PQsocket(s->listener), POLLIN, 0};
+        if (poll(&p, 1, timeout_ms) > 0)
+            drain_notifies(s->listener);
+    }
+    pthread_mutex_unlock(&s->listen_mu);
 }
 
 static hf_rc pg_savepoint(hf_txn *t, hf_err *err)
@@ -671,6 +725,8 @@ static void pg_close(hf_store *base)
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->free_conn);
     pthread_cond_destroy(&s->queued);
+    PQfinish(s->listener);
+    pthread_mutex_destroy(&s->listen_mu);
     hf_free(s->url);
     hf_free(s);
 }
@@ -685,6 +741,7 @@ static hf_rc pg_open(const char *url, hf_store **out, hf_err *err)
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->free_conn, NULL);
     pthread_cond_init(&s->queued, NULL);
+    pthread_mutex_init(&s->listen_mu, NULL);
     if (s->url == NULL) {
         pg_close(&s->base);
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
@@ -731,6 +788,7 @@ const hf_store_ops hf_postgres_ops = {
     .submit = pg_submit,
     .read = pg_read,
     .stats = pg_stats,
+    .wait_change = pg_wait_change,
     .savepoint = pg_savepoint,
     .release = pg_release,
     .rollback_to = pg_rollback_to,

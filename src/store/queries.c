@@ -798,6 +798,7 @@ hf_rc hf_txn_order_list_docs(hf_txn *t, const hf_order_filter *f, hf_arena *a,
 hf_rc hf_txn_event_append(hf_txn *t, int64_t order_seq, const hf_order_event *e,
                           hf_err *err)
 {
+    t->events_added = true;
     STMT(st, t, SQL_EVENT_APPEND);
     BIND_INT(st, 1, order_seq);
     BIND_INT(st, 2, e->seq);
@@ -896,4 +897,39 @@ hf_rc hf_txn_idempotency_put(hf_txn *t, const char *principal, const char *key,
     BIND_TEXT(st, 5, rep->body);
     BIND_INT(st, 6, now);
     return step_done(t, st, "idempotency_key_reused", NULL, err);
+}
+
+hf_rc hf_txn_events_since(hf_txn *t, int64_t after_id, int limit, hf_arena *a,
+                          hf_feed_event **out, size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_EVENTS_SINCE);
+    BIND_INT(st, 1, after_id);
+    BIND_INT(st, 2, limit);
+    row r = {t->drv, st, a, false};
+    hf_feed_event *items = NULL;
+    size_t count = 0;
+    int rc;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
+            r.oom = true;
+            break;
+        }
+        hf_feed_event *f = &items[count++];
+        f->id = integer(&r, 0);
+        f->order_id = text(&r, 1);
+        f->number = text(&r, 2);
+        f->event.seq = (int)integer(&r, 3);
+        f->event.at = integer(&r, 4);
+        f->event.type = text(&r, 5);
+        f->event.actor = text(&r, 6);
+        f->event.from = status_or(text(&r, 7), HF_STATUS_COUNT);
+        f->event.to = status_or(text(&r, 8), HF_STATUS_COUNT);
+        f->event.reason = text(&r, 9);
+        f->event.data_json = text(&r, 10);
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    *out = items;
+    *n = count;
+    return row_done(&r, err);
 }

@@ -147,6 +147,11 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_IDEMPOTENCY_PUT] = "INSERT INTO idempotency_keys (principal, key, "
                             "request_hash, status, body, created_at) "
                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [SQL_EVENTS_SINCE] = "SELECT e.id, o.id, o.number, e.seq, e.at, e.type, "
+                         "e.actor, e.from_status, e.to_status, e.reason, "
+                         "e.data FROM order_events e "
+                         "JOIN orders o ON o.seq = e.order_seq "
+                         "WHERE e.id > ?1 ORDER BY e.id LIMIT ?2",
     [SQL_BEGIN] = "BEGIN",
     [SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
@@ -222,12 +227,13 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " order_seq BIGINT NOT NULL, line_no INTEGER NOT NULL,"
     " location TEXT NOT NULL, qty BIGINT NOT NULL,"
     " PRIMARY KEY (order_seq, line_no, location));"
+    /* id numbers every event of every order in commit order: the change
+     * feed that live streams follow, in this process and in others */
     "CREATE TABLE order_events ("
-    " order_seq BIGINT NOT NULL, seq INTEGER NOT NULL,"
+    " id @AUTO_ID@, order_seq BIGINT NOT NULL, seq INTEGER NOT NULL,"
     " at BIGINT NOT NULL, type TEXT NOT NULL, actor TEXT NOT NULL,"
     " from_status TEXT, to_status TEXT, reason TEXT, data TEXT,"
-    " PRIMARY KEY (order_seq, seq));"
-    "CREATE INDEX order_events_by_time ON order_events(at);"
+    " UNIQUE (order_seq, seq));"
     "CREATE TABLE payments ("
     " id @AUTO_ID@, order_seq BIGINT NOT NULL, op TEXT NOT NULL,"
     " amount BIGINT NOT NULL, currency TEXT NOT NULL,"

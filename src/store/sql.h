@@ -48,6 +48,7 @@ typedef enum sql_id {
     SQL_API_KEY_FIND,
     SQL_IDEMPOTENCY_GET,
     SQL_IDEMPOTENCY_PUT,
+    SQL_EVENTS_SINCE,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */
     SQL_BEGIN,

@@ -72,7 +72,9 @@ typedef struct sqlite_store {
     bool reader_busy[READERS];
     pthread_cond_t reader_free;
     atomic_ulong commits, writes, write_fails;
-    atomic_int wal_frames; /* pages in the WAL after the last commit */
+    atomic_int wal_frames;  /* pages in the WAL after the last commit */
+    pthread_cond_t changed; /* broadcast after a commit with order events */
+    uint64_t change_count;  /* such commits so far (under mu) */
     /* checkpoints run here, off the writer thread, on their own connection */
     pthread_t checkpointer;
     bool checkpointer_started;
@@ -196,7 +198,7 @@ static hf_rc run(sqlite_txn *t, sql_id id, hf_err *err)
 /* Runs one batch of jobs in one transaction and marks them done. */
 static void run_batch(sqlite_store *s, write_job *batch)
 {
-    sqlite_txn txn = {{s->base.ops, &sqlite_driver}, &s->writer};
+    sqlite_txn txn = {{s->base.ops, &sqlite_driver, false}, &s->writer};
     hf_err err;
     hf_rc begin = run(&txn, SQL_BEGIN_IMMEDIATE, &err);
     int ok = 0;
@@ -232,6 +234,12 @@ static void run_batch(sqlite_store *s, write_job *batch)
     int n = 0;
     for (write_job *j = batch; j != NULL; j = j->next)
         n++;
+    if (ok > 0 && txn.base.events_added) {
+        pthread_mutex_lock(&s->mu);
+        s->change_count++;
+        pthread_cond_broadcast(&s->changed);
+        pthread_mutex_unlock(&s->mu);
+    }
     if (begin == HF_OK)
         atomic_fetch_add(&s->commits, 1);
     atomic_fetch_add(&s->writes, (unsigned long)ok);
@@ -363,6 +371,23 @@ static hf_rc hf_sqlite_submit(hf_store *base, hf_txn_fn fn, void *arg,
     return HF_OK;
 }
 
+static void hf_sqlite_wait_change(hf_store *base, int timeout_ms)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&s->mu);
+    uint64_t seen = s->change_count;
+    while (s->change_count == seen && !s->stopping)
+        if (pthread_cond_timedwait(&s->changed, &s->mu, &until) != 0)
+            break;
+    pthread_mutex_unlock(&s->mu);
+}
+
 /* --- Checkpoints --------------------------------------------------------- */
 
 /* Copies committed pages from the WAL into the database file every
@@ -433,7 +458,7 @@ static hf_rc hf_sqlite_read(hf_store *base, hf_txn_fn fn, void *arg,
     if (c->db == NULL)
         rc = conn_open(s->path, true, c, err);
     if (rc == HF_OK) {
-        sqlite_txn txn = {{s->base.ops, &sqlite_driver}, c};
+        sqlite_txn txn = {{s->base.ops, &sqlite_driver, false}, c};
         rc = run(&txn, SQL_BEGIN, err);
         if (rc == HF_OK) {
             rc = fn(&txn.base, arg, err);
@@ -573,6 +598,7 @@ static hf_rc hf_sqlite_open(const char *path, hf_store **out, hf_err *err)
     pthread_cond_init(&s->work, NULL);
     pthread_cond_init(&s->reader_free, NULL);
     pthread_cond_init(&s->tick, NULL);
+    pthread_cond_init(&s->changed, NULL);
     hf_rc rc = s->path ? conn_open(path, false, &s->writer, err)
                        : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     if (rc == HF_OK)
@@ -604,6 +630,7 @@ static void hf_sqlite_close(hf_store *base)
         pthread_mutex_lock(&s->mu);
         s->stopping = true;
         pthread_cond_signal(&s->work);
+        pthread_cond_broadcast(&s->changed);
         pthread_mutex_unlock(&s->mu);
         pthread_join(s->writer_thread, NULL);
     }
@@ -622,6 +649,7 @@ static void hf_sqlite_close(hf_store *base)
     pthread_cond_destroy(&s->work);
     pthread_cond_destroy(&s->reader_free);
     pthread_cond_destroy(&s->tick);
+    pthread_cond_destroy(&s->changed);
     hf_free(s->path);
     hf_free(s);
 }
@@ -710,6 +738,7 @@ const hf_store_ops hf_sqlite_ops = {
     .submit = hf_sqlite_submit,
     .read = hf_sqlite_read,
     .stats = hf_sqlite_stats,
+    .wait_change = hf_sqlite_wait_change,
     .savepoint = hf_sqlite_savepoint,
     .release = hf_sqlite_release,
     .rollback_to = hf_sqlite_rollback_to,

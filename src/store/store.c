@@ -53,6 +53,11 @@ hf_rc hf_store_read(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err)
     return s->ops->read(s, fn, arg, err);
 }
 
+void hf_store_wait_change(hf_store *s, int timeout_ms)
+{
+    s->ops->wait_change(s, timeout_ms);
+}
+
 void hf_store_stats_get(hf_store *s, hf_store_stats *out)
 {
     s->ops->stats(s, out);

@@ -78,6 +78,12 @@ hf_rc hf_store_submit(hf_store *s, hf_txn_fn fn, void *arg, hf_write_done done,
 /* Runs fn in a read-only transaction that sees one consistent snapshot. */
 hf_rc hf_store_read(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err);
 
+/* Waits until a write that appended order events may have committed (in
+ * this process or, on PostgreSQL, in another), or timeout_ms passes.
+ * Spurious wake-ups happen: callers re-read what they follow. On SQLite,
+ * writes by other processes are seen only when the wait times out. */
+void hf_store_wait_change(hf_store *s, int timeout_ms);
+
 /* Figures for /metrics. */
 typedef struct hf_store_stats {
     uint64_t commits;     /* durable write transactions */
@@ -194,6 +200,21 @@ hf_rc hf_txn_order_list_docs(hf_txn *t, const hf_order_filter *f, hf_arena *a,
 /* Appends e to the order's timeline; e->seq must be the next number. */
 hf_rc hf_txn_event_append(hf_txn *t, int64_t order_seq, const hf_order_event *e,
                           hf_err *err);
+
+/* An order event with where it belongs, as the change feed reads it. */
+typedef struct hf_feed_event {
+    int64_t id;           /* increases with every event of every order */
+    const char *order_id; /* "ord_..." */
+    const char *number;   /* "HF-100001" */
+    hf_order_event event;
+} hf_feed_event;
+
+/* Up to limit events with id greater than after_id, oldest first. On
+ * PostgreSQL ids are handed out before commit, so an event with a smaller
+ * id can become visible after a larger one: a follower re-reads a window
+ * behind its last id (services/feed.c). */
+hf_rc hf_txn_events_since(hf_txn *t, int64_t after_id, int limit, hf_arena *a,
+                          hf_feed_event **out, size_t *n, hf_err *err);
 
 /* One payment operation that happened. */
 typedef struct hf_payment_record {

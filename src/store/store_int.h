@@ -29,6 +29,7 @@ struct hf_store {
 struct hf_txn {
     const hf_store_ops *ops;
     const hf_sql_driver *drv;
+    bool events_added; /* order events were appended: wake the followers */
 };
 
 struct hf_store_ops {
@@ -42,6 +43,7 @@ struct hf_store_ops {
                     hf_err *err);
     hf_rc (*read)(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err);
     void (*stats)(hf_store *s, hf_store_stats *out);
+    void (*wait_change)(hf_store *s, int timeout_ms);
     hf_rc (*savepoint)(hf_txn *t, hf_err *err);
     hf_rc (*release)(hf_txn *t, hf_err *err);
     hf_rc (*rollback_to)(hf_txn *t, hf_err *err);
