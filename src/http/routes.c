@@ -3,9 +3,11 @@
  * input, calls one service function and renders the result.
  */
 #include "http/routes.h"
+#include "http/sse.h"
 #include "services/catalog.h"
 #include "services/order_json.h"
 #include "services/orders.h"
+#include "services/tracking.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -610,6 +612,256 @@ static hf_rc post_transition(hf_txn *t, hf_request *req, hf_response *res,
     return raw(res, 200, out.doc);
 }
 
+/* --- Shipments and tracking ---------------------------------------------- */
+
+/* Renders a shipment (with its events when events is not NULL). */
+static hf_rc shipment_reply(hf_request *req, hf_response *res, int status,
+                            const hf_shipment *sh,
+                            const hf_tracking_event *events, size_t n,
+                            hf_err *err)
+{
+    hf_jsonw w;
+    hf_jw_init(&w, req->arena);
+    hf_shipment_write(&w, sh, events, n);
+    const char *body = hf_jw_finish(&w);
+    if (body == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    return raw(res, status, body);
+}
+
+static hf_rc post_shipment(hf_txn *t, hf_request *req, hf_response *res,
+                           hf_err *err)
+{
+    hf_ship_request sr;
+    memset(&sr, 0, sizeof(sr));
+    TRY(body_object(req, err));
+    sr.order = req->params[0];
+    TRY(hf_json_get_str(req, req->body, NULL, "carrier", true, 32, &sr.carrier,
+                        err));
+    TRY(hf_json_get_str(req, req->body, NULL, "tracking_number", true, 64,
+                        &sr.tracking_number, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "service_level", false, 32,
+                        &sr.service_level, err));
+    sr.actor = req->actor;
+    hf_shipment sh;
+    TRY(hf_tracking_ship_txn(t, req->svc, &sr, req->arena, &sh, err));
+    return shipment_reply(req, res, 201, &sh, NULL, 0, err);
+}
+
+/* A time field: RFC 3339 text. */
+static hf_rc read_time(hf_request *req, json_t *obj, const char *name,
+                       bool required, hf_time *out, hf_err *err)
+{
+    const char *text;
+    *out = 0;
+    TRY(hf_json_get_str(req, obj, NULL, name, required, 40, &text, err));
+    if (text != NULL && hf_time_parse(text, out) != 0)
+        return hf_fail(err, HF_EINVAL, "invalid", name,
+                       "%s must be an RFC 3339 time such as "
+                       "2026-11-22T10:00:00Z",
+                       name);
+    return HF_OK;
+}
+
+/* latitude/longitude: a JSON number within range, kept as its text. */
+static hf_rc read_degrees(hf_request *req, json_t *loc, const char *name,
+                          double limit, const char **out, hf_err *err)
+{
+    json_t *v = json_object_get(loc, name);
+    *out = NULL;
+    if (v == NULL || json_is_null(v))
+        return HF_OK;
+    const char *field = hf_arena_printf(req->arena, "location.%s", name);
+    if (!json_is_number(v))
+        return hf_fail(err, HF_EMALFORMED, "malformed", field,
+                       "%s must be a number", field);
+    double d = json_number_value(v);
+    if (d < -limit || d > limit)
+        return hf_fail(err, HF_EINVAL, "invalid", field,
+                       "%s must be between -%g and %g", field, limit, limit);
+    *out = hf_arena_printf(req->arena, "%.6f", d);
+    return HF_OK;
+}
+
+/* The body of a tracking event, as sent by POST /v1/shipments/{id}/events
+ * and by carriers to POST /v1/carriers/{carrier}/events. */
+static hf_rc read_scan(hf_request *req, hf_scan_request *sr, hf_err *err)
+{
+    const char *status;
+    json_t *loc;
+    hf_tracking_event *e = &sr->event;
+    TRY(body_object(req, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "status", true, 32, &status,
+                        err));
+    if (!hf_ship_status_parse(status, &e->status))
+        return hf_fail(err, HF_EINVAL, "invalid", "status",
+                       "status must be label_created, picked_up, in_transit, "
+                       "out_for_delivery, delivered or exception");
+    TRY(read_time(req, req->body, "time", true, &e->at, err));
+    TRY(read_time(req, req->body, "estimated_delivery", false,
+                  &e->carrier_estimate, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "description", false, MAX_TEXT,
+                        &e->description, err));
+    TRY(hf_json_get_obj(req, req->body, NULL, "location", false, &loc, err));
+    if (loc != NULL) {
+        TRY(hf_json_get_str(req, loc, "location", "city", false, 100, &e->city,
+                            err));
+        TRY(hf_json_get_str(req, loc, "location", "region", false, 100,
+                            &e->region, err));
+        TRY(hf_json_get_str(req, loc, "location", "country", false, 2,
+                            &e->country, err));
+        TRY(read_degrees(req, loc, "latitude", 90, &e->latitude, err));
+        TRY(read_degrees(req, loc, "longitude", 180, &e->longitude, err));
+    }
+    sr->actor = req->actor;
+    return HF_OK;
+}
+
+static hf_rc scan_reply(hf_txn *t, hf_request *req, hf_response *res,
+                        hf_scan_request *sr, hf_err *err)
+{
+    hf_shipment sh;
+    bool duplicate;
+    TRY(hf_tracking_scan_txn(t, req->svc, sr, req->arena, &sh, &duplicate,
+                             err));
+    hf_tracking_event *events;
+    size_t n;
+    TRY(hf_txn_tracking_events(t, sh.seq, req->arena, &events, &n, err));
+    /* a repeat of a recorded event is answered 200 and changes nothing */
+    return shipment_reply(req, res, duplicate ? 200 : 201, &sh, events, n, err);
+}
+
+static hf_rc post_shipment_event(hf_txn *t, hf_request *req, hf_response *res,
+                                 hf_err *err)
+{
+    hf_scan_request sr;
+    memset(&sr, 0, sizeof(sr));
+    sr.shipment = req->params[0];
+    TRY(read_scan(req, &sr, err));
+    return scan_reply(t, req, res, &sr, err);
+}
+
+static hf_rc post_carrier_event(hf_txn *t, hf_request *req, hf_response *res,
+                                hf_err *err)
+{
+    hf_scan_request sr;
+    memset(&sr, 0, sizeof(sr));
+    sr.carrier = req->params[0];
+    TRY(read_scan(req, &sr, err));
+    TRY(hf_json_get_str(req, req->body, NULL, "tracking_number", true, 64,
+                        &sr.tracking_number, err));
+    return scan_reply(t, req, res, &sr, err);
+}
+
+typedef struct shipment_read {
+    hf_request *req;
+    hf_shipment sh;
+    hf_tracking_event *events;
+    size_t n;
+} shipment_read;
+
+static hf_rc read_shipment(hf_txn *t, void *arg, hf_err *err)
+{
+    shipment_read *r = arg;
+    TRY(hf_txn_shipment_get(t, r->req->params[0], r->req->arena, &r->sh, err));
+    return hf_txn_tracking_events(t, r->sh.seq, r->req->arena, &r->events,
+                                  &r->n, err);
+}
+
+static hf_rc get_shipment(hf_request *req, hf_response *res, hf_err *err)
+{
+    shipment_read r;
+    memset(&r, 0, sizeof(r));
+    r.req = req;
+    TRY(hf_store_read(req->svc->store, read_shipment, &r, err));
+    return shipment_reply(req, res, 200, &r.sh, r.events, r.n, err);
+}
+
+typedef struct shipment_page {
+    hf_request *req;
+    const char *order; /* NULL: every order */
+    hf_shipment_filter filter;
+    hf_shipment *items;
+    size_t n;
+} shipment_page;
+
+static hf_rc read_shipments(hf_txn *t, void *arg, hf_err *err)
+{
+    shipment_page *p = arg;
+    if (p->order != NULL) {
+        hf_order o;
+        TRY(hf_txn_order_get(t, p->order, p->req->arena, &o, err));
+        p->filter.order_seq = o.seq;
+    }
+    return hf_txn_shipment_list(t, &p->filter, p->req->arena, &p->items, &p->n,
+                                err);
+}
+
+static hf_rc shipments_reply(hf_request *req, hf_response *res,
+                             shipment_page *p, hf_err *err)
+{
+    TRY(hf_store_read(req->svc->store, read_shipments, p, err));
+    hf_jsonw w;
+    hf_jw_init(&w, req->arena);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "data");
+    hf_jw_array(&w);
+    for (size_t i = 0; i < p->n; i++)
+        hf_shipment_write(&w, &p->items[i], NULL, 0);
+    hf_jw_array_end(&w);
+    hf_jw_key(&w, "next_cursor");
+    if ((int)p->n == p->filter.limit) {
+        char cursor[24];
+        snprintf(cursor, sizeof(cursor), "%lld",
+                 (long long)p->items[p->n - 1].seq);
+        hf_jw_str(&w, cursor);
+    } else {
+        hf_jw_null(&w);
+    }
+    hf_jw_object_end(&w);
+    const char *body = hf_jw_finish(&w);
+    if (body == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    return raw(res, 200, body);
+}
+
+static hf_rc get_shipments(hf_request *req, hf_response *res, hf_err *err)
+{
+    shipment_page p;
+    memset(&p, 0, sizeof(p));
+    p.req = req;
+    p.filter.delayed = -1;
+    TRY(list_limit(req, &p.filter.limit, err));
+    const char *delayed = hf_http_query(req, "delayed");
+    if (delayed != NULL) {
+        if (strcmp(delayed, "true") != 0 && strcmp(delayed, "false") != 0)
+            return hf_fail(err, HF_EINVAL, "invalid", "delayed",
+                           "delayed must be true or false");
+        p.filter.delayed = strcmp(delayed, "true") == 0;
+        p.filter.open_only = p.filter.delayed; /* delayed and not arrived */
+    }
+    const char *cursor = hf_http_query(req, "cursor");
+    if (cursor != NULL) {
+        char *end;
+        p.filter.after_seq = strtoll(cursor, &end, 10);
+        if (*cursor == '\0' || *end != '\0' || p.filter.after_seq < 0)
+            return hf_fail(err, HF_EINVAL, "invalid", "cursor",
+                           "cursor must come from next_cursor");
+    }
+    return shipments_reply(req, res, &p, err);
+}
+
+static hf_rc get_order_shipments(hf_request *req, hf_response *res, hf_err *err)
+{
+    shipment_page p;
+    memset(&p, 0, sizeof(p));
+    p.req = req;
+    p.order = req->params[0];
+    p.filter.delayed = -1;
+    p.filter.limit = MAX_LIST;
+    return shipments_reply(req, res, &p, err);
+}
+
 /* --- The table ----------------------------------------------------------- */
 
 #define ADMIN HF_ROLE_BIT(HF_ROLE_ADMIN)
@@ -638,11 +890,26 @@ const hf_route hf_routes[] = {
      "holdfast_orders_placed_total"},
     {"GET", "/v1/orders/:id", HF_ANY_ROLE, get_order, NULL, NULL},
     {"GET", "/v1/orders/:id/events", HF_ANY_ROLE, get_order_events, NULL, NULL},
+    /* live Server-Sent Events: one order's timeline, or every order's */
+    {"GET", "/v1/orders/:id/stream", HF_ANY_ROLE, hf_sse_order_stream, NULL,
+     NULL},
+    {"GET", "/v1/stream", HF_ANY_ROLE, hf_sse_all_stream, NULL, NULL},
     /* agents act on orders for customers */
     {"POST", "/v1/orders/:id/cancel", HF_ANY_ROLE, NULL, post_cancel,
      "holdfast_order_cancellations_total"},
     {"POST", "/v1/orders/:id/transitions", HF_ANY_ROLE, NULL, post_transition,
+     "holdfast_order_transitions_total"},
+    /* the warehouse hands orders to carriers; carriers report scans */
+    {"POST", "/v1/orders/:id/shipments", ADMIN_SERVICE, NULL, post_shipment,
+     "holdfast_shipments_created_total"},
+    {"GET", "/v1/orders/:id/shipments", HF_ANY_ROLE, get_order_shipments, NULL,
      NULL},
+    {"GET", "/v1/shipments", HF_ANY_ROLE, get_shipments, NULL, NULL},
+    {"GET", "/v1/shipments/:id", HF_ANY_ROLE, get_shipment, NULL, NULL},
+    {"POST", "/v1/shipments/:id/events", ADMIN_SERVICE, NULL,
+     post_shipment_event, "holdfast_tracking_events_total"},
+    {"POST", "/v1/carriers/:carrier/events", ADMIN_SERVICE, NULL,
+     post_carrier_event, "holdfast_carrier_events_total"},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

@@ -663,3 +663,23 @@ hf_rc hf_orders_transition(const hf_services *svc,
     op_call c = {svc, req, a, out, transition_any};
     return hf_store_write(svc->store, op_call_fn, &c, err);
 }
+
+hf_rc hf_orders_note_txn(hf_txn *t, const char *order, const char *type,
+                         const char *actor, hf_time at, const char *reason,
+                         const char *data_json, hf_arena *a,
+                         hf_order_result *out, hf_err *err)
+{
+    hf_order o;
+    hf_rc rc = hf_txn_order_get(t, order, a, &o, err);
+    if (rc != HF_OK)
+        return rc;
+    int version = o.version;
+    size_t first_new = o.n_events;
+    o.version++;
+    o.updated_at = at > o.updated_at ? at : o.updated_at;
+    rc = add_event(&o, a, at, type, actor, HF_STATUS_COUNT, HF_STATUS_COUNT,
+                   reason, data_json, err);
+    if (rc == HF_OK)
+        rc = persist(t, &o, version, first_new, a, out, err);
+    return rc;
+}

@@ -88,4 +88,13 @@ hf_rc hf_orders_transition_txn(hf_txn *t, const hf_services *svc,
                                const hf_transition_request *req, hf_arena *a,
                                hf_order_result *out, hf_err *err);
 
+/* Adds a timeline entry to an order without changing its status (a
+ * shipment scan, a changed ETA, a delay), with the reason and data (a JSON
+ * object as text, may be NULL), and stores the re-rendered order.
+ * Errors: HF_ENOTFOUND. */
+hf_rc hf_orders_note_txn(hf_txn *t, const char *order, const char *type,
+                         const char *actor, hf_time at, const char *reason,
+                         const char *data_json, hf_arena *a,
+                         hf_order_result *out, hf_err *err);
+
 #endif

@@ -8,6 +8,7 @@
 #include "core/order_state.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/jsonw.h"
 
 typedef struct hf_services {
     hf_store *store;
@@ -15,6 +16,9 @@ typedef struct hf_services {
     /* the last status in which a customer may still cancel; by default
      * packed: "allowed until shipment" */
     hf_order_status last_cancellable;
+    /* an order not shipped this long after placement is flagged late;
+     * 0: 48 hours */
+    hf_time fulfillment_deadline;
 } hf_services;
 
 #endif

@@ -598,6 +598,8 @@ static hf_rc pg_rollback_to(hf_txn *t, hf_err *err)
 static const char *const migration_extra[HF_SCHEMA_VERSION] = {
     /* 1: order numbers from a sequence, not a locked counter row */
     "CREATE SEQUENCE order_seq START 100001",
+    /* 2: nothing beyond the portable DDL */
+    NULL,
 };
 
 /* The schema version, or 0 for an empty database; -1 on error. */

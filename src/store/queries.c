@@ -933,3 +933,307 @@ hf_rc hf_txn_events_since(hf_txn *t, int64_t after_id, int limit, hf_arena *a,
     *n = count;
     return row_done(&r, err);
 }
+
+/* --- Shipments ----------------------------------------------------------- */
+
+/* Binds ?1..?24 of the shipment INSERT and UPDATE (the column order of
+ * sql.c). Times of 0 are stored as NULL where a column may be empty. */
+static void bind_shipment(hf_txn *t, hf_stmt *st, const hf_shipment *sh)
+{
+#define BIND_TIME(i, v)                                                        \
+    do {                                                                       \
+        if ((v) != 0)                                                          \
+            BIND_INT(st, i, v);                                                \
+        else                                                                   \
+            BIND_TEXT(st, i, NULL);                                            \
+    } while (0)
+    BIND_TEXT(st, 1, sh->id);
+    BIND_INT(st, 2, sh->order_seq);
+    BIND_TEXT(st, 3, sh->carrier);
+    BIND_TEXT(st, 4, sh->tracking_number);
+    BIND_TEXT(st, 5, sh->service_level);
+    BIND_TEXT(st, 6, sh->origin);
+    BIND_TEXT(st, 7, sh->dest_region);
+    BIND_TEXT(st, 8, sh->dest_country);
+    BIND_TEXT(st, 9, hf_ship_status_name(sh->status));
+    BIND_INT(st, 10, sh->status_at);
+    BIND_INT(st, 11, sh->promised_by);
+    BIND_INT(st, 12, sh->shipped_at);
+    BIND_TIME(13, sh->delivered_at);
+    BIND_TIME(14, sh->carrier_estimate);
+    BIND_TIME(15, sh->last_event_at);
+    BIND_INT(st, 16, sh->eta.expected);
+    BIND_INT(st, 17, sh->eta.earliest);
+    BIND_INT(st, 18, sh->eta.latest);
+    BIND_TEXT(st, 19, sh->eta.source);
+    BIND_INT(st, 20, sh->eta.delayed ? 1 : 0);
+    BIND_TEXT(st, 21, sh->eta.delay_reason);
+    BIND_TIME(22, sh->delayed_at);
+    BIND_INT(st, 23, sh->version);
+    BIND_INT(st, 24, sh->created_at);
+#undef BIND_TIME
+}
+
+/* Interns the text a row gives for one of a small set of names, so that
+ * the struct keeps static strings ("lane", "no_scan"...). */
+static const char *intern(const char *s, const char *const *names)
+{
+    for (; s != NULL && *names != NULL; names++)
+        if (strcmp(s, *names) == 0)
+            return *names;
+    return NULL;
+}
+
+static void read_shipment(row *r, hf_shipment *sh)
+{
+    static const char *const sources[] = {"delivered", "carrier", "lane",
+                                          "promise", NULL};
+    static const char *const reasons[] = {"eta_after_promise", "no_scan",
+                                          "carrier_exception", "delivered_late",
+                                          NULL};
+    memset(sh, 0, sizeof(*sh));
+    sh->seq = integer(r, 0);
+    sh->id = text(r, 1);
+    sh->order_seq = integer(r, 2);
+    sh->carrier = text(r, 3);
+    sh->tracking_number = text(r, 4);
+    sh->service_level = text(r, 5);
+    sh->origin = text(r, 6);
+    sh->dest_region = text(r, 7);
+    sh->dest_country = text(r, 8);
+    hf_ship_status_parse(text(r, 9), &sh->status);
+    sh->status_at = integer(r, 10);
+    sh->promised_by = integer(r, 11);
+    sh->shipped_at = integer(r, 12);
+    sh->delivered_at = integer(r, 13);
+    sh->carrier_estimate = integer(r, 14);
+    sh->last_event_at = integer(r, 15);
+    sh->eta.expected = integer(r, 16);
+    sh->eta.earliest = integer(r, 17);
+    sh->eta.latest = integer(r, 18);
+    sh->eta.source = intern(text(r, 19), sources);
+    sh->eta.delayed = integer(r, 20) != 0;
+    sh->eta.delay_reason = intern(text(r, 21), reasons);
+    sh->delayed_at = integer(r, 22);
+    sh->version = (int)integer(r, 23);
+    sh->created_at = integer(r, 24);
+    sh->order_id = text(r, 25);
+    sh->number = text(r, 26);
+}
+
+hf_rc hf_txn_shipment_insert(hf_txn *t, hf_shipment *sh, hf_err *err)
+{
+    STMT(st, t, SQL_SHIPMENT_INSERT);
+    bind_shipment(t, st, sh);
+    int rc = t->drv->step(st, "tracking_number_exists", err);
+    if (rc == HF_STEP_ROW)
+        sh->seq = t->drv->column_int(st, 0);
+    t->drv->reset(st);
+    if (rc < 0 && err->rc == HF_ECONFLICT)
+        return hf_fail(err, HF_ECONFLICT, "tracking_number_exists",
+                       "tracking_number",
+                       "%s already has a shipment with tracking number %s",
+                       sh->carrier, sh->tracking_number);
+    return rc < 0 ? err->rc : HF_OK;
+}
+
+hf_rc hf_txn_shipment_update(hf_txn *t, const hf_shipment *sh,
+                             int expected_version, hf_err *err)
+{
+    STMT(st, t, SQL_SHIPMENT_UPDATE);
+    bind_shipment(t, st, sh);
+    BIND_INT(st, 25, expected_version);
+    int64_t changed;
+    hf_rc rc = step_done(t, st, NULL, &changed, err);
+    if (rc == HF_OK && changed == 0)
+        return hf_fail(err, HF_ECONFLICT, "concurrent_update", NULL,
+                       "shipment %s changed meanwhile; retry", sh->id);
+    return rc;
+}
+
+static hf_rc shipment_read_one(hf_txn *t, hf_stmt *st, hf_arena *a,
+                               hf_shipment *out, const char *what, hf_err *err)
+{
+    hf_rc rc = step_row(t, st, err);
+    if (rc == HF_ENOTFOUND)
+        return hf_fail(err, rc, "not_found", NULL, "no shipment %s", what);
+    if (rc != HF_OK)
+        return rc;
+    row r = {t->drv, st, a, false};
+    read_shipment(&r, out);
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_shipment_get(hf_txn *t, const char *id, hf_arena *a,
+                          hf_shipment *out, hf_err *err)
+{
+    STMT(st, t, SQL_SHIPMENT_GET);
+    BIND_TEXT(st, 1, id);
+    return shipment_read_one(t, st, a, out, id, err);
+}
+
+hf_rc hf_txn_shipment_find(hf_txn *t, const char *carrier,
+                           const char *tracking_number, hf_arena *a,
+                           hf_shipment *out, hf_err *err)
+{
+    STMT(st, t, SQL_SHIPMENT_FIND);
+    BIND_TEXT(st, 1, carrier);
+    BIND_TEXT(st, 2, tracking_number);
+    return shipment_read_one(t, st, a, out, tracking_number, err);
+}
+
+hf_rc hf_txn_shipment_list(hf_txn *t, const hf_shipment_filter *f, hf_arena *a,
+                           hf_shipment **out, size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_SHIPMENT_LIST);
+    BIND_INT(st, 1, f->delayed);
+    BIND_INT(st, 2, f->open_only);
+    BIND_INT(st, 3, f->order_seq);
+    BIND_INT(st, 4, f->after_seq);
+    BIND_INT(st, 5, f->limit);
+    row r = {t->drv, st, a, false};
+    hf_shipment *items = NULL;
+    size_t count = 0;
+    int rc;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
+            r.oom = true;
+            break;
+        }
+        read_shipment(&r, &items[count++]);
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    *out = items;
+    *n = count;
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_tracking_event_insert(hf_txn *t, int64_t shipment_seq,
+                                   const hf_tracking_event *e, hf_err *err)
+{
+    STMT(st, t, SQL_TRACKING_INSERT);
+    BIND_INT(st, 1, shipment_seq);
+    BIND_TEXT(st, 2, hf_ship_status_name(e->status));
+    BIND_INT(st, 3, e->at);
+    BIND_TEXT(st, 4, e->description);
+    BIND_TEXT(st, 5, e->city);
+    BIND_TEXT(st, 6, e->region);
+    BIND_TEXT(st, 7, e->country);
+    BIND_TEXT(st, 8, e->latitude);
+    BIND_TEXT(st, 9, e->longitude);
+    if (e->carrier_estimate != 0)
+        BIND_INT(st, 10, e->carrier_estimate);
+    else
+        BIND_TEXT(st, 10, NULL);
+    BIND_INT(st, 11, e->received_at);
+    int64_t changed;
+    hf_rc rc = step_done(t, st, NULL, &changed, err);
+    if (rc == HF_OK && changed == 0)
+        return hf_fail(err, HF_ECONFLICT, "duplicate_event", NULL,
+                       "this event was recorded already");
+    return rc;
+}
+
+hf_rc hf_txn_tracking_events(hf_txn *t, int64_t shipment_seq, hf_arena *a,
+                             hf_tracking_event **out, size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_TRACKING_LIST);
+    BIND_INT(st, 1, shipment_seq);
+    row r = {t->drv, st, a, false};
+    hf_tracking_event *items = NULL;
+    size_t count = 0;
+    int rc;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
+            r.oom = true;
+            break;
+        }
+        hf_tracking_event *e = &items[count++];
+        memset(e, 0, sizeof(*e));
+        hf_ship_status_parse(text(&r, 0), &e->status);
+        e->at = integer(&r, 1);
+        e->description = text(&r, 2);
+        e->city = text(&r, 3);
+        e->region = text(&r, 4);
+        e->country = text(&r, 5);
+        e->latitude = text(&r, 6);
+        e->longitude = text(&r, 7);
+        e->carrier_estimate = integer(&r, 8);
+        e->received_at = integer(&r, 9);
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    *out = items;
+    *n = count;
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_lane_get(hf_txn *t, const char *lane, hf_lane_stats *out,
+                      hf_err *err)
+{
+    STMT(st, t, SQL_LANE_GET);
+    BIND_TEXT(st, 1, lane);
+    memset(out, 0, sizeof(*out));
+    hf_rc rc = step_row(t, st, err);
+    if (rc == HF_ENOTFOUND)
+        return HF_OK;
+    if (rc != HF_OK)
+        return rc;
+    out->n = t->drv->column_int(st, 0);
+    out->sum_s = t->drv->column_int(st, 1);
+    out->sum_sq_s = t->drv->column_int(st, 2);
+    out->gaps = t->drv->column_int(st, 3);
+    out->gap_sum_s = t->drv->column_int(st, 4);
+    out->gap_max_s = t->drv->column_int(st, 5);
+    t->drv->reset(st);
+    return HF_OK;
+}
+
+hf_rc hf_txn_lane_put(hf_txn *t, const char *lane, const hf_lane_stats *l,
+                      hf_err *err)
+{
+    STMT(st, t, SQL_LANE_PUT);
+    BIND_TEXT(st, 1, lane);
+    BIND_INT(st, 2, l->n);
+    BIND_INT(st, 3, l->sum_s);
+    BIND_INT(st, 4, l->sum_sq_s);
+    BIND_INT(st, 5, l->gaps);
+    BIND_INT(st, 6, l->gap_sum_s);
+    BIND_INT(st, 7, l->gap_max_s);
+    return step_done(t, st, NULL, NULL, err);
+}
+
+hf_rc hf_txn_orders_unshipped_before(hf_txn *t, hf_time placed_before,
+                                     int limit, hf_arena *a, const char ***ids,
+                                     size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_ORDERS_UNSHIPPED);
+    BIND_INT(st, 1, placed_before);
+    BIND_INT(st, 2, limit);
+    row r = {t->drv, st, a, false};
+    const char **items = NULL;
+    size_t count = 0;
+    int rc;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
+            r.oom = true;
+            break;
+        }
+        items[count++] = text(&r, 0);
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    *ids = items;
+    *n = count;
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_order_flag_late(hf_txn *t, int64_t order_seq, hf_time at,
+                             hf_err *err)
+{
+    STMT(st, t, SQL_ORDER_FLAG_LATE);
+    BIND_INT(st, 1, order_seq);
+    BIND_INT(st, 2, at);
+    return step_done(t, st, NULL, NULL, err);
+}

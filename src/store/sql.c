@@ -152,6 +152,77 @@ const char *const hf_sql_text[SQL_COUNT] = {
                          "e.data FROM order_events e "
                          "JOIN orders o ON o.seq = e.order_seq "
                          "WHERE e.id > ?1 ORDER BY e.id LIMIT ?2",
+    [SQL_SHIPMENT_INSERT] =
+        "INSERT INTO shipments (id, order_seq, carrier, tracking_number, "
+        "service_level, origin, dest_region, dest_country, status, status_at, "
+        "promised_by, shipped_at, delivered_at, carrier_estimate, "
+        "last_event_at, eta_expected, eta_earliest, eta_latest, eta_source, "
+        "delayed, delay_reason, delayed_at, version, created_at) VALUES (?1, "
+        "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+        "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24) RETURNING seq",
+    [SQL_SHIPMENT_UPDATE] =
+        "UPDATE shipments SET service_level = ?5, origin = ?6, dest_region = "
+        "?7, dest_country = ?8, status = ?9, status_at = ?10, promised_by = "
+        "?11, shipped_at = ?12, delivered_at = ?13, carrier_estimate = ?14, "
+        "last_event_at = ?15, eta_expected = ?16, eta_earliest = ?17, "
+        "eta_latest = ?18, eta_source = ?19, delayed = ?20, delay_reason = "
+        "?21, delayed_at = ?22, version = ?23 WHERE id = ?1 AND version = ?25",
+    [SQL_SHIPMENT_GET] =
+        "SELECT s.seq, s.id, s.order_seq, s.carrier, s.tracking_number, "
+        "s.service_level, s.origin, s.dest_region, s.dest_country, s.status, "
+        "s.status_at, s.promised_by, s.shipped_at, s.delivered_at, "
+        "s.carrier_estimate, s.last_event_at, s.eta_expected, s.eta_earliest, "
+        "s.eta_latest, s.eta_source, s.delayed, s.delay_reason, s.delayed_at, "
+        "s.version, s.created_at, o.id, o.number FROM shipments s JOIN orders "
+        "o ON o.seq = s.order_seq"
+        " WHERE s.id = ?1",
+    [SQL_SHIPMENT_FIND] =
+        "SELECT s.seq, s.id, s.order_seq, s.carrier, s.tracking_number, "
+        "s.service_level, s.origin, s.dest_region, s.dest_country, s.status, "
+        "s.status_at, s.promised_by, s.shipped_at, s.delivered_at, "
+        "s.carrier_estimate, s.last_event_at, s.eta_expected, s.eta_earliest, "
+        "s.eta_latest, s.eta_source, s.delayed, s.delay_reason, s.delayed_at, "
+        "s.version, s.created_at, o.id, o.number FROM shipments s JOIN orders "
+        "o ON o.seq = s.order_seq"
+        " WHERE s.carrier = ?1 AND s.tracking_number = ?2",
+    [SQL_SHIPMENT_LIST] =
+        "SELECT s.seq, s.id, s.order_seq, s.carrier, s.tracking_number, "
+        "s.service_level, s.origin, s.dest_region, s.dest_country, s.status, "
+        "s.status_at, s.promised_by, s.shipped_at, s.delivered_at, "
+        "s.carrier_estimate, s.last_event_at, s.eta_expected, s.eta_earliest, "
+        "s.eta_latest, s.eta_source, s.delayed, s.delay_reason, s.delayed_at, "
+        "s.version, s.created_at, o.id, o.number FROM shipments s JOIN orders "
+        "o ON o.seq = s.order_seq"
+        " WHERE (?1 < 0 OR s.delayed = ?1) AND (?2 = 0 OR s.status <> "
+        "'delivered')"
+        " AND (?3 = 0 OR s.order_seq = ?3) AND s.seq > ?4 ORDER BY s.seq LIMIT "
+        "?5",
+    [SQL_TRACKING_INSERT] =
+        "INSERT INTO tracking_events (shipment_seq, status, at, description, "
+        "city, region, country, latitude, longitude, carrier_estimate, "
+        "received_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+        /* a resent scan is no error: a failed statement would abort the
+         * whole transaction on PostgreSQL */
+        "ON CONFLICT (shipment_seq, status, at) DO NOTHING",
+    [SQL_TRACKING_LIST] =
+        "SELECT status, at, description, city, region, country, latitude, "
+        "longitude, carrier_estimate, received_at FROM tracking_events "
+        "WHERE shipment_seq = ?1 ORDER BY at, id",
+    [SQL_LANE_GET] = "SELECT n, sum_s, sum_sq_s, gaps, gap_sum_s, gap_max_s "
+                     "FROM lanes WHERE lane = ?1",
+    [SQL_LANE_PUT] =
+        "INSERT INTO lanes (lane, n, sum_s, sum_sq_s, gaps, "
+        "gap_sum_s, gap_max_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        "ON CONFLICT (lane) DO UPDATE SET n = ?2, sum_s = ?3, "
+        "sum_sq_s = ?4, gaps = ?5, gap_sum_s = ?6, gap_max_s = ?7",
+    [SQL_ORDERS_UNSHIPPED] =
+        "SELECT id FROM orders WHERE status IN "
+        "('confirmed', 'allocated', 'picking', 'packed') "
+        "AND placed_at < ?1 AND fulfillment_late_at IS NULL "
+        "ORDER BY seq LIMIT ?2",
+    [SQL_ORDER_FLAG_LATE] = "UPDATE orders SET fulfillment_late_at = ?2 "
+                            "WHERE seq = ?1",
     [SQL_BEGIN] = "BEGIN",
     [SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
@@ -252,6 +323,33 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " id @AUTO_ID@, topic TEXT NOT NULL, order_id TEXT,"
     " payload TEXT NOT NULL, created_at BIGINT NOT NULL,"
     " attempts INTEGER NOT NULL DEFAULT 0, delivered_at BIGINT);",
+    /* 2: shipments, their tracking events, and lane history */
+    "CREATE TABLE shipments ("
+    " seq @AUTO_ID@, id TEXT NOT NULL UNIQUE,"
+    " order_seq BIGINT NOT NULL REFERENCES orders(seq),"
+    " carrier TEXT NOT NULL, tracking_number TEXT NOT NULL,"
+    " service_level TEXT, origin TEXT, dest_region TEXT,"
+    " dest_country TEXT, status TEXT NOT NULL, status_at BIGINT NOT NULL,"
+    " promised_by BIGINT NOT NULL, shipped_at BIGINT NOT NULL,"
+    " delivered_at BIGINT, carrier_estimate BIGINT, last_event_at BIGINT,"
+    " eta_expected BIGINT NOT NULL, eta_earliest BIGINT NOT NULL,"
+    " eta_latest BIGINT NOT NULL, eta_source TEXT NOT NULL,"
+    " delayed INTEGER NOT NULL, delay_reason TEXT, delayed_at BIGINT,"
+    " version INTEGER NOT NULL, created_at BIGINT NOT NULL,"
+    " UNIQUE (carrier, tracking_number));"
+    "CREATE INDEX shipments_by_order ON shipments(order_seq);"
+    "CREATE INDEX shipments_open ON shipments(status, delayed);"
+    "CREATE TABLE tracking_events ("
+    " id @AUTO_ID@, shipment_seq BIGINT NOT NULL, status TEXT NOT NULL,"
+    " at BIGINT NOT NULL, description TEXT, city TEXT, region TEXT,"
+    " country TEXT, latitude TEXT, longitude TEXT, carrier_estimate BIGINT,"
+    " received_at BIGINT NOT NULL,"
+    " UNIQUE (shipment_seq, status, at));"
+    "CREATE TABLE lanes ("
+    " lane TEXT PRIMARY KEY, n BIGINT NOT NULL, sum_s BIGINT NOT NULL,"
+    " sum_sq_s BIGINT NOT NULL, gaps BIGINT NOT NULL,"
+    " gap_sum_s BIGINT NOT NULL, gap_max_s BIGINT NOT NULL);"
+    "ALTER TABLE orders ADD COLUMN fulfillment_late_at BIGINT;",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

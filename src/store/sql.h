@@ -49,6 +49,17 @@ typedef enum sql_id {
     SQL_IDEMPOTENCY_GET,
     SQL_IDEMPOTENCY_PUT,
     SQL_EVENTS_SINCE,
+    SQL_SHIPMENT_INSERT,
+    SQL_SHIPMENT_UPDATE,
+    SQL_SHIPMENT_GET,
+    SQL_SHIPMENT_FIND,
+    SQL_SHIPMENT_LIST,
+    SQL_TRACKING_INSERT,
+    SQL_TRACKING_LIST,
+    SQL_LANE_GET,
+    SQL_LANE_PUT,
+    SQL_ORDERS_UNSHIPPED,
+    SQL_ORDER_FLAG_LATE,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */
     SQL_BEGIN,

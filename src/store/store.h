@@ -20,6 +20,7 @@
 #ifndef HF_STORE_H
 #define HF_STORE_H
 
+#include "core/eta.h"
 #include "core/order.h"
 #include "util/arena.h"
 #include "util/hf.h"
@@ -31,7 +32,7 @@ typedef struct hf_store hf_store;
 typedef struct hf_txn hf_txn;
 
 /* The schema version this binary creates and understands. */
-#define HF_SCHEMA_VERSION 1
+#define HF_SCHEMA_VERSION 2
 
 /*
  * Opens the database named by url: a file path or "sqlite:PATH" (SQLite),
@@ -215,6 +216,89 @@ typedef struct hf_feed_event {
  * behind its last id (services/feed.c). */
 hf_rc hf_txn_events_since(hf_txn *t, int64_t after_id, int limit, hf_arena *a,
                           hf_feed_event **out, size_t *n, hf_err *err);
+
+/* --- Shipments ---------------------------------------------------------- */
+
+typedef struct hf_shipment {
+    int64_t seq;                   /* store order; the list cursor */
+    const char *id;                /* "shp_..." */
+    int64_t order_seq;             /* the order's seq */
+    const char *order_id, *number; /* the order's, when read */
+    const char *carrier;
+    const char *tracking_number;
+    const char *service_level; /* may be NULL */
+    const char *origin;        /* stock location it left from */
+    const char *dest_region, *dest_country;
+    hf_ship_status status; /* latest by event time */
+    hf_time status_at;
+    hf_time promised_by; /* the order's promise */
+    hf_time shipped_at;
+    hf_time delivered_at;     /* 0 until delivered */
+    hf_time carrier_estimate; /* 0: the carrier gave none */
+    hf_time last_event_at;    /* newest event time; 0: none */
+    hf_eta eta;               /* with the delay verdict */
+    hf_time delayed_at;       /* when it was first found delayed; 0 */
+    int version;
+    hf_time created_at;
+} hf_shipment;
+
+typedef struct hf_tracking_event {
+    hf_ship_status status;
+    hf_time at;
+    const char *description; /* all text fields may be NULL */
+    const char *city, *region, *country;
+    const char *latitude, *longitude; /* decimal degrees, as sent */
+    hf_time carrier_estimate;         /* 0: none */
+    hf_time received_at;
+} hf_tracking_event;
+
+/* HF_ECONFLICT "tracking_number_exists" when the carrier's number is
+ * taken. Sets sh->seq. */
+hf_rc hf_txn_shipment_insert(hf_txn *t, hf_shipment *sh, hf_err *err);
+/* Writes sh over the stored shipment if it is still at expected_version;
+ * HF_ECONFLICT "concurrent_update" otherwise. */
+hf_rc hf_txn_shipment_update(hf_txn *t, const hf_shipment *sh,
+                             int expected_version, hf_err *err);
+/* By id; HF_ENOTFOUND when unknown. */
+hf_rc hf_txn_shipment_get(hf_txn *t, const char *id, hf_arena *a,
+                          hf_shipment *out, hf_err *err);
+/* By carrier and tracking number; HF_ENOTFOUND when unknown. */
+hf_rc hf_txn_shipment_find(hf_txn *t, const char *carrier,
+                           const char *tracking_number, hf_arena *a,
+                           hf_shipment *out, hf_err *err);
+
+typedef struct hf_shipment_filter {
+    int delayed;       /* 1: delayed only, 0: not delayed, -1: any */
+    int open_only;     /* not delivered */
+    int64_t order_seq; /* 0: any order */
+    int64_t after_seq; /* cursor: shipments with seq above */
+    int limit;
+} hf_shipment_filter;
+hf_rc hf_txn_shipment_list(hf_txn *t, const hf_shipment_filter *f, hf_arena *a,
+                           hf_shipment **out, size_t *n, hf_err *err);
+
+/* Records a tracking event. HF_ECONFLICT "duplicate_event" when the same
+ * status at the same time was recorded already. */
+hf_rc hf_txn_tracking_event_insert(hf_txn *t, int64_t shipment_seq,
+                                   const hf_tracking_event *e, hf_err *err);
+/* The shipment's events, oldest first. */
+hf_rc hf_txn_tracking_events(hf_txn *t, int64_t shipment_seq, hf_arena *a,
+                             hf_tracking_event **out, size_t *n, hf_err *err);
+
+/* The lane's history (zeros when new), and its replacement. */
+hf_rc hf_txn_lane_get(hf_txn *t, const char *lane, hf_lane_stats *out,
+                      hf_err *err);
+hf_rc hf_txn_lane_put(hf_txn *t, const char *lane, const hf_lane_stats *l,
+                      hf_err *err);
+
+/* Orders still unshipped (confirmed..packed) placed before `placed_before`
+ * and not yet flagged late: up to limit of their ids. */
+hf_rc hf_txn_orders_unshipped_before(hf_txn *t, hf_time placed_before,
+                                     int limit, hf_arena *a, const char ***ids,
+                                     size_t *n, hf_err *err);
+/* Marks the order flagged late for fulfilment at `at`. */
+hf_rc hf_txn_order_flag_late(hf_txn *t, int64_t order_seq, hf_time at,
+                             hf_err *err);
 
 /* One payment operation that happened. */
 typedef struct hf_payment_record {

@@ -55,7 +55,9 @@ static void shop_open(shop *s)
     assert_int_equal(hf_store_migrate(s->store, &err), HF_OK);
     s->clock = hf_clock_manual(end_time() + 7 * HF_DAY);
     assert_non_null(s->clock);
-    s->svc = (hf_services){s->store, s->clock, HF_STATUS_PACKED};
+    s->svc = (hf_services){.store = s->store,
+                           .clock = s->clock,
+                           .last_cancellable = HF_STATUS_PACKED};
 }
 
 static void shop_close(shop *s)
