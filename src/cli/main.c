@@ -7,6 +7,7 @@
 #include "http/server.h"
 #include "services/auth.h"
 #include "services/demo.h"
+#include "services/sweeper.h"
 #include "util/config.h"
 #include "util/id.h"
 #include "util/log.h"
@@ -65,6 +66,10 @@ static int open_services(cli *c, hf_services *svc, bool migrate)
     memset(svc, 0, sizeof(*svc));
     svc->clock = hf_clock_system();
     svc->last_cancellable = HF_STATUS_PACKED;
+    const char *deadline =
+        hf_config_get(c->cfg, "orders.fulfillment_deadline_hours", NULL);
+    if (deadline != NULL)
+        svc->fulfillment_deadline = (hf_time)atoi(deadline) * HF_HOUR;
     const char *until = hf_config_get(c->cfg, "orders.cancellable_until", NULL);
     if (until != NULL &&
         !hf_order_status_parse(until, &svc->last_cancellable)) {
