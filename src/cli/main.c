@@ -5,6 +5,7 @@
  * defaults.
  */
 #include "http/server.h"
+#include "notify/template.h"
 #include "services/auth.h"
 #include "services/demo.h"
 #include "services/sweeper.h"
@@ -223,6 +224,8 @@ static const command commands[] = {
     {"serve", cmd_serve,
      "holdfast serve [--db URL] [--listen HOST:PORT] [--config FILE]\n"
      "  Serves the API; GET /healthz answers 200 once ready.\n"},
+    /* parses its own arguments: notify/template.h */
+    {"templates", NULL, HF_TEMPLATES_USAGE},
     {"version", cmd_version, "holdfast version\n  Prints the version.\n"},
 };
 
@@ -256,6 +259,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (cmd->run == NULL) /* a command that parses its own arguments */
+        return hf_templates_command(argc - 1, argv + 1);
     if (hf_id_init() != 0) {
         fprintf(stderr, "holdfast: cannot initialize libsodium\n");
         return 1;
