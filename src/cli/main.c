@@ -8,6 +8,7 @@
 #include "notify/template.h"
 #include "services/auth.h"
 #include "services/demo.h"
+#include "services/notify.h"
 #include "services/sweeper.h"
 #include "util/config.h"
 #include "util/id.h"
@@ -143,6 +144,37 @@ static int cmd_keys(cli *c)
     return 0;
 }
 
+/* The outbox's delivery workers, configured by the [notify] section. A
+ * failure to start is logged, not fatal: messages wait in the outbox and
+ * go out once the configuration is fixed. */
+static hf_notifier *start_notifier(cli *c, const hf_services *svc)
+{
+    const char *templates = hf_config_get(c->cfg, "notify.templates", NULL);
+    if (templates == NULL)
+        templates = getenv("HOLDFAST_TEMPLATES");
+    hf_notify_config nc = {
+        .templates_dir = templates,
+        .smtp_url = hf_config_get(c->cfg, "notify.smtp_url", NULL),
+        .email_from = hf_config_get(c->cfg, "notify.email_from", NULL),
+        .sms_url = hf_config_get(c->cfg, "notify.sms_url", NULL),
+        .sms_account = hf_config_get(c->cfg, "notify.sms_account", NULL),
+        .sms_token = hf_config_get(c->cfg, "notify.sms_token", NULL),
+        .sms_from = hf_config_get(c->cfg, "notify.sms_from", NULL),
+        .shop_name = hf_config_get(c->cfg, "notify.shop_name", NULL),
+        .support_email = hf_config_get(c->cfg, "notify.support_email", NULL),
+        .public_url =
+            hf_config_get(c->cfg, "notify.public_url", "http://127.0.0.1:8080"),
+        .workers = atoi(hf_config_get(c->cfg, "notify.workers", "2")),
+        .lease_seconds =
+            atoi(hf_config_get(c->cfg, "notify.lease_seconds", "60")),
+    };
+    hf_err err;
+    hf_notifier *n = hf_notifier_start(svc, &nc, &err);
+    if (n == NULL)
+        hf_log_error("notifications are not being sent: %s", err.message);
+    return n;
+}
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -169,12 +201,17 @@ static int cmd_serve(cli *c)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    hf_notifier *notifier = start_notifier(c, &svc);
+    const char *sweep = hf_config_get(c->cfg, "tracking.sweep_seconds", "60");
+    hf_sweeper *sweeper = hf_sweeper_start(&svc, atoi(sweep) * 1000);
     hf_log_info("holdfast %s serving on http://%s (%s)", HF_VERSION, opt.listen,
                 hf_store_backend(svc.store));
     while (!stop_requested)
         pause();
     hf_log_info("stopping");
     hf_server_stop(server);
+    hf_sweeper_stop(sweeper);
+    hf_notifier_stop(notifier);
     hf_store_close(svc.store);
     return 0;
 }

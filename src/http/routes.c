@@ -862,6 +862,79 @@ static hf_rc get_order_shipments(hf_request *req, hf_response *res, hf_err *err)
     return shipments_reply(req, res, &p, err);
 }
 
+/* --- Notifications -------------------------------------------------------- */
+
+typedef struct feed_read {
+    hf_request *req;
+    hf_notification *items;
+    size_t n;
+} feed_read;
+
+static hf_rc read_feed(hf_txn *t, void *arg, hf_err *err)
+{
+    feed_read *f = arg;
+    hf_customer c;
+    TRY(hf_txn_customer_get(t, f->req->params[0], f->req->arena, &c, err));
+    return hf_txn_notification_list(t, c.id, MAX_LIST, f->req->arena, &f->items,
+                                    &f->n, err);
+}
+
+static hf_rc get_notifications(hf_request *req, hf_response *res, hf_err *err)
+{
+    feed_read f = {req, NULL, 0};
+    TRY(hf_store_read(req->svc->store, read_feed, &f, err));
+    hf_jsonw w;
+    hf_jw_init(&w, req->arena);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "data");
+    hf_jw_array(&w);
+    for (size_t i = 0; i < f.n; i++) {
+        hf_jw_object(&w);
+        hf_jw_key(&w, "id");
+        hf_jw_int(&w, f.items[i].id);
+        hf_jw_key(&w, "kind");
+        hf_jw_str(&w, f.items[i].kind);
+        hf_jw_key(&w, "title");
+        hf_jw_str(&w, f.items[i].title);
+        hf_jw_key(&w, "body");
+        hf_jw_str(&w, f.items[i].body);
+        hf_jw_key(&w, "created_at");
+        hf_jw_time(&w, f.items[i].created_at);
+        hf_jw_object_end(&w);
+    }
+    hf_jw_array_end(&w);
+    hf_jw_object_end(&w);
+    const char *body = hf_jw_finish(&w);
+    if (body == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    return raw(res, 200, body);
+}
+
+static hf_rc post_preferences(hf_txn *t, hf_request *req, hf_response *res,
+                              hf_err *err)
+{
+    static const char *const channels[] = {"email", "sms", "inapp"};
+    TRY(body_object(req, err));
+    hf_customer c;
+    TRY(hf_txn_customer_get(t, req->params[0], req->arena, &c, err));
+    hf_time now = hf_clock_now(req->svc->clock);
+    json_t *out = json_object();
+    for (size_t i = 0; i < HF_ARRAY_LEN(channels); i++) {
+        json_t *v = json_object_get(req->body, channels[i]);
+        bool opted_out = false;
+        if (v != NULL && !json_is_boolean(v))
+            return hf_fail(err, HF_EMALFORMED, "malformed", channels[i],
+                           "%s must be true (send) or false (do not send)",
+                           channels[i]);
+        if (v != NULL)
+            TRY(hf_txn_preference_put(t, c.id, channels[i], !json_is_true(v),
+                                      now, err));
+        TRY(hf_txn_preference_get(t, c.id, channels[i], &opted_out, err));
+        json_object_set_new(out, channels[i], json_boolean(!opted_out));
+    }
+    return hf_http_json(req, res, 200, out, err);
+}
+
 /* --- The table ----------------------------------------------------------- */
 
 #define ADMIN HF_ROLE_BIT(HF_ROLE_ADMIN)
@@ -884,6 +957,11 @@ const hf_route hf_routes[] = {
     {"GET", "/v1/inventory/:sku", HF_ANY_ROLE, get_inventory, NULL, NULL},
     {"POST", "/v1/customers", ADMIN_SERVICE, NULL, post_customer, NULL},
     {"GET", "/v1/customers/:id", HF_ANY_ROLE, get_customer, NULL, NULL},
+    /* the customer's in-app feed, and which channels they want */
+    {"GET", "/v1/customers/:id/notifications", HF_ANY_ROLE, get_notifications,
+     NULL, NULL},
+    {"POST", "/v1/customers/:id/preferences", HF_ANY_ROLE, NULL,
+     post_preferences, NULL},
     /* orders come from the store platform (service) or an admin */
     {"GET", "/v1/orders", HF_ANY_ROLE, get_orders, NULL, NULL},
     {"POST", "/v1/orders", ADMIN_SERVICE, NULL, post_order,

@@ -105,6 +105,14 @@ static const char *const dialect[SQL_COUNT] = {
                        "AND seq < $3 ORDER BY seq DESC LIMIT $4",
     [SQL_BEGIN] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     [SQL_BEGIN_IMMEDIATE] = "BEGIN",
+    /* several processes claim at once: skip what another is taking */
+    [SQL_OUTBOX_CLAIM] =
+        "UPDATE outbox SET lease_until = $2, lease_owner = $3, "
+        "attempts = attempts + 1 WHERE id = (SELECT id FROM outbox "
+        "WHERE delivered_at IS NULL AND next_attempt_at <= $1 "
+        "AND (lease_until IS NULL OR lease_until < $1) ORDER BY id LIMIT 1 "
+        "FOR UPDATE SKIP LOCKED) "
+        "RETURNING id, topic, order_id, payload, attempts",
 };
 
 /* --- Errors -------------------------------------------------------------- */
@@ -599,6 +607,8 @@ static const char *const migration_extra[HF_SCHEMA_VERSION] = {
     /* 1: order numbers from a sequence, not a locked counter row */
     "CREATE SEQUENCE order_seq START 100001",
     /* 2: nothing beyond the portable DDL */
+    NULL,
+    /* 3: likewise */
     NULL,
 };
 

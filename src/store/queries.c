@@ -1237,3 +1237,150 @@ hf_rc hf_txn_order_flag_late(hf_txn *t, int64_t order_seq, hf_time at,
     BIND_INT(st, 2, at);
     return step_done(t, st, NULL, NULL, err);
 }
+
+/* --- Delivering the outbox ----------------------------------------------- */
+
+hf_rc hf_txn_outbox_claim(hf_txn *t, hf_time now, hf_time lease_until,
+                          const char *owner, hf_arena *a,
+                          hf_outbox_message *out, hf_err *err)
+{
+    STMT(st, t, SQL_OUTBOX_CLAIM);
+    BIND_INT(st, 1, now);
+    BIND_INT(st, 2, lease_until);
+    BIND_TEXT(st, 3, owner);
+    hf_rc rc = step_row(t, st, err);
+    if (rc != HF_OK)
+        return rc;
+    row r = {t->drv, st, a, false};
+    out->id = integer(&r, 0);
+    out->topic = text(&r, 1);
+    out->order_id = text(&r, 2);
+    out->payload = text(&r, 3);
+    out->attempts = (int)integer(&r, 4);
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_outbox_done(hf_txn *t, int64_t id, const char *owner, hf_time now,
+                         hf_err *err)
+{
+    STMT(st, t, SQL_OUTBOX_DONE);
+    BIND_INT(st, 1, id);
+    BIND_INT(st, 2, now);
+    BIND_TEXT(st, 3, owner);
+    return step_done(t, st, NULL, NULL, err);
+}
+
+hf_rc hf_txn_outbox_retry(hf_txn *t, int64_t id, const char *owner,
+                          hf_time next_attempt_at, const char *error,
+                          hf_err *err)
+{
+    STMT(st, t, SQL_OUTBOX_RETRY);
+    BIND_INT(st, 1, id);
+    BIND_INT(st, 2, next_attempt_at);
+    BIND_TEXT(st, 3, owner);
+    BIND_TEXT(st, 4, error);
+    return step_done(t, st, NULL, NULL, err);
+}
+
+hf_rc hf_txn_delivery_done(hf_txn *t, int64_t outbox_id, const char *channel,
+                           bool *delivered, hf_err *err)
+{
+    STMT(st, t, SQL_DELIVERY_GET);
+    BIND_INT(st, 1, outbox_id);
+    BIND_TEXT(st, 2, channel);
+    *delivered = false;
+    hf_rc rc = step_row(t, st, err);
+    if (rc == HF_ENOTFOUND)
+        return HF_OK;
+    if (rc != HF_OK)
+        return rc;
+    *delivered = t->drv->column_int(st, 0) != 0;
+    t->drv->reset(st);
+    return HF_OK;
+}
+
+hf_rc hf_txn_delivery_record(hf_txn *t, int64_t outbox_id, const char *channel,
+                             const char *recipient, hf_time delivered_at,
+                             const char *error, hf_err *err)
+{
+    STMT(st, t, SQL_DELIVERY_PUT);
+    BIND_INT(st, 1, outbox_id);
+    BIND_TEXT(st, 2, channel);
+    BIND_TEXT(st, 3, recipient);
+    if (delivered_at != 0)
+        BIND_INT(st, 4, delivered_at);
+    else
+        BIND_TEXT(st, 4, NULL);
+    BIND_TEXT(st, 5, error);
+    return step_done(t, st, NULL, NULL, err);
+}
+
+hf_rc hf_txn_notification_insert(hf_txn *t, const char *customer_id,
+                                 int64_t outbox_id, const hf_notification *n,
+                                 hf_err *err)
+{
+    STMT(st, t, SQL_NOTIFICATION_INSERT);
+    BIND_TEXT(st, 1, customer_id);
+    BIND_INT(st, 2, outbox_id);
+    BIND_TEXT(st, 3, n->kind);
+    BIND_TEXT(st, 4, n->title);
+    BIND_TEXT(st, 5, n->body);
+    BIND_INT(st, 6, n->created_at);
+    return step_done(t, st, NULL, NULL, err);
+}
+
+hf_rc hf_txn_notification_list(hf_txn *t, const char *customer_id, int limit,
+                               hf_arena *a, hf_notification **out, size_t *n,
+                               hf_err *err)
+{
+    STMT(st, t, SQL_NOTIFICATION_LIST);
+    BIND_TEXT(st, 1, customer_id);
+    BIND_INT(st, 2, limit);
+    row r = {t->drv, st, a, false};
+    hf_notification *items = NULL;
+    size_t count = 0;
+    int rc;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
+            r.oom = true;
+            break;
+        }
+        items[count++] =
+            (hf_notification){integer(&r, 0), text(&r, 1), text(&r, 2),
+                              text(&r, 3), integer(&r, 4)};
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    *out = items;
+    *n = count;
+    return row_done(&r, err);
+}
+
+hf_rc hf_txn_preference_get(hf_txn *t, const char *customer_id,
+                            const char *channel, bool *opted_out, hf_err *err)
+{
+    STMT(st, t, SQL_PREFERENCE_GET);
+    BIND_TEXT(st, 1, customer_id);
+    BIND_TEXT(st, 2, channel);
+    *opted_out = false;
+    hf_rc rc = step_row(t, st, err);
+    if (rc == HF_ENOTFOUND)
+        return HF_OK;
+    if (rc != HF_OK)
+        return rc;
+    *opted_out = t->drv->column_int(st, 0) != 0;
+    t->drv->reset(st);
+    return HF_OK;
+}
+
+hf_rc hf_txn_preference_put(hf_txn *t, const char *customer_id,
+                            const char *channel, bool opted_out, hf_time now,
+                            hf_err *err)
+{
+    STMT(st, t, SQL_PREFERENCE_PUT);
+    BIND_TEXT(st, 1, customer_id);
+    BIND_TEXT(st, 2, channel);
+    BIND_INT(st, 3, opted_out ? 1 : 0);
+    BIND_INT(st, 4, now);
+    return step_done(t, st, NULL, NULL, err);
+}

@@ -223,6 +223,43 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "ORDER BY seq LIMIT ?2",
     [SQL_ORDER_FLAG_LATE] = "UPDATE orders SET fulfillment_late_at = ?2 "
                             "WHERE seq = ?1",
+    /* the lease: a message is taken only when nobody holds it, so workers
+     * in several processes never deliver the same one at once */
+    [SQL_OUTBOX_CLAIM] =
+        "UPDATE outbox SET lease_until = ?2, lease_owner = ?3, "
+        "attempts = attempts + 1 WHERE id = (SELECT id FROM outbox "
+        "WHERE delivered_at IS NULL AND next_attempt_at <= ?1 "
+        "AND (lease_until IS NULL OR lease_until < ?1) ORDER BY id LIMIT 1) "
+        "AND (lease_until IS NULL OR lease_until < ?1) "
+        "RETURNING id, topic, order_id, payload, attempts",
+    [SQL_OUTBOX_DONE] = "UPDATE outbox SET delivered_at = ?2, "
+                        "lease_until = NULL WHERE id = ?1 "
+                        "AND lease_owner = ?3",
+    [SQL_OUTBOX_RETRY] = "UPDATE outbox SET next_attempt_at = ?2, "
+                         "lease_until = NULL, last_error = ?4 "
+                         "WHERE id = ?1 AND lease_owner = ?3",
+    [SQL_DELIVERY_GET] = "SELECT delivered_at FROM deliveries "
+                         "WHERE outbox_id = ?1 AND channel = ?2",
+    [SQL_DELIVERY_PUT] =
+        "INSERT INTO deliveries (outbox_id, channel, recipient, "
+        "delivered_at, attempts, last_error) VALUES (?1, ?2, ?3, ?4, 1, ?5) "
+        "ON CONFLICT (outbox_id, channel) DO UPDATE SET recipient = ?3, "
+        "delivered_at = ?4, attempts = deliveries.attempts + 1, "
+        "last_error = ?5",
+    [SQL_NOTIFICATION_INSERT] =
+        "INSERT INTO notifications (customer_id, outbox_id, kind, title, "
+        "body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+        "ON CONFLICT (outbox_id) DO NOTHING",
+    [SQL_NOTIFICATION_LIST] = "SELECT id, kind, title, body, created_at "
+                              "FROM notifications WHERE customer_id = ?1 "
+                              "ORDER BY id DESC LIMIT ?2",
+    [SQL_PREFERENCE_GET] = "SELECT opted_out FROM customer_preferences "
+                           "WHERE customer_id = ?1 AND channel = ?2",
+    [SQL_PREFERENCE_PUT] =
+        "INSERT INTO customer_preferences (customer_id, channel, opted_out, "
+        "updated_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (customer_id, channel) DO UPDATE SET opted_out = ?3, "
+        "updated_at = ?4",
     [SQL_BEGIN] = "BEGIN",
     [SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
@@ -350,6 +387,27 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " sum_sq_s BIGINT NOT NULL, gaps BIGINT NOT NULL,"
     " gap_sum_s BIGINT NOT NULL, gap_max_s BIGINT NOT NULL);"
     "ALTER TABLE orders ADD COLUMN fulfillment_late_at BIGINT;",
+    /* 3: delivery of the outbox: leases, attempts, per-channel results,
+     * the in-app feed and the customers' channel preferences */
+    "ALTER TABLE outbox ADD COLUMN next_attempt_at BIGINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE outbox ADD COLUMN lease_until BIGINT;"
+    "ALTER TABLE outbox ADD COLUMN lease_owner TEXT;"
+    "ALTER TABLE outbox ADD COLUMN last_error TEXT;"
+    "CREATE INDEX outbox_pending ON outbox(next_attempt_at)"
+    " WHERE delivered_at IS NULL;"
+    "CREATE TABLE deliveries ("
+    " outbox_id BIGINT NOT NULL, channel TEXT NOT NULL, recipient TEXT,"
+    " delivered_at BIGINT, attempts INTEGER NOT NULL, last_error TEXT,"
+    " PRIMARY KEY (outbox_id, channel));"
+    "CREATE TABLE notifications ("
+    " id @AUTO_ID@, customer_id TEXT NOT NULL, outbox_id BIGINT NOT NULL,"
+    " kind TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,"
+    " created_at BIGINT NOT NULL, read_at BIGINT, UNIQUE (outbox_id));"
+    "CREATE INDEX notifications_by_customer ON notifications(customer_id, id);"
+    "CREATE TABLE customer_preferences ("
+    " customer_id TEXT NOT NULL, channel TEXT NOT NULL,"
+    " opted_out INTEGER NOT NULL, updated_at BIGINT NOT NULL,"
+    " PRIMARY KEY (customer_id, channel));",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

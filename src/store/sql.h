@@ -60,6 +60,15 @@ typedef enum sql_id {
     SQL_LANE_PUT,
     SQL_ORDERS_UNSHIPPED,
     SQL_ORDER_FLAG_LATE,
+    SQL_OUTBOX_CLAIM,
+    SQL_OUTBOX_DONE,
+    SQL_OUTBOX_RETRY,
+    SQL_DELIVERY_GET,
+    SQL_DELIVERY_PUT,
+    SQL_NOTIFICATION_INSERT,
+    SQL_NOTIFICATION_LIST,
+    SQL_PREFERENCE_GET,
+    SQL_PREFERENCE_PUT,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */
     SQL_BEGIN,

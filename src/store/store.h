@@ -32,7 +32,7 @@ typedef struct hf_store hf_store;
 typedef struct hf_txn hf_txn;
 
 /* The schema version this binary creates and understands. */
-#define HF_SCHEMA_VERSION 2
+#define HF_SCHEMA_VERSION 3
 
 /*
  * Opens the database named by url: a file path or "sqlite:PATH" (SQLite),
@@ -299,6 +299,59 @@ hf_rc hf_txn_orders_unshipped_before(hf_txn *t, hf_time placed_before,
 /* Marks the order flagged late for fulfilment at `at`. */
 hf_rc hf_txn_order_flag_late(hf_txn *t, int64_t order_seq, hf_time at,
                              hf_err *err);
+
+/* --- Delivering the outbox ---------------------------------------------- */
+
+typedef struct hf_outbox_message {
+    int64_t id;           /* the message's key: its idempotency key too */
+    const char *topic;    /* "order.confirmed", "notify.shipment_delayed" */
+    const char *order_id; /* may be NULL */
+    const char *payload;  /* JSON object as text */
+    int attempts;         /* this one included */
+} hf_outbox_message;
+
+/* Leases the oldest message due at `now` that nobody holds, until
+ * lease_until, for `owner`. HF_ENOTFOUND when none is due. */
+hf_rc hf_txn_outbox_claim(hf_txn *t, hf_time now, hf_time lease_until,
+                          const char *owner, hf_arena *a,
+                          hf_outbox_message *out, hf_err *err);
+/* Marks a leased message delivered. */
+hf_rc hf_txn_outbox_done(hf_txn *t, int64_t id, const char *owner, hf_time now,
+                         hf_err *err);
+/* Gives a leased message back, due again at next_attempt_at. */
+hf_rc hf_txn_outbox_retry(hf_txn *t, int64_t id, const char *owner,
+                          hf_time next_attempt_at, const char *error,
+                          hf_err *err);
+/* Whether the message went out on the channel ("email", "sms", "inapp"). */
+hf_rc hf_txn_delivery_done(hf_txn *t, int64_t outbox_id, const char *channel,
+                           bool *delivered, hf_err *err);
+/* Records one attempt on a channel: delivered_at (0: failed, with error). */
+hf_rc hf_txn_delivery_record(hf_txn *t, int64_t outbox_id, const char *channel,
+                             const char *recipient, hf_time delivered_at,
+                             const char *error, hf_err *err);
+
+typedef struct hf_notification {
+    int64_t id;
+    const char *kind; /* the template: "order_shipped" */
+    const char *title;
+    const char *body;
+    hf_time created_at;
+} hf_notification;
+/* Adds to a customer's in-app feed, once per outbox message. */
+hf_rc hf_txn_notification_insert(hf_txn *t, const char *customer_id,
+                                 int64_t outbox_id, const hf_notification *n,
+                                 hf_err *err);
+/* The newest `limit` notifications of the customer. */
+hf_rc hf_txn_notification_list(hf_txn *t, const char *customer_id, int limit,
+                               hf_arena *a, hf_notification **out, size_t *n,
+                               hf_err *err);
+
+/* Whether the customer turned a channel off (false when never set). */
+hf_rc hf_txn_preference_get(hf_txn *t, const char *customer_id,
+                            const char *channel, bool *opted_out, hf_err *err);
+hf_rc hf_txn_preference_put(hf_txn *t, const char *customer_id,
+                            const char *channel, bool opted_out, hf_time now,
+                            hf_err *err);
 
 /* One payment operation that happened. */
 typedef struct hf_payment_record {

@@ -227,7 +227,10 @@ static int spawn_server(hf_test_server *ts)
              ts->port);
     char listen[32];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", ts->port);
-    char *argv[] = {ts->bin, "serve", "--db", ts->db, "--listen", listen, NULL};
+    char *argv[] = {ts->bin, "serve",    "--db",     ts->db, "--listen",
+                    listen,  "--config", ts->config, NULL};
+    if (ts->config[0] == '\0')
+        argv[6] = NULL; /* no settings file */
     pid_t pid = fork();
     if (pid < 0)
         return -1;
@@ -297,6 +300,11 @@ static int pg_database(hf_test_server *ts)
 
 hf_test_server *ts_start(void)
 {
+    return ts_start_with_config(NULL);
+}
+
+hf_test_server *ts_start_with_config(const char *ini)
+{
     const char *bin = getenv("HOLDFAST_BIN");
     if (bin == NULL || *bin == '\0') {
         fprintf(stderr, "harness: HOLDFAST_BIN is not set\n");
@@ -325,6 +333,18 @@ hf_test_server *ts_start(void)
         ts->dir[0] = '\0';
         ts_free(ts);
         return NULL;
+    }
+    if (ini != NULL) {
+        snprintf(ts->config, sizeof ts->config, "%s/holdfast.ini", ts->dir);
+        FILE *f = fopen(ts->config, "w");
+        if (f == NULL || fputs(ini, f) < 0) {
+            fprintf(stderr, "harness: cannot write %s\n", ts->config);
+            if (f != NULL)
+                fclose(f);
+            ts_free(ts);
+            return NULL;
+        }
+        fclose(f);
     }
     int n1 = pg_database(ts);
     if (n1 == 0)

@@ -40,6 +40,7 @@ typedef struct hf_test_server {
     char dir[512];         /* the temporary directory, removed by ts_free */
     char db[PATH_MAX];     /* DIR/t.db, or a PostgreSQL URL */
     char log[PATH_MAX];    /* DIR/server.log: the server's standard error */
+    char config[PATH_MAX]; /* DIR/holdfast.ini, or "" for none */
     char bin[PATH_MAX];    /* $HOLDFAST_BIN */
     char base_url[64];     /* "http://127.0.0.1:PORT", no trailing slash */
     int port;              /* the port of the running server */
@@ -63,6 +64,10 @@ typedef struct ts_response {
 /* Creates the database and keys and starts the server. Returns NULL after
  * printing why (and the server log) on failure. Free with ts_free. */
 hf_test_server *ts_start(void);
+
+/* The same, with `ini` written to DIR/holdfast.ini and given to the server
+ * with --config (NULL: no file). */
+hf_test_server *ts_start_with_config(const char *ini);
 
 /* Starts a second server process on ts's database (sharing its keys), on
  * its own port, logging to DIR/peer-N.log: several holdfast processes over

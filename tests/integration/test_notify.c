@@ -1,0 +1,337 @@
+/*
+ * test_notify.c - customers hear what happens: a real SMTP server and an
+ * SMS endpoint (tests/integration/sinks.py) receive the messages the
+ * outbox delivers, and the in-app feed shows them. Opt-out is honoured; a
+ * delay is told at once; two processes deliver each message once; a
+ * process killed mid-delivery loses nothing, and anything sent again
+ * carries the same Message-ID.
+ */
+#include "harness.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static hf_test_server *ts;
+static pid_t sinks_pid;
+static char sinks_dir[256];
+
+static int start_sinks(int *smtp, int *http)
+{
+    snprintf(sinks_dir, sizeof sinks_dir, "/tmp/hf-sinks-XXXXXX");
+    if (mkdtemp(sinks_dir) == NULL)
+        return -1;
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    sinks_pid = fork();
+    if (sinks_pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        char script[PATH_MAX];
+        snprintf(script, sizeof script, "%s/sinks.py", HF_TEST_SOURCE_DIR);
+        execl("/usr/bin/python3", "python3", script, sinks_dir, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    char line[128] = "";
+    FILE *f = fdopen(fds[0], "r");
+    if (f == NULL || fgets(line, sizeof line, f) == NULL ||
+        sscanf(line, "READY smtp=%d http=%d", smtp, http) != 2) {
+        fprintf(stderr, "sinks did not start: %s\n", line);
+        return -1;
+    }
+    fclose(f);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    int smtp, http;
+    if (start_sinks(&smtp, &http) != 0)
+        return -1;
+    char ini[1024];
+    snprintf(ini, sizeof ini,
+             "[notify]\n"
+             "smtp_url = smtp://127.0.0.1:%d\n"
+             "email_from = Test Shop <orders@shop.example>\n"
+             "sms_url = http://127.0.0.1:%d/sms\n"
+             "sms_from = +15550000000\n"
+             "shop_name = Test Shop\n"
+             "lease_seconds = 2\n",
+             smtp, http);
+    ts = ts_start_with_config(ini);
+    return ts ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ts_free(ts);
+    if (sinks_pid > 0) {
+        kill(sinks_pid, SIGTERM);
+        waitpid(sinks_pid, NULL, 0);
+    }
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", sinks_dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The received files of a kind ("mail", "sms") whose text contains
+ * needle; each one's text goes to texts (up to max, caller frees). */
+static int received(const char *kind, const char *needle, char **texts, int max)
+{
+    DIR *d = opendir(sinks_dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, kind, strlen(kind)) != 0 ||
+            strstr(e->d_name, ".tmp") != NULL)
+            continue;
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", sinks_dir, e->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        static char buf[65536];
+        size_t len = fread(buf, 1, sizeof buf - 1, f);
+        buf[len] = '\0';
+        fclose(f);
+        if (strstr(buf, needle) == NULL)
+            continue;
+        if (texts != NULL && n < max)
+            texts[n] = strdup(buf);
+        n++;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Waits up to 10 s for at least `want` matching files. */
+static int wait_received(const char *kind, const char *needle, int want)
+{
+    int n = 0;
+    for (int i = 0; i < 200 && (n = received(kind, needle, NULL, 0)) < want;
+         i++)
+        ts_sleep_ms(50);
+    return n;
+}
+
+/* A header's value in a mail, or "". */
+static void header(const char *mail, const char *name, char *out, size_t n)
+{
+    out[0] = '\0';
+    const char *p = strstr(mail, name);
+    if (p == NULL)
+        return;
+    p += strlen(name);
+    size_t len = strcspn(p, "\r\n");
+    snprintf(out, n, "%.*s", (int)(len < n ? len : n - 1), p);
+}
+
+static json_t *order_for(const char *sku, const char *email, const char *phone,
+                         char number[32], char cust[64])
+{
+    long st;
+    json_t *o = ts_order(ts, sku, 1,
+                         json_pack("{s:{s:s, s:s, s:s}}", "customer", "email",
+                                   email, "name", "Nia Okafor", "phone", phone),
+                         &st);
+    ts_assert_status(st, 201, o);
+    snprintf(number, 32, "%s", ts_str(o, "number"));
+    snprintf(cust, 64, "%s", ts_str(json_object_get(o, "customer"), "id"));
+    return o;
+}
+
+static void test_confirmation_by_email_sms_and_inapp(void **state)
+{
+    (void)state;
+    char number[32], cust[64];
+    ts_product(ts, "nt-A", 2500, 100);
+    json_decref(
+        order_for("nt-A", "nia@example.com", "+15551230001", number, cust));
+    assert_int_equal(wait_received("mail", number, 1), 1);
+    char *mail[1];
+    assert_int_equal(received("mail", number, mail, 1), 1);
+    char subject[256], to[256], id[128];
+    header(mail[0], "Subject: ", subject, sizeof subject);
+    header(mail[0], "To: ", to, sizeof to);
+    header(mail[0], "Message-ID: ", id, sizeof id);
+    assert_non_null(strstr(subject, number));
+    assert_non_null(strstr(to, "nia@example.com"));
+    assert_non_null(strstr(mail[0], "RCPT: nia@example.com"));
+    assert_non_null(strstr(mail[0], "Nia")); /* greeted by name */
+    assert_non_null(strstr(mail[0], "text/html"));
+    assert_true(strncmp(id, "<outbox-", 8) == 0);
+    free(mail[0]);
+
+    assert_int_equal(wait_received("sms", number, 1), 1);
+    char *sms[1];
+    assert_int_equal(received("sms", number, sms, 1), 1);
+    assert_non_null(strstr(sms[0], "To: +15551230001"));
+    assert_non_null(strstr(sms[0], "Idempotency-Key: outbox-"));
+    free(sms[0]);
+
+    long st;
+    json_t *feed = NULL;
+    for (int i = 0; i < 100; i++) {
+        json_decref(feed);
+        feed = ts_get(ts, &st, "/v1/customers/%s/notifications", cust);
+        ts_assert_status(st, 200, feed);
+        if (json_array_size(json_object_get(feed, "data")) > 0)
+            break;
+        ts_sleep_ms(50);
+    }
+    json_t *first = json_array_get(json_object_get(feed, "data"), 0);
+    assert_non_null(first);
+    assert_string_equal(ts_str(first, "kind"), "order_confirmed");
+    assert_non_null(strstr(ts_str(first, "title"), number));
+    json_decref(feed);
+}
+
+static void test_opt_out_is_honoured(void **state)
+{
+    (void)state;
+    char number[32], cust[64];
+    ts_product(ts, "nt-B", 2500, 100);
+    json_decref(
+        order_for("nt-B", "omar@example.com", "+15551230002", number, cust));
+    assert_int_equal(wait_received("sms", number, 1), 1);
+    long st;
+    json_t *r = ts_post(ts, json_pack("{s:b}", "sms", 0), &st,
+                        "/v1/customers/%s/preferences", cust);
+    ts_assert_status(st, 200, r);
+    assert_false(json_is_true(json_object_get(r, "sms")));
+    assert_true(json_is_true(json_object_get(r, "email")));
+    json_decref(r);
+    char second[32];
+    json_decref(
+        order_for("nt-B", "omar@example.com", "+15551230002", second, cust));
+    assert_int_equal(wait_received("mail", second, 1), 1);
+    ts_sleep_ms(500); /* the SMS would have gone out with the email */
+    assert_int_equal(received("sms", second, NULL, 0), 0);
+}
+
+static void test_delay_is_told_at_once(void **state)
+{
+    (void)state;
+    char number[32], cust[64], t[32], later[32];
+    ts_product(ts, "nt-C", 2500, 100);
+    json_t *o =
+        order_for("nt-C", "lee@example.com", "+15551230003", number, cust);
+    char id[128];
+    snprintf(id, sizeof id, "%s", ts_str(o, "id"));
+    json_decref(o);
+    long st;
+    json_t *sh = ts_post(ts,
+                         json_pack("{s:s, s:s}", "carrier", "ups",
+                                   "tracking_number", "1ZNOTIFY"),
+                         &st, "/v1/orders/%s/shipments", id);
+    ts_assert_status(st, 201, sh);
+    char sid[128];
+    snprintf(sid, sizeof sid, "%s", ts_str(sh, "id"));
+    json_decref(sh);
+    time_t now = time(NULL), far = now + 20 * 86400;
+    strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    strftime(later, sizeof later, "%Y-%m-%dT%H:%M:%SZ", gmtime(&far));
+    json_t *r = ts_post(ts,
+                        json_pack("{s:s, s:s, s:s}", "status", "in_transit",
+                                  "time", t, "estimated_delivery", later),
+                        &st, "/v1/shipments/%s/events", sid);
+    ts_assert_status(st, 201, r);
+    json_decref(r);
+    /* confirmation, shipped, and the delay: three mails for this order */
+    assert_int_equal(wait_received("mail", number, 3), 3);
+    char *mails[3];
+    assert_int_equal(received("mail", number, mails, 3), 3);
+    /* the delay notice says why, in words, and names the new date */
+    int delays = 0;
+    for (int i = 0; i < 3; i++) {
+        delays += strstr(mails[i], "running late") != NULL &&
+                  strstr(mails[i], "later than we promised") != NULL;
+        free(mails[i]);
+    }
+    assert_int_equal(delays, 1);
+}
+
+/* Places n orders for sku and records their numbers. */
+static void place_many(const char *sku, int n, char numbers[][32])
+{
+    for (int i = 0; i < n; i++) {
+        char email[64], cust[64];
+        snprintf(email, sizeof email, "many.%s.%d@example.com", sku, i);
+        json_decref(order_for(sku, email, "+15551239999", numbers[i], cust));
+    }
+}
+
+/* Every order got its confirmation; copies of one share a Message-ID. */
+static int check_delivered(char numbers[][32], int n, bool allow_copies)
+{
+    int copies = 0;
+    for (int i = 0; i < n; i++) {
+        int got = wait_received("mail", numbers[i], 1);
+        assert_true(got >= 1);
+        char *mails[8];
+        int k = received("mail", numbers[i], mails, 8);
+        char first[128] = "";
+        for (int j = 0; j < k && j < 8; j++) {
+            char id[128];
+            header(mails[j], "Message-ID: ", id, sizeof id);
+            if (j == 0)
+                snprintf(first, sizeof first, "%s", id);
+            assert_string_equal(id, first);
+            free(mails[j]);
+        }
+        if (!allow_copies)
+            assert_int_equal(k, 1);
+        copies += k - 1;
+    }
+    return copies;
+}
+
+static void test_two_processes_deliver_each_message_once(void **state)
+{
+    (void)state;
+    enum { N = 30 };
+    hf_test_server *peer = ts_start_peer(ts);
+    assert_non_null(peer);
+    ts_product(ts, "nt-D", 2500, 1000);
+    char numbers[N][32];
+    place_many("nt-D", N, numbers);
+    check_delivered(numbers, N, false);
+    ts_free(peer);
+}
+
+static void test_kill_during_delivery_loses_nothing(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    ts_product(ts, "nt-E", 2500, 1000);
+    char numbers[N][32];
+    place_many("nt-E", N, numbers);
+    ts_kill9(ts); /* while the workers are sending */
+    assert_int_equal(ts_restart(ts), 0);
+    int copies = check_delivered(numbers, N, true);
+    fprintf(stderr, "%d messages sent again after the kill, same ids\n",
+            copies);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_confirmation_by_email_sms_and_inapp),
+        cmocka_unit_test(test_opt_out_is_honoured),
+        cmocka_unit_test(test_delay_is_told_at_once),
+        cmocka_unit_test(test_two_processes_deliver_each_message_once),
+        cmocka_unit_test(test_kill_during_delivery_loses_nothing),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
