@@ -810,7 +810,7 @@ static hf_rc shipments_reply(hf_request *req, hf_response *res,
         hf_shipment_write(&w, &p->items[i], NULL, 0);
     hf_jw_array_end(&w);
     hf_jw_key(&w, "next_cursor");
-    if ((int)p->n == p->filter.limit) {
+    if (p->order == NULL && (int)p->n == p->filter.limit) {
         char cursor[24];
         snprintf(cursor, sizeof(cursor), "%lld",
                  (long long)p->items[p->n - 1].seq);

@@ -118,6 +118,32 @@ static void *grow(hf_arena *a, void *items, size_t n, size_t size)
     return fresh;
 }
 
+/* Steps st to its end, appending each row, as `read` fills it, to a
+ * growing arena array of item_size-byte items: *out and *n. */
+static hf_rc collect(hf_txn *t, hf_stmt *st, hf_arena *a, size_t item_size,
+                     void (*read)(row *r, void *item), void **out, size_t *n,
+                     hf_err *err)
+{
+    row r = {t->drv, st, a, false};
+    char *items = *out;
+    size_t count = *n;
+    int rc;
+    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
+        if ((items = grow(a, items, count, item_size)) == NULL) {
+            r.oom = true;
+            break;
+        }
+        memset(items + count * item_size, 0, item_size);
+        read(&r, items + count * item_size);
+        count++;
+    }
+    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
+        return err->rc;
+    *out = items;
+    *n = count;
+    return row_done(&r, err);
+}
+
 #define STMT(var, t, id)                                                       \
     hf_stmt *var = (t)->drv->prepare((t), (id), err);                          \
     if (var == NULL)                                                           \
@@ -143,27 +169,20 @@ hf_rc hf_txn_location_insert(hf_txn *t, const hf_location *loc, hf_time now,
     return rc;
 }
 
+static void read_location(row *r, void *item)
+{
+    *(hf_location *)item =
+        (hf_location){text(r, 0), text(r, 1), (int)integer(r, 2)};
+}
+
 hf_rc hf_txn_location_list(hf_txn *t, hf_arena *a, hf_location **out, size_t *n,
                            hf_err *err)
 {
     STMT(st, t, SQL_LOCATION_LIST);
-    row r = {t->drv, st, a, false};
-    hf_location *items = NULL;
-    size_t count = 0;
-    int rc;
-    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
-            r.oom = true;
-            break;
-        }
-        items[count++] =
-            (hf_location){text(&r, 0), text(&r, 1), (int)integer(&r, 2)};
-    }
-    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
-        return err->rc;
-    *out = items;
-    *n = count;
-    return row_done(&r, err);
+    *out = NULL;
+    *n = 0;
+    return collect(t, st, a, sizeof(**out), read_location, (void **)out, n,
+                   err);
 }
 
 hf_rc hf_txn_location_get(hf_txn *t, const char *code, hf_err *err)
@@ -224,54 +243,40 @@ hf_rc hf_txn_product_get(hf_txn *t, const char *sku, hf_arena *a,
     return row_done(&r, err);
 }
 
+static void read_product_list_row(row *r, void *item)
+{
+    read_product(r, item);
+}
+
 hf_rc hf_txn_product_list(hf_txn *t, const char *after, int limit, hf_arena *a,
                           hf_product **out, size_t *n, hf_err *err)
 {
     STMT(st, t, SQL_PRODUCT_LIST);
     BIND_TEXT(st, 1, after ? after : "");
     BIND_INT(st, 2, limit);
-    row r = {t->drv, st, a, false};
-    hf_product *items = NULL;
-    size_t count = 0;
-    int rc;
-    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
-            r.oom = true;
-            break;
-        }
-        read_product(&r, &items[count++]);
-    }
-    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
-        return err->rc;
-    *out = items;
-    *n = count;
-    return row_done(&r, err);
+    *out = NULL;
+    *n = 0;
+    return collect(t, st, a, sizeof(**out), read_product_list_row, (void **)out,
+                   n, err);
 }
 
 /* --- Stock --------------------------------------------------------------- */
+
+static void read_stock_get_row(row *r, void *item)
+{
+    *(hf_stock_level *)item =
+        (hf_stock_level){text(r, 0), text(r, 1), integer(r, 2), integer(r, 3)};
+}
 
 hf_rc hf_txn_stock_get(hf_txn *t, const char *sku, hf_arena *a,
                        hf_stock_level **out, size_t *n, hf_err *err)
 {
     STMT(st, t, SQL_STOCK_GET);
     BIND_TEXT(st, 1, sku);
-    row r = {t->drv, st, a, false};
-    hf_stock_level *items = NULL;
-    size_t count = 0;
-    int rc;
-    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
-            r.oom = true;
-            break;
-        }
-        items[count++] = (hf_stock_level){text(&r, 0), text(&r, 1),
-                                          integer(&r, 2), integer(&r, 3)};
-    }
-    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
-        return err->rc;
-    *out = items;
-    *n = count;
-    return row_done(&r, err);
+    *out = NULL;
+    *n = 0;
+    return collect(t, st, a, sizeof(**out), read_stock_get_row, (void **)out, n,
+                   err);
 }
 
 hf_rc hf_txn_stock_adjust(hf_txn *t, const char *sku, const char *location,
@@ -899,39 +904,32 @@ hf_rc hf_txn_idempotency_put(hf_txn *t, const char *principal, const char *key,
     return step_done(t, st, "idempotency_key_reused", NULL, err);
 }
 
+static void read_events_since_row(row *r, void *item)
+{
+    hf_feed_event *f = item;
+    f->id = integer(r, 0);
+    f->order_id = text(r, 1);
+    f->number = text(r, 2);
+    f->event.seq = (int)integer(r, 3);
+    f->event.at = integer(r, 4);
+    f->event.type = text(r, 5);
+    f->event.actor = text(r, 6);
+    f->event.from = status_or(text(r, 7), HF_STATUS_COUNT);
+    f->event.to = status_or(text(r, 8), HF_STATUS_COUNT);
+    f->event.reason = text(r, 9);
+    f->event.data_json = text(r, 10);
+}
+
 hf_rc hf_txn_events_since(hf_txn *t, int64_t after_id, int limit, hf_arena *a,
                           hf_feed_event **out, size_t *n, hf_err *err)
 {
     STMT(st, t, SQL_EVENTS_SINCE);
     BIND_INT(st, 1, after_id);
     BIND_INT(st, 2, limit);
-    row r = {t->drv, st, a, false};
-    hf_feed_event *items = NULL;
-    size_t count = 0;
-    int rc;
-    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
-            r.oom = true;
-            break;
-        }
-        hf_feed_event *f = &items[count++];
-        f->id = integer(&r, 0);
-        f->order_id = text(&r, 1);
-        f->number = text(&r, 2);
-        f->event.seq = (int)integer(&r, 3);
-        f->event.at = integer(&r, 4);
-        f->event.type = text(&r, 5);
-        f->event.actor = text(&r, 6);
-        f->event.from = status_or(text(&r, 7), HF_STATUS_COUNT);
-        f->event.to = status_or(text(&r, 8), HF_STATUS_COUNT);
-        f->event.reason = text(&r, 9);
-        f->event.data_json = text(&r, 10);
-    }
-    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
-        return err->rc;
-    *out = items;
-    *n = count;
-    return row_done(&r, err);
+    *out = NULL;
+    *n = 0;
+    return collect(t, st, a, sizeof(**out), read_events_since_row, (void **)out,
+                   n, err);
 }
 
 /* --- Shipments ----------------------------------------------------------- */
@@ -1082,6 +1080,11 @@ hf_rc hf_txn_shipment_find(hf_txn *t, const char *carrier,
     return shipment_read_one(t, st, a, out, tracking_number, err);
 }
 
+static void read_shipment_list_row(row *r, void *item)
+{
+    read_shipment(r, item);
+}
+
 hf_rc hf_txn_shipment_list(hf_txn *t, const hf_shipment_filter *f, hf_arena *a,
                            hf_shipment **out, size_t *n, hf_err *err)
 {
@@ -1091,22 +1094,10 @@ hf_rc hf_txn_shipment_list(hf_txn *t, const hf_shipment_filter *f, hf_arena *a,
     BIND_INT(st, 3, f->order_seq);
     BIND_INT(st, 4, f->after_seq);
     BIND_INT(st, 5, f->limit);
-    row r = {t->drv, st, a, false};
-    hf_shipment *items = NULL;
-    size_t count = 0;
-    int rc;
-    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
-            r.oom = true;
-            break;
-        }
-        read_shipment(&r, &items[count++]);
-    }
-    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
-        return err->rc;
-    *out = items;
-    *n = count;
-    return row_done(&r, err);
+    *out = NULL;
+    *n = 0;
+    return collect(t, st, a, sizeof(**out), read_shipment_list_row,
+                   (void **)out, n, err);
 }
 
 hf_rc hf_txn_tracking_event_insert(hf_txn *t, int64_t shipment_seq,
@@ -1329,6 +1320,12 @@ hf_rc hf_txn_notification_insert(hf_txn *t, const char *customer_id,
     return step_done(t, st, NULL, NULL, err);
 }
 
+static void read_notification_list_row(row *r, void *item)
+{
+    *(hf_notification *)item = (hf_notification){
+        integer(r, 0), text(r, 1), text(r, 2), text(r, 3), integer(r, 4)};
+}
+
 hf_rc hf_txn_notification_list(hf_txn *t, const char *customer_id, int limit,
                                hf_arena *a, hf_notification **out, size_t *n,
                                hf_err *err)
@@ -1336,24 +1333,10 @@ hf_rc hf_txn_notification_list(hf_txn *t, const char *customer_id, int limit,
     STMT(st, t, SQL_NOTIFICATION_LIST);
     BIND_TEXT(st, 1, customer_id);
     BIND_INT(st, 2, limit);
-    row r = {t->drv, st, a, false};
-    hf_notification *items = NULL;
-    size_t count = 0;
-    int rc;
-    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
-            r.oom = true;
-            break;
-        }
-        items[count++] =
-            (hf_notification){integer(&r, 0), text(&r, 1), text(&r, 2),
-                              text(&r, 3), integer(&r, 4)};
-    }
-    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
-        return err->rc;
-    *out = items;
-    *n = count;
-    return row_done(&r, err);
+    *out = NULL;
+    *n = 0;
+    return collect(t, st, a, sizeof(**out), read_notification_list_row,
+                   (void **)out, n, err);
 }
 
 hf_rc hf_txn_preference_get(hf_txn *t, const char *customer_id,
