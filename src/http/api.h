@@ -33,6 +33,11 @@ typedef struct hf_response {
     int status;
     const char *body;         /* JSON text, or the content_type's */
     const char *content_type; /* NULL: application/json */
+    /* A read handler sets stream to answer with a stream of Server-Sent
+     * Events (http/sse.h) instead of a body: the events of order
+     * stream_order ("ord_..."), or of every order when it is NULL. */
+    bool stream;
+    const char *stream_order;
 } hf_response;
 
 /* A handler that reads (runs on the HTTP thread) or writes (runs on a

@@ -2,6 +2,7 @@
  * read path or the store's write queue, idempotency, metrics. */
 #include "http/server.h"
 #include "http/routes.h"
+#include "http/sse.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -49,6 +50,7 @@ typedef struct conn_ctx {
 struct hf_server {
     const hf_services *svc;
     struct MHD_Daemon *daemon;
+    hf_sse *sse; /* event streams and the change feed they follow */
     size_t max_body;
     pthread_mutex_t mu;
     pthread_cond_t idle;
@@ -60,6 +62,21 @@ struct hf_server {
 };
 
 /* --- Responses ----------------------------------------------------------- */
+
+/* Counts the answer for /metrics and queues it. */
+static enum MHD_Result queue_counted(conn_ctx *c, int status,
+                                     struct MHD_Response *r)
+{
+    size_t route = c->route ? (size_t)(c->route - hf_routes) : 63;
+    size_t cls =
+        (size_t)status / 100 < STATUS_CLASSES ? (size_t)status / 100 : 0;
+    atomic_fetch_add(&c->server->counts[route][cls], 1);
+    if (cls == 2 && !c->replayed)
+        atomic_fetch_add(&c->server->successes[route], 1);
+    enum MHD_Result ret = MHD_queue_response(c->mhd, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
 
 static enum MHD_Result send_response(conn_ctx *c)
 {
@@ -73,16 +90,19 @@ static enum MHD_Result send_response(conn_ctx *c)
                                                 : "application/json");
     if (c->replayed)
         MHD_add_response_header(r, "Idempotent-Replayed", "true");
-    int status = c->res.status ? c->res.status : 500;
-    size_t route = c->route ? (size_t)(c->route - hf_routes) : 63;
-    size_t cls =
-        (size_t)status / 100 < STATUS_CLASSES ? (size_t)status / 100 : 0;
-    atomic_fetch_add(&c->server->counts[route][cls], 1);
-    if (cls == 2 && !c->replayed)
-        atomic_fetch_add(&c->server->successes[route], 1);
-    enum MHD_Result ret = MHD_queue_response(c->mhd, (unsigned)status, r);
-    MHD_destroy_response(r);
-    return ret;
+    return queue_counted(c, c->res.status ? c->res.status : 500, r);
+}
+
+/* Answers with the event stream a read handler asked for (http/sse.h). */
+static enum MHD_Result send_stream(conn_ctx *c)
+{
+    struct MHD_Response *r;
+    if (hf_sse_open(c->server->sse, c->mhd, c->res.stream_order, &r, &c->err) !=
+        HF_OK) {
+        hf_http_error(&c->req, &c->res, &c->err);
+        return send_response(c);
+    }
+    return queue_counted(c, 200, r);
 }
 
 static enum MHD_Result fail_now(conn_ctx *c, int status, hf_rc rc,
@@ -99,7 +119,7 @@ static enum MHD_Result fail_now(conn_ctx *c, int status, hf_rc rc,
 static enum MHD_Result send_metrics(conn_ctx *c)
 {
     hf_server *s = c->server;
-    size_t cap = 64 + hf_routes_count * STATUS_CLASSES * 160 + 1024;
+    size_t cap = 64 + hf_routes_count * STATUS_CLASSES * 160 + 4096;
     char *out = hf_arena_alloc(c->arena, cap);
     if (out == NULL)
         return MHD_NO;
@@ -151,7 +171,10 @@ static enum MHD_Result send_metrics(conn_ctx *c)
         (unsigned long long)st.commits, (unsigned long long)st.writes,
         (unsigned long long)st.write_fails,
         (double)atomic_load(&s->write_ns) / 1e9);
-    c->res = (hf_response){200, out, "text/plain; version=0.0.4"};
+    n += hf_sse_metrics(s->sse, out + n, cap - n);
+    c->res = (hf_response){.status = 200,
+                           .body = out,
+                           .content_type = "text/plain; version=0.0.4"};
     return send_response(c);
 }
 
@@ -173,7 +196,7 @@ static hf_rc write_txn(hf_txn *t, void *arg, hf_err *err)
             return hf_fail(err, HF_EINVAL, "idempotency_key_reused", NULL,
                            "this Idempotency-Key was used for a different "
                            "request");
-        c->res = (hf_response){prior.status, prior.body, NULL};
+        c->res = (hf_response){.status = prior.status, .body = prior.body};
         c->replayed = true;
         return HF_OK;
     }
@@ -337,6 +360,8 @@ static enum MHD_Result handle(conn_ctx *c)
         rc = c->route->read(&c->req, &c->res, &c->err);
         if (rc != HF_OK)
             hf_http_error(&c->req, &c->res, &c->err);
+        else if (c->res.stream)
+            return send_stream(c);
         return send_response(c);
     }
     json_error_t jerr;
@@ -478,6 +503,10 @@ hf_rc hf_server_start(const hf_services *svc, const hf_server_options *opt,
     s->max_body = opt->max_body ? opt->max_body : DEFAULT_MAX_BODY;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->idle, NULL);
+    if ((rc = hf_sse_start(svc, &s->sse, err)) != HF_OK) {
+        hf_server_stop(s);
+        return rc;
+    }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = opt->http_threads ? opt->http_threads
                                          : (unsigned)(cores > 0 ? cores : 2);
@@ -505,7 +534,9 @@ void hf_server_stop(hf_server *s)
         return;
     if (s->daemon != NULL) {
         MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-        /* suspended connections must be resumed before the daemon stops */
+        /* suspended connections must be resumed before the daemon stops:
+         * streams end (and resume), writes finish */
+        hf_sse_shutdown(s->sse);
         pthread_mutex_lock(&s->mu);
         while (s->in_flight > 0)
             pthread_cond_wait(&s->idle, &s->mu);
@@ -514,6 +545,7 @@ void hf_server_stop(hf_server *s)
         if (fd != MHD_INVALID_SOCKET)
             close(fd);
     }
+    hf_sse_free(s->sse); /* after the daemon: it freed every stream */
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->idle);
     hf_free(s);
