@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -1027,11 +1028,66 @@ static void test_server_stops_with_streams_open(void **state)
     group_close(all);
 }
 
+/* A delay found by a carrier event reaches the customer's stream at once,
+ * with the ETA that caused it. */
+static void test_delay_reaches_the_stream_at_once(void **state)
+{
+    (void)state;
+    ts_product(ts, "st-DELAY", 1500, 20);
+    char id[64], number[32];
+    place("st-DELAY", id, sizeof(id), number, sizeof(number));
+    long st = 0;
+    json_t *sh = ts_post(ts,
+                         json_pack("{s:s, s:s}", "carrier", "ups",
+                                   "tracking_number", "1ZSTREAMLATE"),
+                         &st, "/v1/orders/%s/shipments", id);
+    ts_assert_status(st, 201, sh);
+    char shipment[64];
+    snprintf(shipment, sizeof(shipment), "%s", ts_str(sh, "id"));
+    json_decref(sh);
+    quiet();
+
+    char path[128];
+    snprintf(path, sizeof(path), "/v1/orders/%s/stream", id);
+    sse_group *g = group_open(path, ts->agent_key, NULL, 1);
+    char now_text[32], later[32];
+    time_t now = time(NULL), far = now + 20 * 86400;
+    strftime(now_text, sizeof(now_text), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    strftime(later, sizeof(later), "%Y-%m-%dT%H:%M:%SZ", gmtime(&far));
+    long long before = ts_now_ms();
+    json_t *r =
+        ts_post(ts,
+                json_pack("{s:s, s:s, s:s}", "status", "in_transit", "time",
+                          now_text, "estimated_delivery", later),
+                &st, "/v1/shipments/%s/events", shipment);
+    ts_assert_status(st, 201, r);
+    json_decref(r);
+    /* status, ETA and delay: three entries, the delay among them */
+    bool came = wait_events(g, 0, 3, DEADLINE_MS);
+    if (!came)
+        print_events(g, 0, "missing delay");
+    assert_true(came);
+    bool delayed = false;
+    for (size_t k = 0; k < count(g, 0); k++) {
+        sse_event e = event_at(g, 0, k);
+        if (strcmp(e.type, "shipment_delayed") != 0)
+            continue;
+        delayed = true;
+        assert_true(e.at_ms - before < DEADLINE_MS);
+        assert_string_equal(ts_str(e.json, "reason"), "eta_after_promise");
+        json_t *data = json_object_get(e.json, "data");
+        assert_string_equal(ts_str(data, "expected"), later);
+    }
+    assert_true(delayed);
+    group_close(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refused_without_key_or_order),
         cmocka_unit_test(test_order_stream_gets_its_changes_in_time),
+        cmocka_unit_test(test_delay_reaches_the_stream_at_once),
         cmocka_unit_test(test_all_stream_gets_every_order),
         cmocka_unit_test(test_last_event_id_resumes_without_loss),
         cmocka_unit_test(test_other_process_changes_reach_the_stream),
