@@ -1402,6 +1402,12 @@ static hf_rc write_plan(demo *d, hf_arena *a, hf_err *err)
     return rc;
 }
 
+static hf_rc settle_history(hf_txn *t, void *arg, hf_err *err)
+{
+    (void)arg;
+    return hf_txn_outbox_settle(t, INT64_MAX, err);
+}
+
 /* Plans the shop, then writes it through the services. Returns
  * HF_ECONFLICT not_empty when the store has products, HF_EINVAL for an
  * option out of range, or the first failing operation's error (earlier
@@ -1425,6 +1431,9 @@ hf_rc hf_demo_generate(const hf_services *svc, const hf_demo_options *opt,
         rc = plan(&d, err);
     if (rc == HF_OK)
         rc = write_plan(&d, a, err);
+    /* the history's messages belong to the past: nobody is told now */
+    if (rc == HF_OK)
+        rc = hf_store_write(svc->store, settle_history, NULL, err);
     demo_free(&d);
     hf_arena_free(a);
     return rc;

@@ -1367,3 +1367,10 @@ hf_rc hf_txn_preference_put(hf_txn *t, const char *customer_id,
     BIND_INT(st, 4, now);
     return step_done(t, st, NULL, NULL, err);
 }
+
+hf_rc hf_txn_outbox_settle(hf_txn *t, hf_time before, hf_err *err)
+{
+    STMT(st, t, SQL_OUTBOX_SETTLE);
+    BIND_INT(st, 1, before);
+    return step_done(t, st, NULL, NULL, err);
+}

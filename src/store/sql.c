@@ -238,6 +238,9 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_OUTBOX_RETRY] = "UPDATE outbox SET next_attempt_at = ?2, "
                          "lease_until = NULL, last_error = ?4 "
                          "WHERE id = ?1 AND lease_owner = ?3",
+    [SQL_OUTBOX_SETTLE] = "UPDATE outbox SET delivered_at = created_at, "
+                          "last_error = 'settled: history' "
+                          "WHERE delivered_at IS NULL AND created_at < ?1",
     [SQL_DELIVERY_GET] = "SELECT delivered_at FROM deliveries "
                          "WHERE outbox_id = ?1 AND channel = ?2",
     [SQL_DELIVERY_PUT] =

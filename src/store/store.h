@@ -322,6 +322,9 @@ hf_rc hf_txn_outbox_done(hf_txn *t, int64_t id, const char *owner, hf_time now,
 hf_rc hf_txn_outbox_retry(hf_txn *t, int64_t id, const char *owner,
                           hf_time next_attempt_at, const char *error,
                           hf_err *err);
+/* Marks every undelivered message written before `before` as settled
+ * without sending it (history imported or generated, not news). */
+hf_rc hf_txn_outbox_settle(hf_txn *t, hf_time before, hf_err *err);
 /* Whether the message went out on the channel ("email", "sms", "inapp"). */
 hf_rc hf_txn_delivery_done(hf_txn *t, int64_t outbox_id, const char *channel,
                            bool *delivered, hf_err *err);

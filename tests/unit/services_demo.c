@@ -306,6 +306,12 @@ static void test_counts(void **state)
                      0);
     assert_true(sql_count(&f->shop, "SELECT count(DISTINCT category) FROM "
                                     "products") >= 3);
+    /* the history's messages were written, and settled: nobody is told
+     * about months-old orders when the demo starts */
+    assert_true(sql_count(&f->shop, "SELECT count(*) FROM outbox") > 0);
+    assert_int_equal(sql_count(&f->shop, "SELECT count(*) FROM outbox "
+                                         "WHERE delivered_at IS NULL"),
+                     0);
 }
 
 static void test_prices_and_costs(void **state)
