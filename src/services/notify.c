@@ -66,6 +66,18 @@ static const hf_template *template_named(hf_notifier *n, const char *name)
 
 /* --- What a message is about --------------------------------------------- */
 
+/* The channels, in the order they are tried. */
+static const char *const channels[] = {"email", "sms", "inapp"};
+enum { N_CHANNELS = 3 };
+
+/* One channel's outcome, recorded with the message's in one write. */
+typedef struct channel_result {
+    bool attempted;
+    const char *recipient;
+    const char *error;     /* NULL: it went out */
+    hf_notification inapp; /* with title: add to the feed too */
+} channel_result;
+
 typedef struct context {
     hf_notifier *n;
     const hf_outbox_message *msg;
@@ -74,6 +86,9 @@ typedef struct context {
     json_t *payload;
     hf_shipment shipment;
     bool has_shipment;
+    bool sent[N_CHANNELS];      /* went out on an earlier attempt */
+    bool opted_out[N_CHANNELS]; /* the customer turned it off */
+    channel_result results[N_CHANNELS];
     hf_arena *a;
 } context;
 
@@ -95,6 +110,15 @@ static hf_rc load_fn(hf_txn *t, void *arg, hf_err *err)
     if (shipment != NULL &&
         hf_txn_shipment_get(t, shipment, c->a, &c->shipment, err) == HF_OK)
         c->has_shipment = true;
+    for (int i = 0; i < N_CHANNELS; i++) {
+        hf_rc rc =
+            hf_txn_delivery_done(t, c->msg->id, channels[i], &c->sent[i], err);
+        if (rc == HF_OK && c->has_order)
+            rc = hf_txn_preference_get(t, c->order.customer.id, channels[i],
+                                       &c->opted_out[i], err);
+        if (rc != HF_OK)
+            return rc;
+    }
     return HF_OK;
 }
 
@@ -206,43 +230,6 @@ static const char *lookup(void *arg, const char *name)
 
 /* --- Delivery ------------------------------------------------------------ */
 
-typedef struct channel_args {
-    context *c;
-    const char *channel;
-    bool done, opted_out;
-} channel_args;
-
-static hf_rc channel_state_fn(hf_txn *t, void *arg, hf_err *err)
-{
-    channel_args *ch = arg;
-    hf_rc rc =
-        hf_txn_delivery_done(t, ch->c->msg->id, ch->channel, &ch->done, err);
-    if (rc == HF_OK && ch->c->has_order)
-        rc = hf_txn_preference_get(t, ch->c->order.customer.id, ch->channel,
-                                   &ch->opted_out, err);
-    return rc;
-}
-
-typedef struct record_args {
-    context *c;
-    const char *channel, *recipient, *error;
-    hf_notification inapp; /* with title: add to the feed too */
-} record_args;
-
-static hf_rc record_fn(hf_txn *t, void *arg, hf_err *err)
-{
-    record_args *r = arg;
-    hf_time now = hf_clock_now(r->c->n->svc->clock);
-    hf_rc rc = HF_OK;
-    if (r->error == NULL && r->inapp.title != NULL)
-        rc = hf_txn_notification_insert(t, r->c->order.customer.id,
-                                        r->c->msg->id, &r->inapp, err);
-    if (rc == HF_OK)
-        rc = hf_txn_delivery_record(t, r->c->msg->id, r->channel, r->recipient,
-                                    r->error ? 0 : now, r->error, err);
-    return rc;
-}
-
 static char *render(context *c, const hf_template *t, hf_template_part part,
                     hf_err *err)
 {
@@ -252,19 +239,19 @@ static char *render(context *c, const hf_template *t, hf_template_part part,
     return out;
 }
 
-/* Sends one channel. Returns HF_OK when it went out (or needs not). */
-static hf_rc send_channel(context *c, const hf_template *t, const char *channel,
-                          hf_err *err)
+/* Sends channel i, noting the outcome in c->results[i]. Returns HF_OK when
+ * it went out or needs not. */
+static hf_rc send_channel(context *c, const hf_template *t, int i, hf_err *err)
 {
-    channel_args st = {c, channel, false, false};
-    hf_rc rc = hf_store_read(c->n->svc->store, channel_state_fn, &st, err);
-    if (rc != HF_OK || st.done || st.opted_out)
-        return rc;
+    if (c->sent[i] || c->opted_out[i])
+        return HF_OK;
     const hf_notify_config *cfg = &c->n->cfg;
     const hf_customer *cu = &c->order.customer;
-    record_args rec = {c, channel, NULL, NULL, {0}};
+    channel_result *res = &c->results[i];
+    const char *channel = channels[i];
     char key[48];
     snprintf(key, sizeof(key), "outbox-%lld", (long long)c->msg->id);
+    hf_rc rc;
     if (strcmp(channel, "email") == 0) {
         if (cfg->smtp_url == NULL || cu->email == NULL)
             return HF_OK;
@@ -274,7 +261,7 @@ static hf_rc send_channel(context *c, const hf_template *t, const char *channel,
                       render(c, t, HF_TEMPLATE_EMAIL_TEXT, err),
                       render(c, t, HF_TEMPLATE_EMAIL_HTML, err),
                       hf_arena_printf(c->a, "<%s@holdfast>", key)};
-        rec.recipient = cu->email;
+        res->recipient = cu->email;
         if (e.subject == NULL || e.text == NULL || e.html == NULL)
             rc = err->rc;
         else
@@ -282,43 +269,55 @@ static hf_rc send_channel(context *c, const hf_template *t, const char *channel,
     } else if (strcmp(channel, "sms") == 0) {
         if (cfg->sms_url == NULL || cu->phone == NULL)
             return HF_OK;
-        hf_sms s = {cfg->sms_from, cu->phone,
-                    render(c, t, HF_TEMPLATE_SMS, err), key};
-        rec.recipient = cu->phone;
-        rc = s.body ? hf_send_sms(cfg->sms_url, cfg->sms_account,
-                                  cfg->sms_token, &s, err)
-                    : err->rc;
+        hf_sms sms = {cfg->sms_from, cu->phone,
+                      render(c, t, HF_TEMPLATE_SMS, err), key};
+        res->recipient = cu->phone;
+        rc = sms.body ? hf_send_sms(cfg->sms_url, cfg->sms_account,
+                                    cfg->sms_token, &sms, err)
+                      : err->rc;
     } else {
-        rec.recipient = cu->id;
-        rec.inapp =
+        res->recipient = cu->id;
+        res->inapp =
             (hf_notification){0, hf_notify_template_for(c->msg->topic),
                               render(c, t, HF_TEMPLATE_INAPP_TITLE, err),
                               render(c, t, HF_TEMPLATE_INAPP_BODY, err),
                               hf_clock_now(c->n->svc->clock)};
-        rc = rec.inapp.title && rec.inapp.body ? HF_OK : err->rc;
+        rc = res->inapp.title && res->inapp.body ? HF_OK : err->rc;
     }
+    res->attempted = true;
     if (rc != HF_OK)
-        rec.error = err->message;
-    hf_err rec_err;
-    hf_rc rec_rc = hf_store_write(c->n->svc->store, record_fn, &rec, &rec_err);
-    if (rc == HF_OK && rec_rc != HF_OK) {
-        *err = rec_err;
-        rc = rec_rc;
-    }
+        res->error = hf_arena_strdup(c->a, err->message);
     return rc;
 }
 
 typedef struct finish_args {
     hf_notifier *n;
     const hf_outbox_message *msg;
+    context *c; /* the channels' outcomes; NULL: nothing was tried */
     bool done;
     const char *error;
 } finish_args;
 
+/* Records every channel's outcome and the message's own, in one write. */
 static hf_rc finish_fn(hf_txn *t, void *arg, hf_err *err)
 {
     finish_args *f = arg;
     hf_time now = hf_clock_now(f->n->svc->clock);
+    for (int i = 0; f->c != NULL && i < N_CHANNELS; i++) {
+        const channel_result *res = &f->c->results[i];
+        if (!res->attempted)
+            continue;
+        hf_rc rc = HF_OK;
+        if (res->error == NULL && res->inapp.title != NULL)
+            rc = hf_txn_notification_insert(t, f->c->order.customer.id,
+                                            f->msg->id, &res->inapp, err);
+        if (rc == HF_OK)
+            rc = hf_txn_delivery_record(t, f->msg->id, channels[i],
+                                        res->recipient, res->error ? 0 : now,
+                                        res->error, err);
+        if (rc != HF_OK)
+            return rc;
+    }
     if (f->done)
         return hf_txn_outbox_done(t, f->msg->id, f->n->owner, now, err);
     int shift = f->msg->attempts < 12 ? f->msg->attempts : 12;
@@ -329,7 +328,6 @@ static hf_rc finish_fn(hf_txn *t, void *arg, hf_err *err)
 
 static void deliver(hf_notifier *n, const hf_outbox_message *msg)
 {
-    static const char *const channels[] = {"email", "sms", "inapp"};
     hf_arena *a = hf_arena_new(0);
     context c = {.n = n, .msg = msg, .a = a};
     hf_err err;
@@ -341,8 +339,8 @@ static void deliver(hf_notifier *n, const hf_outbox_message *msg)
         c.payload = json_loads(msg->payload ? msg->payload : "{}", 0, NULL);
         load_args la = {&c};
         ok = hf_store_read(n->svc->store, load_fn, &la, &err) == HF_OK;
-        for (size_t i = 0; ok && i < HF_ARRAY_LEN(channels); i++)
-            if (send_channel(&c, t, channels[i], &err) != HF_OK)
+        for (int i = 0; ok && i < N_CHANNELS; i++)
+            if (send_channel(&c, t, i, &err) != HF_OK)
                 ok = false;
         json_decref(c.payload);
     }
@@ -353,7 +351,7 @@ static void deliver(hf_notifier *n, const hf_outbox_message *msg)
     if (give_up)
         hf_log_error("message %lld (%s) given up after %d attempts",
                      (long long)msg->id, msg->topic, msg->attempts);
-    finish_args f = {n, msg, ok || give_up, ok ? NULL : err.message};
+    finish_args f = {n, msg, &c, ok || give_up, ok ? NULL : err.message};
     hf_err ferr;
     if (hf_store_write(n->svc->store, finish_fn, &f, &ferr) != HF_OK)
         hf_log_warn("message %lld: %s", (long long)msg->id, ferr.message);
