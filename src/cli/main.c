@@ -149,6 +149,8 @@ static int cmd_keys(cli *c)
  * go out once the configuration is fixed. */
 static hf_notifier *start_notifier(cli *c, const hf_services *svc)
 {
+    if (strcmp(hf_config_get(c->cfg, "notify.enabled", "true"), "false") == 0)
+        return NULL; /* messages wait in the outbox */
     const char *templates = hf_config_get(c->cfg, "notify.templates", NULL);
     if (templates == NULL)
         templates = getenv("HOLDFAST_TEMPLATES");

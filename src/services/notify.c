@@ -3,6 +3,7 @@
 #include "connectors/send.h"
 #include "core/money.h"
 #include "notify/template.h"
+#include "services/orders.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -298,6 +299,47 @@ typedef struct finish_args {
     const char *error;
 } finish_args;
 
+/* Adds "customer_notified" to the order's timeline, with what was sent on
+ * which channels: the audit of what the customer was told, and the way the
+ * in-app message reaches the order's live stream. Nothing when no channel
+ * went out this time. */
+static hf_rc note_on_timeline(hf_txn *t, context *c, hf_time now, hf_err *err)
+{
+    hf_jsonw w;
+    hf_jw_init(&w, c->a);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "kind");
+    hf_jw_str(&w, hf_notify_template_for(c->msg->topic));
+    hf_jw_key(&w, "channels");
+    hf_jw_array(&w);
+    int sent = 0;
+    const hf_notification *inapp = NULL;
+    for (int i = 0; i < N_CHANNELS; i++) {
+        const channel_result *res = &c->results[i];
+        if (!res->attempted || res->error != NULL)
+            continue;
+        hf_jw_str(&w, channels[i]);
+        sent++;
+        if (res->inapp.title != NULL)
+            inapp = &res->inapp;
+    }
+    hf_jw_array_end(&w);
+    hf_jw_key(&w, "title");
+    hf_jw_str(&w, inapp ? inapp->title : NULL);
+    hf_jw_key(&w, "body");
+    hf_jw_str(&w, inapp ? inapp->body : NULL);
+    hf_jw_object_end(&w);
+    const char *data = hf_jw_finish(&w);
+    if (sent == 0)
+        return HF_OK;
+    if (data == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    hf_order_result res;
+    return hf_orders_note_txn(t, c->order.id, "customer_notified", "notify",
+                              now, hf_notify_template_for(c->msg->topic), data,
+                              c->a, &res, err);
+}
+
 /* Records every channel's outcome and the message's own, in one write. */
 static hf_rc finish_fn(hf_txn *t, void *arg, hf_err *err)
 {
@@ -315,6 +357,11 @@ static hf_rc finish_fn(hf_txn *t, void *arg, hf_err *err)
             rc = hf_txn_delivery_record(t, f->msg->id, channels[i],
                                         res->recipient, res->error ? 0 : now,
                                         res->error, err);
+        if (rc != HF_OK)
+            return rc;
+    }
+    if (f->c != NULL && f->c->has_order) {
+        hf_rc rc = note_on_timeline(t, f->c, now, err);
         if (rc != HF_OK)
             return rc;
     }

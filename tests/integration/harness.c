@@ -300,7 +300,10 @@ static int pg_database(hf_test_server *ts)
 
 hf_test_server *ts_start(void)
 {
-    return ts_start_with_config(NULL);
+    /* messages stay in the outbox: a notification joins the order's
+     * timeline when sent, and most tests count timeline entries;
+     * test_notify starts servers that send */
+    return ts_start_with_config("[notify]\nenabled = false\n");
 }
 
 hf_test_server *ts_start_with_config(const char *ini)

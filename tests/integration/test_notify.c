@@ -154,10 +154,12 @@ static json_t *order_for(const char *sku, const char *email, const char *phone,
 static void test_confirmation_by_email_sms_and_inapp(void **state)
 {
     (void)state;
-    char number[32], cust[64];
+    char number[32], cust[64], order_id[64];
     ts_product(ts, "nt-A", 2500, 100);
-    json_decref(
-        order_for("nt-A", "nia@example.com", "+15551230001", number, cust));
+    json_t *placed =
+        order_for("nt-A", "nia@example.com", "+15551230001", number, cust);
+    snprintf(order_id, sizeof order_id, "%s", ts_str(placed, "id"));
+    json_decref(placed);
     assert_int_equal(wait_received("mail", number, 1), 1);
     char *mail[1];
     assert_int_equal(received("mail", number, mail, 1), 1);
@@ -195,6 +197,30 @@ static void test_confirmation_by_email_sms_and_inapp(void **state)
     assert_string_equal(ts_str(first, "kind"), "order_confirmed");
     assert_non_null(strstr(ts_str(first, "title"), number));
     json_decref(feed);
+
+    /* the order's timeline (and so its live stream) says what the
+     * customer was told, on which channels */
+    json_t *noted = NULL;
+    for (int i = 0; i < 100 && noted == NULL; i++) {
+        json_t *ev = ts_get(ts, &st, "/v1/orders/%s/events", order_id);
+        size_t k;
+        json_t *e;
+        json_array_foreach(json_object_get(ev, "data"), k, e)
+        {
+            if (noted == NULL &&
+                strcmp(ts_str(e, "type"), "customer_notified") == 0)
+                noted = json_deep_copy(e);
+        }
+        json_decref(ev);
+        if (noted == NULL)
+            ts_sleep_ms(50);
+    }
+    assert_non_null(noted);
+    assert_string_equal(ts_str(noted, "reason"), "order_confirmed");
+    json_t *data = json_object_get(noted, "data");
+    assert_int_equal(json_array_size(json_object_get(data, "channels")), 3);
+    assert_non_null(strstr(ts_str(data, "title"), number));
+    json_decref(noted);
 }
 
 static void test_opt_out_is_honoured(void **state)
