@@ -1195,6 +1195,11 @@ hf_rc hf_txn_lane_put(hf_txn *t, const char *lane, const hf_lane_stats *l,
     return step_done(t, st, NULL, NULL, err);
 }
 
+static void read_first_text(row *r, void *item)
+{
+    *(const char **)item = text(r, 0);
+}
+
 hf_rc hf_txn_orders_unshipped_before(hf_txn *t, hf_time placed_before,
                                      int limit, hf_arena *a, const char ***ids,
                                      size_t *n, hf_err *err)
@@ -1202,22 +1207,10 @@ hf_rc hf_txn_orders_unshipped_before(hf_txn *t, hf_time placed_before,
     STMT(st, t, SQL_ORDERS_UNSHIPPED);
     BIND_INT(st, 1, placed_before);
     BIND_INT(st, 2, limit);
-    row r = {t->drv, st, a, false};
-    const char **items = NULL;
-    size_t count = 0;
-    int rc;
-    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
-            r.oom = true;
-            break;
-        }
-        items[count++] = text(&r, 0);
-    }
-    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
-        return err->rc;
-    *ids = items;
-    *n = count;
-    return row_done(&r, err);
+    *ids = NULL;
+    *n = 0;
+    return collect(t, st, a, sizeof(**ids), read_first_text, (void **)ids, n,
+                   err);
 }
 
 hf_rc hf_txn_order_flag_late(hf_txn *t, int64_t order_seq, hf_time at,
