@@ -4,6 +4,7 @@
  * (HOLDFAST_DB, HOLDFAST_LISTEN), then an INI file (--config), then
  * defaults.
  */
+#include "cli/commands.h"
 #include "http/server.h"
 #include "notify/template.h"
 #include "services/auth.h"
@@ -31,6 +32,8 @@ typedef struct command {
     const char *name;
     int (*run)(cli *c);
     const char *usage;
+    /* instead of run: a command that parses its own arguments */
+    int (*own)(int argc, char **argv);
 } command;
 
 static int fail(const char *what, const hf_err *err)
@@ -252,20 +255,25 @@ static const command commands[] = {
      "holdfast demo [--db URL] [--seed N] [--days N] [--orders N]\n"
      "              [--products N] [--customers N]\n"
      "  Fills an empty database with a deterministic demo shop: 200 SKUs\n"
-     "  over 3 locations, 2,000 customers and 90 days of orders.\n"},
+     "  over 3 locations, 2,000 customers and 90 days of orders.\n",
+     NULL},
     {"init", cmd_init,
      "holdfast init [--db URL] [--config FILE]\n"
-     "  Creates or migrates the schema, with the stock location \"main\".\n"},
+     "  Creates or migrates the schema, with the stock location \"main\".\n",
+     NULL},
+    {"intents", NULL, HF_INTENTS_USAGE, hf_intents_command},
     {"keys", cmd_keys,
      "holdfast keys create --role admin|agent|service [--label TEXT] "
      "[--db URL]\n"
-     "  Creates an API key and prints it, alone, on standard output.\n"},
+     "  Creates an API key and prints it, alone, on standard output.\n",
+     NULL},
+    {"policy", NULL, HF_POLICY_USAGE, hf_policy_command},
     {"serve", cmd_serve,
      "holdfast serve [--db URL] [--listen HOST:PORT] [--config FILE]\n"
-     "  Serves the API; GET /healthz answers 200 once ready.\n"},
-    /* parses its own arguments: notify/template.h */
-    {"templates", NULL, HF_TEMPLATES_USAGE},
-    {"version", cmd_version, "holdfast version\n  Prints the version.\n"},
+     "  Serves the API; GET /healthz answers 200 once ready.\n",
+     NULL},
+    {"templates", NULL, HF_TEMPLATES_USAGE, hf_templates_command},
+    {"version", cmd_version, "holdfast version\n  Prints the version.\n", NULL},
 };
 
 /* Flags that take a value, sorted; each becomes config key "flag.NAME". */
@@ -298,12 +306,12 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (cmd->run == NULL) /* a command that parses its own arguments */
-        return hf_templates_command(argc - 1, argv + 1);
     if (hf_id_init() != 0) {
         fprintf(stderr, "holdfast: cannot initialize libsodium\n");
         return 1;
     }
+    if (cmd->own != NULL)
+        return cmd->own(argc - 1, argv + 1);
     cli c = {hf_config_new(), cmd->name, NULL};
     if (c.cfg == NULL)
         return 1;
