@@ -3,7 +3,7 @@
  * interface (store_int.h) that every backend implements. The statements
  * themselves are in sql.c.
  */
-#include "store/store_int.h"
+#include "store/queries_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -46,112 +46,6 @@ enum {
     COL_EXPECTED_VERSION,
 };
 
-/* --- Helpers ------------------------------------------------------------- */
-
-/* Reads the columns of one result row into arena memory, remembering
- * whether any copy failed. */
-typedef struct row {
-    const hf_sql_driver *drv;
-    hf_stmt *st;
-    hf_arena *a;
-    bool oom;
-} row;
-
-static const char *text(row *r, int col)
-{
-    size_t len;
-    const char *s = r->drv->column_text(r->st, col, &len);
-    if (s == NULL)
-        return NULL;
-    char *copy = hf_arena_strndup(r->a, s, len);
-    if (copy == NULL)
-        r->oom = true;
-    return copy;
-}
-
-static int64_t integer(row *r, int col)
-{
-    return r->drv->column_int(r->st, col);
-}
-
-static hf_rc row_done(row *r, hf_err *err)
-{
-    r->drv->reset(r->st);
-    if (r->oom)
-        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-    return HF_OK;
-}
-
-/* Steps a statement that returns no rows; *changed (may be NULL) gets the
- * number of rows it changed. A uniqueness violation becomes HF_ECONFLICT
- * with code conflict. */
-static hf_rc step_done(hf_txn *t, hf_stmt *st, const char *conflict,
-                       int64_t *changed, hf_err *err)
-{
-    int rc = t->drv->step(st, conflict, err);
-    if (changed != NULL)
-        *changed = rc == HF_STEP_DONE ? t->drv->changes(st) : 0;
-    t->drv->reset(st);
-    return rc == HF_STEP_DONE ? HF_OK : err->rc;
-}
-
-/* Steps to the first row: HF_OK with a row, HF_ENOTFOUND without. */
-static hf_rc step_row(hf_txn *t, hf_stmt *st, hf_err *err)
-{
-    int rc = t->drv->step(st, NULL, err);
-    if (rc == HF_STEP_ROW)
-        return HF_OK;
-    t->drv->reset(st);
-    return rc == HF_STEP_DONE ? HF_ENOTFOUND : err->rc;
-}
-
-/* Grows an arena array by one element; NULL when the arena is full. */
-static void *grow(hf_arena *a, void *items, size_t n, size_t size)
-{
-    /* double at powers of two so that n appends cost O(n) copies */
-    if (n != 0 && (n & (n - 1)) != 0)
-        return items;
-    size_t cap = n == 0 ? 4 : n * 2;
-    void *fresh = hf_arena_alloc(a, cap * size);
-    if (fresh != NULL && n > 0)
-        memcpy(fresh, items, n * size);
-    return fresh;
-}
-
-/* Steps st to its end, appending each row, as `read` fills it, to a
- * growing arena array of item_size-byte items: *out and *n. */
-static hf_rc collect(hf_txn *t, hf_stmt *st, hf_arena *a, size_t item_size,
-                     void (*read)(row *r, void *item), void **out, size_t *n,
-                     hf_err *err)
-{
-    row r = {t->drv, st, a, false};
-    char *items = *out;
-    size_t count = *n;
-    int rc;
-    while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        if ((items = grow(a, items, count, item_size)) == NULL) {
-            r.oom = true;
-            break;
-        }
-        memset(items + count * item_size, 0, item_size);
-        read(&r, items + count * item_size);
-        count++;
-    }
-    if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
-        return err->rc;
-    *out = items;
-    *n = count;
-    return row_done(&r, err);
-}
-
-#define STMT(var, t, id)                                                       \
-    hf_stmt *var = (t)->drv->prepare((t), (id), err);                          \
-    if (var == NULL)                                                           \
-    return HF_ESTORE
-
-#define BIND_TEXT(st, i, s) t->drv->bind_text((st), (i), (s))
-#define BIND_INT(st, i, v) t->drv->bind_int((st), (i), (int64_t)(v))
-
 /* --- Locations ----------------------------------------------------------- */
 
 hf_rc hf_txn_location_insert(hf_txn *t, const hf_location *loc, hf_time now,
@@ -162,17 +56,17 @@ hf_rc hf_txn_location_insert(hf_txn *t, const hf_location *loc, hf_time now,
     BIND_TEXT(st, 2, loc->name);
     BIND_INT(st, 3, loc->priority);
     BIND_INT(st, 4, now);
-    hf_rc rc = step_done(t, st, "location_exists", NULL, err);
+    hf_rc rc = hf_stmt_exec(t, st, "location_exists", NULL, err);
     if (rc == HF_ECONFLICT)
         hf_fail(err, rc, "location_exists", "code",
                 "location %s already exists", loc->code);
     return rc;
 }
 
-static void read_location(row *r, void *item)
+static void read_location(hf_row *r, void *item)
 {
-    *(hf_location *)item =
-        (hf_location){text(r, 0), text(r, 1), (int)integer(r, 2)};
+    *(hf_location *)item = (hf_location){hf_row_text(r, 0), hf_row_text(r, 1),
+                                         (int)hf_row_int(r, 2)};
 }
 
 hf_rc hf_txn_location_list(hf_txn *t, hf_arena *a, hf_location **out, size_t *n,
@@ -181,15 +75,15 @@ hf_rc hf_txn_location_list(hf_txn *t, hf_arena *a, hf_location **out, size_t *n,
     STMT(st, t, SQL_LOCATION_LIST);
     *out = NULL;
     *n = 0;
-    return collect(t, st, a, sizeof(**out), read_location, (void **)out, n,
-                   err);
+    return hf_stmt_collect(t, st, a, sizeof(**out), read_location, (void **)out,
+                           n, err);
 }
 
 hf_rc hf_txn_location_get(hf_txn *t, const char *code, hf_err *err)
 {
     STMT(st, t, SQL_LOCATION_GET);
     BIND_TEXT(st, 1, code);
-    hf_rc rc = step_row(t, st, err);
+    hf_rc rc = hf_stmt_first(t, st, err);
     t->drv->reset(st);
     return rc;
 }
@@ -208,24 +102,24 @@ hf_rc hf_txn_product_insert(hf_txn *t, const hf_product *p, hf_err *err)
     BIND_TEXT(st, 7, p->attributes_json);
     BIND_INT(st, 8, p->active);
     BIND_INT(st, 9, p->created_at);
-    hf_rc rc = step_done(t, st, "sku_exists", NULL, err);
+    hf_rc rc = hf_stmt_exec(t, st, "sku_exists", NULL, err);
     if (rc == HF_ECONFLICT)
         hf_fail(err, rc, "sku_exists", "sku", "product %s already exists",
                 p->sku);
     return rc;
 }
 
-static void read_product(row *r, hf_product *p)
+static void read_product(hf_row *r, hf_product *p)
 {
-    p->sku = text(r, 0);
-    p->name = text(r, 1);
-    p->price = integer(r, 2);
-    p->cost = integer(r, 3);
-    p->currency = text(r, 4);
-    p->category = text(r, 5);
-    p->attributes_json = text(r, 6);
-    p->active = integer(r, 7) != 0;
-    p->created_at = integer(r, 8);
+    p->sku = hf_row_text(r, 0);
+    p->name = hf_row_text(r, 1);
+    p->price = hf_row_int(r, 2);
+    p->cost = hf_row_int(r, 3);
+    p->currency = hf_row_text(r, 4);
+    p->category = hf_row_text(r, 5);
+    p->attributes_json = hf_row_text(r, 6);
+    p->active = hf_row_int(r, 7) != 0;
+    p->created_at = hf_row_int(r, 8);
 }
 
 hf_rc hf_txn_product_get(hf_txn *t, const char *sku, hf_arena *a,
@@ -233,17 +127,17 @@ hf_rc hf_txn_product_get(hf_txn *t, const char *sku, hf_arena *a,
 {
     STMT(st, t, SQL_PRODUCT_GET);
     BIND_TEXT(st, 1, sku);
-    hf_rc rc = step_row(t, st, err);
+    hf_rc rc = hf_stmt_first(t, st, err);
     if (rc == HF_ENOTFOUND)
         return hf_fail(err, rc, "not_found", NULL, "no product %s", sku);
     if (rc != HF_OK)
         return rc;
-    row r = {t->drv, st, a, false};
+    hf_row r = {t->drv, st, a, false};
     read_product(&r, out);
-    return row_done(&r, err);
+    return hf_row_done(&r, err);
 }
 
-static void read_product_list_row(row *r, void *item)
+static void read_product_list_row(hf_row *r, void *item)
 {
     read_product(r, item);
 }
@@ -256,16 +150,17 @@ hf_rc hf_txn_product_list(hf_txn *t, const char *after, int limit, hf_arena *a,
     BIND_INT(st, 2, limit);
     *out = NULL;
     *n = 0;
-    return collect(t, st, a, sizeof(**out), read_product_list_row, (void **)out,
-                   n, err);
+    return hf_stmt_collect(t, st, a, sizeof(**out), read_product_list_row,
+                           (void **)out, n, err);
 }
 
 /* --- Stock --------------------------------------------------------------- */
 
-static void read_stock_get_row(row *r, void *item)
+static void read_stock_get_row(hf_row *r, void *item)
 {
     *(hf_stock_level *)item =
-        (hf_stock_level){text(r, 0), text(r, 1), integer(r, 2), integer(r, 3)};
+        (hf_stock_level){hf_row_text(r, 0), hf_row_text(r, 1), hf_row_int(r, 2),
+                         hf_row_int(r, 3)};
 }
 
 hf_rc hf_txn_stock_get(hf_txn *t, const char *sku, hf_arena *a,
@@ -275,8 +170,8 @@ hf_rc hf_txn_stock_get(hf_txn *t, const char *sku, hf_arena *a,
     BIND_TEXT(st, 1, sku);
     *out = NULL;
     *n = 0;
-    return collect(t, st, a, sizeof(**out), read_stock_get_row, (void **)out, n,
-                   err);
+    return hf_stmt_collect(t, st, a, sizeof(**out), read_stock_get_row,
+                           (void **)out, n, err);
 }
 
 hf_rc hf_txn_stock_adjust(hf_txn *t, const char *sku, const char *location,
@@ -286,7 +181,7 @@ hf_rc hf_txn_stock_adjust(hf_txn *t, const char *sku, const char *location,
     STMT(ensure, t, SQL_STOCK_ENSURE);
     BIND_TEXT(ensure, 1, sku);
     BIND_TEXT(ensure, 2, location);
-    hf_rc rc = step_done(t, ensure, NULL, NULL, err);
+    hf_rc rc = hf_stmt_exec(t, ensure, NULL, NULL, err);
     if (rc != HF_OK)
         return rc;
     STMT(st, t, SQL_STOCK_ADJUST);
@@ -294,7 +189,7 @@ hf_rc hf_txn_stock_adjust(hf_txn *t, const char *sku, const char *location,
     BIND_TEXT(st, 2, location);
     BIND_INT(st, 3, delta);
     int64_t changed;
-    if ((rc = step_done(t, st, NULL, &changed, err)) != HF_OK)
+    if ((rc = hf_stmt_exec(t, st, NULL, &changed, err)) != HF_OK)
         return rc;
     if (changed == 0)
         return hf_fail(err, HF_ECONFLICT, "insufficient_stock", "delta",
@@ -308,12 +203,12 @@ hf_rc hf_txn_stock_adjust(hf_txn *t, const char *sku, const char *location,
     BIND_TEXT(log, 4, reason);
     BIND_TEXT(log, 5, actor);
     BIND_INT(log, 6, now);
-    if ((rc = step_done(t, log, NULL, NULL, err)) != HF_OK)
+    if ((rc = hf_stmt_exec(t, log, NULL, NULL, err)) != HF_OK)
         return rc;
     STMT(level, t, SQL_STOCK_LEVEL);
     BIND_TEXT(level, 1, sku);
     BIND_TEXT(level, 2, location);
-    if ((rc = step_row(t, level, err)) != HF_OK)
+    if ((rc = hf_stmt_first(t, level, err)) != HF_OK)
         return rc == HF_ENOTFOUND ? HF_ESTORE : rc;
     after->sku = sku;
     after->location = location;
@@ -334,7 +229,7 @@ static hf_rc stock_move(hf_txn *t, sql_id id, const char *sku,
     BIND_TEXT(st, 2, location);
     BIND_INT(st, 3, qty);
     int64_t changed;
-    hf_rc rc = step_done(t, st, NULL, &changed, err);
+    hf_rc rc = hf_stmt_exec(t, st, NULL, &changed, err);
     if (rc == HF_OK && changed == 0)
         return hf_fail(err, HF_ECONFLICT, code, NULL,
                        "not enough stock of %s at %s", sku, location);
@@ -372,7 +267,7 @@ hf_rc hf_txn_customer_insert(hf_txn *t, const hf_customer *c, hf_err *err)
     BIND_TEXT(st, 3, c->name);
     BIND_TEXT(st, 4, c->phone);
     BIND_INT(st, 5, c->created_at);
-    hf_rc rc = step_done(t, st, "email_exists", NULL, err);
+    hf_rc rc = hf_stmt_exec(t, st, "email_exists", NULL, err);
     if (rc == HF_ECONFLICT)
         hf_fail(err, rc, "email_exists", "email",
                 "a customer with email %s already exists", c->email);
@@ -384,18 +279,18 @@ static hf_rc customer_read(hf_txn *t, sql_id id, const char *key, hf_arena *a,
 {
     STMT(st, t, id);
     BIND_TEXT(st, 1, key);
-    hf_rc rc = step_row(t, st, err);
+    hf_rc rc = hf_stmt_first(t, st, err);
     if (rc == HF_ENOTFOUND)
         return hf_fail(err, rc, "not_found", NULL, "no customer %s", key);
     if (rc != HF_OK)
         return rc;
-    row r = {t->drv, st, a, false};
-    out->id = text(&r, 0);
-    out->email = text(&r, 1);
-    out->name = text(&r, 2);
-    out->phone = text(&r, 3);
-    out->created_at = integer(&r, 4);
-    return row_done(&r, err);
+    hf_row r = {t->drv, st, a, false};
+    out->id = hf_row_text(&r, 0);
+    out->email = hf_row_text(&r, 1);
+    out->name = hf_row_text(&r, 2);
+    out->phone = hf_row_text(&r, 3);
+    out->created_at = hf_row_int(&r, 4);
+    return hf_row_done(&r, err);
 }
 
 hf_rc hf_txn_customer_get(hf_txn *t, const char *id, hf_arena *a,
@@ -415,7 +310,7 @@ hf_rc hf_txn_customer_find(hf_txn *t, const char *email, hf_arena *a,
 hf_rc hf_txn_order_next_seq(hf_txn *t, int64_t *seq, hf_err *err)
 {
     STMT(st, t, SQL_ORDER_NEXT_SEQ);
-    hf_rc rc = step_row(t, st, err);
+    hf_rc rc = hf_stmt_first(t, st, err);
     if (rc != HF_OK)
         return rc == HF_ENOTFOUND ? HF_ESTORE : rc;
     *seq = t->drv->column_int(st, 0);
@@ -495,7 +390,7 @@ static hf_rc insert_allocations(hf_txn *t, const hf_order *o, hf_err *err)
             BIND_INT(st, 2, l->line_no);
             BIND_TEXT(st, 3, l->allocations[j].location);
             BIND_INT(st, 4, l->allocations[j].qty);
-            hf_rc rc = step_done(t, st, NULL, NULL, err);
+            hf_rc rc = hf_stmt_exec(t, st, NULL, NULL, err);
             if (rc != HF_OK)
                 return rc;
         }
@@ -508,7 +403,7 @@ hf_rc hf_txn_order_insert(hf_txn *t, const hf_order *o, const char *doc,
 {
     STMT(st, t, SQL_ORDER_INSERT);
     bind_order(t, st, o, doc);
-    hf_rc rc = step_done(t, st, "order_exists", NULL, err);
+    hf_rc rc = hf_stmt_exec(t, st, "order_exists", NULL, err);
     if (rc != HF_OK)
         return rc;
     for (size_t i = 0; i < o->n_lines; i++) {
@@ -521,7 +416,7 @@ hf_rc hf_txn_order_insert(hf_txn *t, const hf_order *o, const char *doc,
         BIND_INT(line, 5, l->qty);
         BIND_INT(line, 6, l->cancelled_qty);
         BIND_INT(line, 7, l->unit_price);
-        if ((rc = step_done(t, line, NULL, NULL, err)) != HF_OK)
+        if ((rc = hf_stmt_exec(t, line, NULL, NULL, err)) != HF_OK)
             return rc;
     }
     return insert_allocations(t, o, err);
@@ -534,7 +429,7 @@ hf_rc hf_txn_order_update(hf_txn *t, const hf_order *o, int expected_version,
     bind_order(t, st, o, doc);
     BIND_INT(st, COL_EXPECTED_VERSION, expected_version);
     int64_t changed;
-    hf_rc rc = step_done(t, st, NULL, &changed, err);
+    hf_rc rc = hf_stmt_exec(t, st, NULL, &changed, err);
     if (rc != HF_OK)
         return rc;
     if (changed == 0)
@@ -545,26 +440,26 @@ hf_rc hf_txn_order_update(hf_txn *t, const hf_order *o, int expected_version,
         BIND_INT(line, 1, o->seq);
         BIND_INT(line, 2, o->lines[i].line_no);
         BIND_INT(line, 3, o->lines[i].cancelled_qty);
-        if ((rc = step_done(t, line, NULL, NULL, err)) != HF_OK)
+        if ((rc = hf_stmt_exec(t, line, NULL, NULL, err)) != HF_OK)
             return rc;
     }
     STMT(del, t, SQL_ALLOCATION_DELETE);
     BIND_INT(del, 1, o->seq);
-    if ((rc = step_done(t, del, NULL, NULL, err)) != HF_OK)
+    if ((rc = hf_stmt_exec(t, del, NULL, NULL, err)) != HF_OK)
         return rc;
     return insert_allocations(t, o, err);
 }
 
-static void read_address(row *r, int first, hf_address *ad)
+static void read_address(hf_row *r, int first, hf_address *ad)
 {
-    ad->name = text(r, first);
-    ad->line1 = text(r, first + 1);
-    ad->line2 = text(r, first + 2);
-    ad->city = text(r, first + 3);
-    ad->region = text(r, first + 4);
-    ad->postal_code = text(r, first + 5);
-    ad->country = text(r, first + 6);
-    ad->phone = text(r, first + 7);
+    ad->name = hf_row_text(r, first);
+    ad->line1 = hf_row_text(r, first + 1);
+    ad->line2 = hf_row_text(r, first + 2);
+    ad->city = hf_row_text(r, first + 3);
+    ad->region = hf_row_text(r, first + 4);
+    ad->postal_code = hf_row_text(r, first + 5);
+    ad->country = hf_row_text(r, first + 6);
+    ad->phone = hf_row_text(r, first + 7);
 }
 
 static hf_order_status status_or(const char *name, hf_order_status fallback)
@@ -575,122 +470,124 @@ static hf_order_status status_or(const char *name, hf_order_status fallback)
 
 /* Reads the order row (columns COL_ID-1 .. COL_CANCEL_NOTE-1, then the
  * customer's email, name, phone, created_at). */
-static void read_order_row(row *r, hf_order *o)
+static void read_order_row(hf_row *r, hf_order *o)
 {
     memset(o, 0, sizeof(*o));
-    o->id = text(r, COL_ID - 1);
-    o->number = text(r, COL_NUMBER - 1);
-    o->seq = integer(r, COL_SEQ - 1);
-    o->customer.id = text(r, COL_CUSTOMER_ID - 1);
-    o->status = status_or(text(r, COL_STATUS - 1), HF_STATUS_PENDING);
-    o->held_from = status_or(text(r, COL_HELD_FROM - 1), HF_STATUS_CONFIRMED);
-    o->version = (int)integer(r, COL_VERSION - 1);
-    o->channel = text(r, COL_CHANNEL - 1);
-    o->currency = text(r, COL_CURRENCY - 1);
-    o->shipping_total = integer(r, COL_SHIPPING_TOTAL - 1);
-    o->discount_total = integer(r, COL_DISCOUNT_TOTAL - 1);
-    o->tax_total = integer(r, COL_TAX_TOTAL - 1);
-    hf_shipping_method_parse(text(r, COL_SHIPPING_METHOD - 1),
+    o->id = hf_row_text(r, COL_ID - 1);
+    o->number = hf_row_text(r, COL_NUMBER - 1);
+    o->seq = hf_row_int(r, COL_SEQ - 1);
+    o->customer.id = hf_row_text(r, COL_CUSTOMER_ID - 1);
+    o->status = status_or(hf_row_text(r, COL_STATUS - 1), HF_STATUS_PENDING);
+    o->held_from =
+        status_or(hf_row_text(r, COL_HELD_FROM - 1), HF_STATUS_CONFIRMED);
+    o->version = (int)hf_row_int(r, COL_VERSION - 1);
+    o->channel = hf_row_text(r, COL_CHANNEL - 1);
+    o->currency = hf_row_text(r, COL_CURRENCY - 1);
+    o->shipping_total = hf_row_int(r, COL_SHIPPING_TOTAL - 1);
+    o->discount_total = hf_row_int(r, COL_DISCOUNT_TOTAL - 1);
+    o->tax_total = hf_row_int(r, COL_TAX_TOTAL - 1);
+    hf_shipping_method_parse(hf_row_text(r, COL_SHIPPING_METHOD - 1),
                              &o->shipping_method);
     read_address(r, COL_SHIP_ADDRESS - 1, &o->shipping_address);
     read_address(r, COL_BILL_ADDRESS - 1, &o->billing_address);
     o->has_billing_address = o->billing_address.line1 != NULL;
-    o->payment.method = text(r, COL_PAYMENT_METHOD - 1);
-    o->payment.gateway = text(r, COL_PAYMENT_GATEWAY - 1);
-    o->payment.token = text(r, COL_PAYMENT_TOKEN - 1);
-    hf_capture_mode_parse(text(r, COL_CAPTURE_MODE - 1), &o->payment.capture);
-    o->payment.authorized = integer(r, COL_AUTHORIZED - 1);
-    o->payment.captured = integer(r, COL_CAPTURED - 1);
-    o->payment.refunded = integer(r, COL_REFUNDED - 1);
-    o->payment.voided = integer(r, COL_VOIDED - 1);
-    o->placed_at = integer(r, COL_PLACED_AT - 1);
-    o->updated_at = integer(r, COL_UPDATED_AT - 1);
-    o->promised_by = integer(r, COL_PROMISED_BY - 1);
-    o->cancel_reason = text(r, COL_CANCEL_REASON - 1);
-    o->cancel_note = text(r, COL_CANCEL_NOTE - 1);
+    o->payment.method = hf_row_text(r, COL_PAYMENT_METHOD - 1);
+    o->payment.gateway = hf_row_text(r, COL_PAYMENT_GATEWAY - 1);
+    o->payment.token = hf_row_text(r, COL_PAYMENT_TOKEN - 1);
+    hf_capture_mode_parse(hf_row_text(r, COL_CAPTURE_MODE - 1),
+                          &o->payment.capture);
+    o->payment.authorized = hf_row_int(r, COL_AUTHORIZED - 1);
+    o->payment.captured = hf_row_int(r, COL_CAPTURED - 1);
+    o->payment.refunded = hf_row_int(r, COL_REFUNDED - 1);
+    o->payment.voided = hf_row_int(r, COL_VOIDED - 1);
+    o->placed_at = hf_row_int(r, COL_PLACED_AT - 1);
+    o->updated_at = hf_row_int(r, COL_UPDATED_AT - 1);
+    o->promised_by = hf_row_int(r, COL_PROMISED_BY - 1);
+    o->cancel_reason = hf_row_text(r, COL_CANCEL_REASON - 1);
+    o->cancel_note = hf_row_text(r, COL_CANCEL_NOTE - 1);
     int c = COL_CANCEL_NOTE; /* the customer's columns follow */
-    o->customer.email = text(r, c);
-    o->customer.name = text(r, c + 1);
-    o->customer.phone = text(r, c + 2);
-    o->customer.created_at = integer(r, c + 3);
+    o->customer.email = hf_row_text(r, c);
+    o->customer.name = hf_row_text(r, c + 1);
+    o->customer.phone = hf_row_text(r, c + 2);
+    o->customer.created_at = hf_row_int(r, c + 3);
 }
 
 static hf_rc read_lines(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
 {
     STMT(st, t, SQL_LINES_GET);
     BIND_INT(st, 1, o->seq);
-    row r = {t->drv, st, a, false};
+    hf_row r = {t->drv, st, a, false};
     int rc;
     while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        if ((o->lines = grow(a, o->lines, o->n_lines, sizeof(*o->lines))) ==
+        if ((o->lines = hf_grow(a, o->lines, o->n_lines, sizeof(*o->lines))) ==
             NULL) {
             r.oom = true;
             break;
         }
         hf_order_line *l = &o->lines[o->n_lines++];
         memset(l, 0, sizeof(*l));
-        l->line_no = (int)integer(&r, 0);
-        l->sku = text(&r, 1);
-        l->name = text(&r, 2);
-        l->qty = integer(&r, 3);
-        l->cancelled_qty = integer(&r, 4);
-        l->unit_price = integer(&r, 5);
+        l->line_no = (int)hf_row_int(&r, 0);
+        l->sku = hf_row_text(&r, 1);
+        l->name = hf_row_text(&r, 2);
+        l->qty = hf_row_int(&r, 3);
+        l->cancelled_qty = hf_row_int(&r, 4);
+        l->unit_price = hf_row_int(&r, 5);
     }
     if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
         return err->rc;
-    hf_rc out = row_done(&r, err);
+    hf_rc out = hf_row_done(&r, err);
     if (out != HF_OK)
         return out;
 
     STMT(al, t, SQL_ALLOCATIONS_GET);
     BIND_INT(al, 1, o->seq);
-    r = (row){t->drv, al, a, false};
+    r = (hf_row){t->drv, al, a, false};
     while ((rc = t->drv->step(al, NULL, err)) == HF_STEP_ROW) {
-        int line_no = (int)integer(&r, 0);
+        int line_no = (int)hf_row_int(&r, 0);
         for (size_t i = 0; i < o->n_lines; i++) {
             hf_order_line *l = &o->lines[i];
             if (l->line_no != line_no)
                 continue;
-            l->allocations = grow(a, l->allocations, l->n_allocations,
-                                  sizeof(*l->allocations));
+            l->allocations = hf_grow(a, l->allocations, l->n_allocations,
+                                     sizeof(*l->allocations));
             if (l->allocations == NULL) {
                 r.oom = true;
                 break;
             }
             l->allocations[l->n_allocations++] =
-                (hf_allocation){text(&r, 1), integer(&r, 2)};
+                (hf_allocation){hf_row_text(&r, 1), hf_row_int(&r, 2)};
         }
     }
     if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
         return err->rc;
-    return row_done(&r, err);
+    return hf_row_done(&r, err);
 }
 
 static hf_rc read_events(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
 {
     STMT(st, t, SQL_EVENTS_GET);
     BIND_INT(st, 1, o->seq);
-    row r = {t->drv, st, a, false};
+    hf_row r = {t->drv, st, a, false};
     int rc;
     while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        o->events = grow(a, o->events, o->n_events, sizeof(*o->events));
+        o->events = hf_grow(a, o->events, o->n_events, sizeof(*o->events));
         if (o->events == NULL) {
             r.oom = true;
             break;
         }
         hf_order_event *e = &o->events[o->n_events++];
-        e->seq = (int)integer(&r, 0);
-        e->at = integer(&r, 1);
-        e->type = text(&r, 2);
-        e->actor = text(&r, 3);
-        e->from = status_or(text(&r, 4), HF_STATUS_COUNT);
-        e->to = status_or(text(&r, 5), HF_STATUS_COUNT);
-        e->reason = text(&r, 6);
-        e->data_json = text(&r, 7);
+        e->seq = (int)hf_row_int(&r, 0);
+        e->at = hf_row_int(&r, 1);
+        e->type = hf_row_text(&r, 2);
+        e->actor = hf_row_text(&r, 3);
+        e->from = status_or(hf_row_text(&r, 4), HF_STATUS_COUNT);
+        e->to = status_or(hf_row_text(&r, 5), HF_STATUS_COUNT);
+        e->reason = hf_row_text(&r, 6);
+        e->data_json = hf_row_text(&r, 7);
     }
     if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
         return err->rc;
-    return row_done(&r, err);
+    return hf_row_done(&r, err);
 }
 
 /* The seq of an order number "HF-100042"; false for anything else. */
@@ -734,11 +631,11 @@ hf_rc hf_txn_order_get(hf_txn *t, const char *id_or_number, hf_arena *a,
                                    SQL_ORDER_GET_BY_SEQ, err);
         if (st == NULL)
             return HF_ESTORE;
-        rc = step_row(t, st, err);
+        rc = hf_stmt_first(t, st, err);
         if (rc == HF_OK) {
-            row r = {t->drv, st, a, false};
+            hf_row r = {t->drv, st, a, false};
             read_order_row(&r, out);
-            rc = row_done(&r, err);
+            rc = hf_row_done(&r, err);
         }
     }
     if (rc == HF_ENOTFOUND)
@@ -759,11 +656,11 @@ hf_rc hf_txn_order_get_doc(hf_txn *t, const char *id_or_number, hf_arena *a,
             order_lookup(t, id_or_number, SQL_DOC_BY_ID, SQL_DOC_BY_SEQ, err);
         if (st == NULL)
             return HF_ESTORE;
-        rc = step_row(t, st, err);
+        rc = hf_stmt_first(t, st, err);
         if (rc == HF_OK) {
-            row r = {t->drv, st, a, false};
-            *doc = text(&r, 0);
-            rc = row_done(&r, err);
+            hf_row r = {t->drv, st, a, false};
+            *doc = hf_row_text(&r, 0);
+            rc = hf_row_done(&r, err);
         }
     }
     if (rc == HF_ENOTFOUND)
@@ -780,24 +677,24 @@ hf_rc hf_txn_order_list_docs(hf_txn *t, const hf_order_filter *f, hf_arena *a,
     BIND_TEXT(st, 2, f->customer_id);
     BIND_INT(st, 3, f->before_seq > 0 ? f->before_seq : INT64_MAX);
     BIND_INT(st, 4, f->limit);
-    row r = {t->drv, st, a, false};
+    hf_row r = {t->drv, st, a, false};
     const char **items = NULL;
     size_t count = 0;
     int rc;
     *last_seq = 0;
     while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
+        if ((items = hf_grow(a, items, count, sizeof(*items))) == NULL) {
             r.oom = true;
             break;
         }
-        items[count++] = text(&r, 0);
-        *last_seq = integer(&r, 1);
+        items[count++] = hf_row_text(&r, 0);
+        *last_seq = hf_row_int(&r, 1);
     }
     if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
         return err->rc;
     *docs = items;
     *n = count;
-    return row_done(&r, err);
+    return hf_row_done(&r, err);
 }
 
 hf_rc hf_txn_event_append(hf_txn *t, int64_t order_seq, const hf_order_event *e,
@@ -816,7 +713,7 @@ hf_rc hf_txn_event_append(hf_txn *t, int64_t order_seq, const hf_order_event *e,
               e->to < HF_STATUS_COUNT ? hf_order_status_name(e->to) : NULL);
     BIND_TEXT(st, 8, e->reason);
     BIND_TEXT(st, 9, e->data_json);
-    return step_done(t, st, NULL, NULL, err);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
 hf_rc hf_txn_payment_append(hf_txn *t, const hf_payment_record *p, hf_err *err)
@@ -830,7 +727,7 @@ hf_rc hf_txn_payment_append(hf_txn *t, const hf_payment_record *p, hf_err *err)
     BIND_TEXT(st, 6, p->reference);
     BIND_TEXT(st, 7, p->gateway_ref);
     BIND_INT(st, 8, p->at);
-    return step_done(t, st, NULL, NULL, err);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
 hf_rc hf_txn_outbox_put(hf_txn *t, const char *topic, const char *order_id,
@@ -841,7 +738,7 @@ hf_rc hf_txn_outbox_put(hf_txn *t, const char *topic, const char *order_id,
     BIND_TEXT(st, 2, order_id);
     BIND_TEXT(st, 3, payload);
     BIND_INT(st, 4, now);
-    return step_done(t, st, NULL, NULL, err);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
 /* --- API keys and idempotency -------------------------------------------- */
@@ -854,7 +751,7 @@ hf_rc hf_txn_api_key_insert(hf_txn *t, const hf_api_key *k, hf_err *err)
     BIND_TEXT(st, 3, k->role);
     BIND_TEXT(st, 4, k->label);
     BIND_INT(st, 5, k->created_at);
-    return step_done(t, st, "key_exists", NULL, err);
+    return hf_stmt_exec(t, st, "key_exists", NULL, err);
 }
 
 hf_rc hf_txn_api_key_find(hf_txn *t, const char *hash, hf_arena *a,
@@ -862,16 +759,16 @@ hf_rc hf_txn_api_key_find(hf_txn *t, const char *hash, hf_arena *a,
 {
     STMT(st, t, SQL_API_KEY_FIND);
     BIND_TEXT(st, 1, hash);
-    hf_rc rc = step_row(t, st, err);
+    hf_rc rc = hf_stmt_first(t, st, err);
     if (rc != HF_OK)
         return rc;
-    row r = {t->drv, st, a, false};
-    out->id = text(&r, 0);
-    out->hash = text(&r, 1);
-    out->role = text(&r, 2);
-    out->label = text(&r, 3);
-    out->created_at = integer(&r, 4);
-    return row_done(&r, err);
+    hf_row r = {t->drv, st, a, false};
+    out->id = hf_row_text(&r, 0);
+    out->hash = hf_row_text(&r, 1);
+    out->role = hf_row_text(&r, 2);
+    out->label = hf_row_text(&r, 3);
+    out->created_at = hf_row_int(&r, 4);
+    return hf_row_done(&r, err);
 }
 
 hf_rc hf_txn_idempotency_get(hf_txn *t, const char *principal, const char *key,
@@ -880,14 +777,14 @@ hf_rc hf_txn_idempotency_get(hf_txn *t, const char *principal, const char *key,
     STMT(st, t, SQL_IDEMPOTENCY_GET);
     BIND_TEXT(st, 1, principal);
     BIND_TEXT(st, 2, key);
-    hf_rc rc = step_row(t, st, err);
+    hf_rc rc = hf_stmt_first(t, st, err);
     if (rc != HF_OK)
         return rc;
-    row r = {t->drv, st, a, false};
-    out->request_hash = text(&r, 0);
-    out->status = (int)integer(&r, 1);
-    out->body = text(&r, 2);
-    return row_done(&r, err);
+    hf_row r = {t->drv, st, a, false};
+    out->request_hash = hf_row_text(&r, 0);
+    out->status = (int)hf_row_int(&r, 1);
+    out->body = hf_row_text(&r, 2);
+    return hf_row_done(&r, err);
 }
 
 hf_rc hf_txn_idempotency_put(hf_txn *t, const char *principal, const char *key,
@@ -901,23 +798,23 @@ hf_rc hf_txn_idempotency_put(hf_txn *t, const char *principal, const char *key,
     BIND_INT(st, 4, rep->status);
     BIND_TEXT(st, 5, rep->body);
     BIND_INT(st, 6, now);
-    return step_done(t, st, "idempotency_key_reused", NULL, err);
+    return hf_stmt_exec(t, st, "idempotency_key_reused", NULL, err);
 }
 
-static void read_events_since_row(row *r, void *item)
+static void read_events_since_row(hf_row *r, void *item)
 {
     hf_feed_event *f = item;
-    f->id = integer(r, 0);
-    f->order_id = text(r, 1);
-    f->number = text(r, 2);
-    f->event.seq = (int)integer(r, 3);
-    f->event.at = integer(r, 4);
-    f->event.type = text(r, 5);
-    f->event.actor = text(r, 6);
-    f->event.from = status_or(text(r, 7), HF_STATUS_COUNT);
-    f->event.to = status_or(text(r, 8), HF_STATUS_COUNT);
-    f->event.reason = text(r, 9);
-    f->event.data_json = text(r, 10);
+    f->id = hf_row_int(r, 0);
+    f->order_id = hf_row_text(r, 1);
+    f->number = hf_row_text(r, 2);
+    f->event.seq = (int)hf_row_int(r, 3);
+    f->event.at = hf_row_int(r, 4);
+    f->event.type = hf_row_text(r, 5);
+    f->event.actor = hf_row_text(r, 6);
+    f->event.from = status_or(hf_row_text(r, 7), HF_STATUS_COUNT);
+    f->event.to = status_or(hf_row_text(r, 8), HF_STATUS_COUNT);
+    f->event.reason = hf_row_text(r, 9);
+    f->event.data_json = hf_row_text(r, 10);
 }
 
 hf_rc hf_txn_events_since(hf_txn *t, int64_t after_id, int limit, hf_arena *a,
@@ -928,8 +825,8 @@ hf_rc hf_txn_events_since(hf_txn *t, int64_t after_id, int limit, hf_arena *a,
     BIND_INT(st, 2, limit);
     *out = NULL;
     *n = 0;
-    return collect(t, st, a, sizeof(**out), read_events_since_row, (void **)out,
-                   n, err);
+    return hf_stmt_collect(t, st, a, sizeof(**out), read_events_since_row,
+                           (void **)out, n, err);
 }
 
 /* --- Shipments ----------------------------------------------------------- */
@@ -982,7 +879,7 @@ static const char *intern(const char *s, const char *const *names)
     return NULL;
 }
 
-static void read_shipment(row *r, hf_shipment *sh)
+static void read_shipment(hf_row *r, hf_shipment *sh)
 {
     static const char *const sources[] = {"delivered", "carrier", "lane",
                                           "promise", NULL};
@@ -990,33 +887,33 @@ static void read_shipment(row *r, hf_shipment *sh)
                                           "carrier_exception", "delivered_late",
                                           NULL};
     memset(sh, 0, sizeof(*sh));
-    sh->seq = integer(r, 0);
-    sh->id = text(r, 1);
-    sh->order_seq = integer(r, 2);
-    sh->carrier = text(r, 3);
-    sh->tracking_number = text(r, 4);
-    sh->service_level = text(r, 5);
-    sh->origin = text(r, 6);
-    sh->dest_region = text(r, 7);
-    sh->dest_country = text(r, 8);
-    hf_ship_status_parse(text(r, 9), &sh->status);
-    sh->status_at = integer(r, 10);
-    sh->promised_by = integer(r, 11);
-    sh->shipped_at = integer(r, 12);
-    sh->delivered_at = integer(r, 13);
-    sh->carrier_estimate = integer(r, 14);
-    sh->last_event_at = integer(r, 15);
-    sh->eta.expected = integer(r, 16);
-    sh->eta.earliest = integer(r, 17);
-    sh->eta.latest = integer(r, 18);
-    sh->eta.source = intern(text(r, 19), sources);
-    sh->eta.delayed = integer(r, 20) != 0;
-    sh->eta.delay_reason = intern(text(r, 21), reasons);
-    sh->delayed_at = integer(r, 22);
-    sh->version = (int)integer(r, 23);
-    sh->created_at = integer(r, 24);
-    sh->order_id = text(r, 25);
-    sh->number = text(r, 26);
+    sh->seq = hf_row_int(r, 0);
+    sh->id = hf_row_text(r, 1);
+    sh->order_seq = hf_row_int(r, 2);
+    sh->carrier = hf_row_text(r, 3);
+    sh->tracking_number = hf_row_text(r, 4);
+    sh->service_level = hf_row_text(r, 5);
+    sh->origin = hf_row_text(r, 6);
+    sh->dest_region = hf_row_text(r, 7);
+    sh->dest_country = hf_row_text(r, 8);
+    hf_ship_status_parse(hf_row_text(r, 9), &sh->status);
+    sh->status_at = hf_row_int(r, 10);
+    sh->promised_by = hf_row_int(r, 11);
+    sh->shipped_at = hf_row_int(r, 12);
+    sh->delivered_at = hf_row_int(r, 13);
+    sh->carrier_estimate = hf_row_int(r, 14);
+    sh->last_event_at = hf_row_int(r, 15);
+    sh->eta.expected = hf_row_int(r, 16);
+    sh->eta.earliest = hf_row_int(r, 17);
+    sh->eta.latest = hf_row_int(r, 18);
+    sh->eta.source = intern(hf_row_text(r, 19), sources);
+    sh->eta.delayed = hf_row_int(r, 20) != 0;
+    sh->eta.delay_reason = intern(hf_row_text(r, 21), reasons);
+    sh->delayed_at = hf_row_int(r, 22);
+    sh->version = (int)hf_row_int(r, 23);
+    sh->created_at = hf_row_int(r, 24);
+    sh->order_id = hf_row_text(r, 25);
+    sh->number = hf_row_text(r, 26);
 }
 
 hf_rc hf_txn_shipment_insert(hf_txn *t, hf_shipment *sh, hf_err *err)
@@ -1042,7 +939,7 @@ hf_rc hf_txn_shipment_update(hf_txn *t, const hf_shipment *sh,
     bind_shipment(t, st, sh);
     BIND_INT(st, 25, expected_version);
     int64_t changed;
-    hf_rc rc = step_done(t, st, NULL, &changed, err);
+    hf_rc rc = hf_stmt_exec(t, st, NULL, &changed, err);
     if (rc == HF_OK && changed == 0)
         return hf_fail(err, HF_ECONFLICT, "concurrent_update", NULL,
                        "shipment %s changed meanwhile; retry", sh->id);
@@ -1052,14 +949,14 @@ hf_rc hf_txn_shipment_update(hf_txn *t, const hf_shipment *sh,
 static hf_rc shipment_read_one(hf_txn *t, hf_stmt *st, hf_arena *a,
                                hf_shipment *out, const char *what, hf_err *err)
 {
-    hf_rc rc = step_row(t, st, err);
+    hf_rc rc = hf_stmt_first(t, st, err);
     if (rc == HF_ENOTFOUND)
         return hf_fail(err, rc, "not_found", NULL, "no shipment %s", what);
     if (rc != HF_OK)
         return rc;
-    row r = {t->drv, st, a, false};
+    hf_row r = {t->drv, st, a, false};
     read_shipment(&r, out);
-    return row_done(&r, err);
+    return hf_row_done(&r, err);
 }
 
 hf_rc hf_txn_shipment_get(hf_txn *t, const char *id, hf_arena *a,
@@ -1080,7 +977,7 @@ hf_rc hf_txn_shipment_find(hf_txn *t, const char *carrier,
     return shipment_read_one(t, st, a, out, tracking_number, err);
 }
 
-static void read_shipment_list_row(row *r, void *item)
+static void read_shipment_list_row(hf_row *r, void *item)
 {
     read_shipment(r, item);
 }
@@ -1096,8 +993,8 @@ hf_rc hf_txn_shipment_list(hf_txn *t, const hf_shipment_filter *f, hf_arena *a,
     BIND_INT(st, 5, f->limit);
     *out = NULL;
     *n = 0;
-    return collect(t, st, a, sizeof(**out), read_shipment_list_row,
-                   (void **)out, n, err);
+    return hf_stmt_collect(t, st, a, sizeof(**out), read_shipment_list_row,
+                           (void **)out, n, err);
 }
 
 hf_rc hf_txn_tracking_event_insert(hf_txn *t, int64_t shipment_seq,
@@ -1119,7 +1016,7 @@ hf_rc hf_txn_tracking_event_insert(hf_txn *t, int64_t shipment_seq,
         BIND_TEXT(st, 10, NULL);
     BIND_INT(st, 11, e->received_at);
     int64_t changed;
-    hf_rc rc = step_done(t, st, NULL, &changed, err);
+    hf_rc rc = hf_stmt_exec(t, st, NULL, &changed, err);
     if (rc == HF_OK && changed == 0)
         return hf_fail(err, HF_ECONFLICT, "duplicate_event", NULL,
                        "this event was recorded already");
@@ -1131,33 +1028,33 @@ hf_rc hf_txn_tracking_events(hf_txn *t, int64_t shipment_seq, hf_arena *a,
 {
     STMT(st, t, SQL_TRACKING_LIST);
     BIND_INT(st, 1, shipment_seq);
-    row r = {t->drv, st, a, false};
+    hf_row r = {t->drv, st, a, false};
     hf_tracking_event *items = NULL;
     size_t count = 0;
     int rc;
     while ((rc = t->drv->step(st, NULL, err)) == HF_STEP_ROW) {
-        if ((items = grow(a, items, count, sizeof(*items))) == NULL) {
+        if ((items = hf_grow(a, items, count, sizeof(*items))) == NULL) {
             r.oom = true;
             break;
         }
         hf_tracking_event *e = &items[count++];
         memset(e, 0, sizeof(*e));
-        hf_ship_status_parse(text(&r, 0), &e->status);
-        e->at = integer(&r, 1);
-        e->description = text(&r, 2);
-        e->city = text(&r, 3);
-        e->region = text(&r, 4);
-        e->country = text(&r, 5);
-        e->latitude = text(&r, 6);
-        e->longitude = text(&r, 7);
-        e->carrier_estimate = integer(&r, 8);
-        e->received_at = integer(&r, 9);
+        hf_ship_status_parse(hf_row_text(&r, 0), &e->status);
+        e->at = hf_row_int(&r, 1);
+        e->description = hf_row_text(&r, 2);
+        e->city = hf_row_text(&r, 3);
+        e->region = hf_row_text(&r, 4);
+        e->country = hf_row_text(&r, 5);
+        e->latitude = hf_row_text(&r, 6);
+        e->longitude = hf_row_text(&r, 7);
+        e->carrier_estimate = hf_row_int(&r, 8);
+        e->received_at = hf_row_int(&r, 9);
     }
     if (rc != HF_STEP_ROW && rc != HF_STEP_DONE)
         return err->rc;
     *out = items;
     *n = count;
-    return row_done(&r, err);
+    return hf_row_done(&r, err);
 }
 
 hf_rc hf_txn_lane_get(hf_txn *t, const char *lane, hf_lane_stats *out,
@@ -1166,7 +1063,7 @@ hf_rc hf_txn_lane_get(hf_txn *t, const char *lane, hf_lane_stats *out,
     STMT(st, t, SQL_LANE_GET);
     BIND_TEXT(st, 1, lane);
     memset(out, 0, sizeof(*out));
-    hf_rc rc = step_row(t, st, err);
+    hf_rc rc = hf_stmt_first(t, st, err);
     if (rc == HF_ENOTFOUND)
         return HF_OK;
     if (rc != HF_OK)
@@ -1192,12 +1089,12 @@ hf_rc hf_txn_lane_put(hf_txn *t, const char *lane, const hf_lane_stats *l,
     BIND_INT(st, 5, l->gaps);
     BIND_INT(st, 6, l->gap_sum_s);
     BIND_INT(st, 7, l->gap_max_s);
-    return step_done(t, st, NULL, NULL, err);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
-static void read_first_text(row *r, void *item)
+static void read_first_text(hf_row *r, void *item)
 {
-    *(const char **)item = text(r, 0);
+    *(const char **)item = hf_row_text(r, 0);
 }
 
 hf_rc hf_txn_orders_unshipped_before(hf_txn *t, hf_time placed_before,
@@ -1209,8 +1106,8 @@ hf_rc hf_txn_orders_unshipped_before(hf_txn *t, hf_time placed_before,
     BIND_INT(st, 2, limit);
     *ids = NULL;
     *n = 0;
-    return collect(t, st, a, sizeof(**ids), read_first_text, (void **)ids, n,
-                   err);
+    return hf_stmt_collect(t, st, a, sizeof(**ids), read_first_text,
+                           (void **)ids, n, err);
 }
 
 hf_rc hf_txn_order_flag_late(hf_txn *t, int64_t order_seq, hf_time at,
@@ -1219,7 +1116,7 @@ hf_rc hf_txn_order_flag_late(hf_txn *t, int64_t order_seq, hf_time at,
     STMT(st, t, SQL_ORDER_FLAG_LATE);
     BIND_INT(st, 1, order_seq);
     BIND_INT(st, 2, at);
-    return step_done(t, st, NULL, NULL, err);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
 /* --- Delivering the outbox ----------------------------------------------- */
@@ -1232,16 +1129,16 @@ hf_rc hf_txn_outbox_claim(hf_txn *t, hf_time now, hf_time lease_until,
     BIND_INT(st, 1, now);
     BIND_INT(st, 2, lease_until);
     BIND_TEXT(st, 3, owner);
-    hf_rc rc = step_row(t, st, err);
+    hf_rc rc = hf_stmt_first(t, st, err);
     if (rc != HF_OK)
         return rc;
-    row r = {t->drv, st, a, false};
-    out->id = integer(&r, 0);
-    out->topic = text(&r, 1);
-    out->order_id = text(&r, 2);
-    out->payload = text(&r, 3);
-    out->attempts = (int)integer(&r, 4);
-    return row_done(&r, err);
+    hf_row r = {t->drv, st, a, false};
+    out->id = hf_row_int(&r, 0);
+    out->topic = hf_row_text(&r, 1);
+    out->order_id = hf_row_text(&r, 2);
+    out->payload = hf_row_text(&r, 3);
+    out->attempts = (int)hf_row_int(&r, 4);
+    return hf_row_done(&r, err);
 }
 
 hf_rc hf_txn_outbox_done(hf_txn *t, int64_t id, const char *owner, hf_time now,
@@ -1251,7 +1148,7 @@ hf_rc hf_txn_outbox_done(hf_txn *t, int64_t id, const char *owner, hf_time now,
     BIND_INT(st, 1, id);
     BIND_INT(st, 2, now);
     BIND_TEXT(st, 3, owner);
-    return step_done(t, st, NULL, NULL, err);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
 hf_rc hf_txn_outbox_retry(hf_txn *t, int64_t id, const char *owner,
@@ -1263,7 +1160,7 @@ hf_rc hf_txn_outbox_retry(hf_txn *t, int64_t id, const char *owner,
     BIND_INT(st, 2, next_attempt_at);
     BIND_TEXT(st, 3, owner);
     BIND_TEXT(st, 4, error);
-    return step_done(t, st, NULL, NULL, err);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
 hf_rc hf_txn_delivery_done(hf_txn *t, int64_t outbox_id, const char *channel,
@@ -1273,7 +1170,7 @@ hf_rc hf_txn_delivery_done(hf_txn *t, int64_t outbox_id, const char *channel,
     BIND_INT(st, 1, outbox_id);
     BIND_TEXT(st, 2, channel);
     *delivered = false;
-    hf_rc rc = step_row(t, st, err);
+    hf_rc rc = hf_stmt_first(t, st, err);
     if (rc == HF_ENOTFOUND)
         return HF_OK;
     if (rc != HF_OK)
@@ -1296,7 +1193,7 @@ hf_rc hf_txn_delivery_record(hf_txn *t, int64_t outbox_id, const char *channel,
     else
         BIND_TEXT(st, 4, NULL);
     BIND_TEXT(st, 5, error);
-    return step_done(t, st, NULL, NULL, err);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
 hf_rc hf_txn_notification_insert(hf_txn *t, const char *customer_id,
@@ -1310,13 +1207,14 @@ hf_rc hf_txn_notification_insert(hf_txn *t, const char *customer_id,
     BIND_TEXT(st, 4, n->title);
     BIND_TEXT(st, 5, n->body);
     BIND_INT(st, 6, n->created_at);
-    return step_done(t, st, NULL, NULL, err);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
-static void read_notification_list_row(row *r, void *item)
+static void read_notification_list_row(hf_row *r, void *item)
 {
     *(hf_notification *)item = (hf_notification){
-        integer(r, 0), text(r, 1), text(r, 2), text(r, 3), integer(r, 4)};
+        hf_row_int(r, 0), hf_row_text(r, 1), hf_row_text(r, 2),
+        hf_row_text(r, 3), hf_row_int(r, 4)};
 }
 
 hf_rc hf_txn_notification_list(hf_txn *t, const char *customer_id, int limit,
@@ -1328,8 +1226,8 @@ hf_rc hf_txn_notification_list(hf_txn *t, const char *customer_id, int limit,
     BIND_INT(st, 2, limit);
     *out = NULL;
     *n = 0;
-    return collect(t, st, a, sizeof(**out), read_notification_list_row,
-                   (void **)out, n, err);
+    return hf_stmt_collect(t, st, a, sizeof(**out), read_notification_list_row,
+                           (void **)out, n, err);
 }
 
 hf_rc hf_txn_preference_get(hf_txn *t, const char *customer_id,
@@ -1339,7 +1237,7 @@ hf_rc hf_txn_preference_get(hf_txn *t, const char *customer_id,
     BIND_TEXT(st, 1, customer_id);
     BIND_TEXT(st, 2, channel);
     *opted_out = false;
-    hf_rc rc = step_row(t, st, err);
+    hf_rc rc = hf_stmt_first(t, st, err);
     if (rc == HF_ENOTFOUND)
         return HF_OK;
     if (rc != HF_OK)
@@ -1358,12 +1256,12 @@ hf_rc hf_txn_preference_put(hf_txn *t, const char *customer_id,
     BIND_TEXT(st, 2, channel);
     BIND_INT(st, 3, opted_out ? 1 : 0);
     BIND_INT(st, 4, now);
-    return step_done(t, st, NULL, NULL, err);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
 hf_rc hf_txn_outbox_settle(hf_txn *t, hf_time before, hf_err *err)
 {
     STMT(st, t, SQL_OUTBOX_SETTLE);
     BIND_INT(st, 1, before);
-    return step_done(t, st, NULL, NULL, err);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
