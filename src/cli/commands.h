@@ -19,7 +19,10 @@
     "holdfast intents train [--data DIR] [--bitext CSV] --out MODEL\n"         \
     "holdfast intents eval [--data DIR] [--bitext CSV]\n"                      \
     "holdfast intents classify [--model MODEL] TEXT\n"                         \
-    "  Trains, evaluates and runs the customer-message classifier.\n"
+    "holdfast intents bench [--model MODEL] [--n N]\n"                         \
+    "  Trains, evaluates, runs and times the customer-message classifier.\n"   \
+    "  eval: [--min-f1 F] fails below F; [--tune] picks C by cross-\n"         \
+    "  validation on the training split; --no-bitext leaves Bitext out.\n"
 
 int hf_policy_command(int argc, char **argv);
 int hf_intents_command(int argc, char **argv);

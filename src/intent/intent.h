@@ -57,6 +57,12 @@ typedef struct hf_intent_example {
 hf_rc hf_intent_train(const hf_intent_example *ex, size_t n,
                       hf_intent_model **out, hf_err *err);
 
+/* Like hf_intent_train with regularisation constant C (0: the default)
+ * and, when balance is true, class weights inversely proportional to
+ * class sizes. Errors as hf_intent_train. */
+hf_rc hf_intent_train_with(const hf_intent_example *ex, size_t n, double C,
+                           bool balance, hf_intent_model **out, hf_err *err);
+
 /* Saves to / loads from one file. Errors: HF_EIO, HF_EPARSE (a file that
  * is not a model, with the reason), HF_ENOMEM. */
 hf_rc hf_intent_model_save(const hf_intent_model *m, const char *path,

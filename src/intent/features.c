@@ -1,0 +1,429 @@
+/*
+ * features.c - normalisation, tokens and hashed features of a message
+ * (see features.h).
+ *
+ * Written by hand: the libraries at hand stem words but do not tokenise or
+ * hash, and the rules here (apostrophes, negation marks, number shapes)
+ * are what the intents need.
+ */
+#include "intent/features.h"
+
+#include <libstemmer.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOK_MAX 48 /* bytes kept of one token; the rest is dropped */
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Relative weights of the feature families before normalisation. They
+ * were chosen by cross-validation on the training split only. */
+#define W_UNIGRAM 1.0f
+#define W_BIGRAM 0.8f
+#define W_NEG 0.8f
+#define W_CHAR 0.35f
+
+typedef enum tok_kind {
+    TOK_END,   /* no more input */
+    TOK_WORD,  /* letters and digits */
+    TOK_MARK,  /* '?' or '!', kept as words of their own */
+    TOK_BREAK, /* end of a clause: . , ; : and the like */
+} tok_kind;
+
+/* A cursor over the first HF_INTENT_MAX_TEXT bytes of a text. */
+typedef struct lexer {
+    const unsigned char *s; /* the text */
+    size_t len;             /* bytes to read */
+    size_t pos;             /* next byte */
+} lexer;
+
+/* Token spellings rewritten as other words: contractions (apostrophes are
+ * already gone, so "don't" arrives as "dont"), chat shorthand. */
+static const struct {
+    const char *from; /* as typed, lower case, no apostrophe */
+    const char *to;   /* one or two words, space separated */
+} rewrites[] = {
+    {"aint", "is not"},
+    {"arent", "are not"},
+    {"cannot", "can not"},
+    {"cant", "can not"},
+    {"couldnt", "could not"},
+    {"didnt", "did not"},
+    {"doesnt", "does not"},
+    {"dont", "do not"},
+    {"hadnt", "had not"},
+    {"hasnt", "has not"},
+    {"havent", "have not"},
+    {"im", "i am"},
+    {"isnt", "is not"},
+    {"ive", "i have"},
+    {"mustnt", "must not"},
+    {"nah", "no"},
+    {"naw", "no"},
+    {"nope", "no"},
+    {"pls", "please"},
+    {"plz", "please"},
+    {"shouldnt", "should not"},
+    {"thanx", "thanks"},
+    {"thx", "thanks"},
+    {"u", "you"},
+    {"ur", "your"},
+    {"wanna", "want to"},
+    {"wasnt", "was not"},
+    {"werent", "were not"},
+    {"wont", "will not"},
+    {"wouldnt", "would not"},
+    {"yeah", "yes"},
+    {"yep", "yes"},
+    {"yup", "yes"},
+};
+
+/* Words after which the rest of the clause is marked as negated. */
+static const char *const negators[] = {
+    "never", "no", "none", "nor", "not", "neither", "nothing", "without"};
+
+uint32_t hf_intent_hash(uint32_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* True for an ASCII letter or digit (locale-independent). */
+static bool isalnum_ascii(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len = s[0] < 0xC2   ? 0
+                 : s[0] < 0xE0 ? 2
+                 : s[0] < 0xF0 ? 3
+                 : s[0] < 0xF5 ? 4
+                               : 0;
+    if (len == 0 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (len == 3 && s[0] == 0xE0 && s[1] < 0xA0)
+        return 0; /* overlong */
+    if (len == 3 && s[0] == 0xED && s[1] >= 0xA0)
+        return 0; /* surrogate */
+    if (len == 4 &&
+        ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+        return 0;
+    return len;
+}
+
+/* True when the UTF-8 sequence at s (of length n) is an apostrophe. */
+static bool is_apostrophe(const unsigned char *s, size_t n)
+{
+    if (n == 1)
+        return s[0] == '\'' || s[0] == '`';
+    if (n == 2)
+        return s[0] == 0xC2 && s[1] == 0xB4; /* acute accent */
+    return n == 3 && s[0] == 0xE2 && s[1] == 0x80 &&
+           (s[2] == 0x98 || s[2] == 0x99); /* curly quotes */
+}
+
+/* True when the multi-byte sequence s (length n) is punctuation or space
+ * rather than part of a word: Latin-1 signs and General Punctuation. */
+static bool is_wide_separator(const unsigned char *s, size_t n)
+{
+    if (n == 2 && s[0] == 0xC2)
+        return true; /* U+0080..U+00BF: NBSP, quotes, inverted marks */
+    if (n == 2 && s[0] == 0xC3 && (s[1] == 0x97 || s[1] == 0xB7))
+        return true; /* multiplication and division signs */
+    return n == 3 && s[0] == 0xE2 && (s[1] == 0x80 || s[1] == 0x81);
+}
+
+/* Appends the n bytes of s to tok (length *tl), lower-casing ASCII and
+ * Latin-1 capitals; bytes past TOK_MAX are dropped. */
+static void tok_put(char *tok, size_t *tl, const unsigned char *s, size_t n)
+{
+    if (*tl + n > TOK_MAX)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (n == 1 && c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        if (n == 2 && i == 1 && s[0] == 0xC3 && c >= 0x80 && c <= 0x9E)
+            c = (unsigned char)(c + 32);
+        tok[(*tl)++] = (char)c;
+    }
+}
+
+/* Reads the next token into tok (NUL-terminated, at most TOK_MAX bytes)
+ * and returns its kind. Apostrophes inside a word are dropped. */
+static tok_kind lex_next(lexer *lx, char *tok)
+{
+    size_t tl = 0;
+    while (lx->pos < lx->len) {
+        const unsigned char *p = lx->s + lx->pos;
+        size_t n = p[0] < 0x80 ? 1 : utf8_len(p, lx->len - lx->pos);
+        if (n == 0) { /* invalid byte: a separator */
+            lx->pos++;
+            if (tl > 0)
+                break;
+            continue;
+        }
+        bool word = n > 1 ? !is_wide_separator(p, n) : (isalnum_ascii(p[0]));
+        if (word) {
+            tok_put(tok, &tl, p, n);
+            lx->pos += n;
+            continue;
+        }
+        if (is_apostrophe(p, n) && tl > 0) {
+            lx->pos += n;
+            continue;
+        }
+        if (tl > 0)
+            break; /* the separator is read on the next call */
+        lx->pos += n;
+        if (n == 1 && (p[0] == '?' || p[0] == '!')) {
+            tok[0] = (char)p[0];
+            tok[1] = '\0';
+            return TOK_MARK;
+        }
+        if (n == 1 && strchr(".,;:()[]{}\n", p[0]) != NULL)
+            return TOK_BREAK;
+    }
+    tok[tl] = '\0';
+    return tl > 0 ? TOK_WORD : TOK_END;
+}
+
+/* Where features are written while a text is read. */
+typedef struct fbuf {
+    hf_feat *out; /* caller's room */
+    size_t n;     /* entries written */
+    size_t cap;   /* entries available */
+} fbuf;
+
+/* murmur3's finaliser: spreads FNV's weak low bits before masking. */
+static uint32_t mix(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+/* Adds feature "ns a[ b]" with weight w; b may be NULL. */
+static void emit(fbuf *f, char ns, const char *a, size_t al, const char *b,
+                 size_t bl, float w)
+{
+    if (f->n >= f->cap)
+        return;
+    uint32_t h = hf_intent_hash(2166136261u, &ns, 1);
+    h = hf_intent_hash(h, a, al);
+    if (b != NULL) {
+        h = hf_intent_hash(h, " ", 1);
+        h = hf_intent_hash(h, b, bl);
+    }
+    f->out[f->n].index = mix(h) & (HF_FEAT_DIM - 1);
+    f->out[f->n].value = w;
+    f->n++;
+}
+
+/* Character 3..5-grams of word inside boundary marks ("<word>"). */
+static void emit_chars(fbuf *f, const char *word, size_t len)
+{
+    char pad[TOK_MAX + 3];
+    pad[0] = '<';
+    memcpy(pad + 1, word, len);
+    pad[len + 1] = '>';
+    size_t pl = len + 2;
+    for (size_t n = 3; n <= 5; n++)
+        for (size_t i = 0; i + n <= pl; i++)
+            emit(f, 'c', pad + i, n, NULL, 0, W_CHAR);
+}
+
+/* Rewrites digit runs as '#' (one) or "##" (four or more digits), so that
+ * "15" and "100042" become shapes, not vocabulary. In place; returns the
+ * new length. */
+static size_t shape_digits(char *w, size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        if (w[i] < '0' || w[i] > '9') {
+            w[o++] = w[i++];
+            continue;
+        }
+        size_t run = 0;
+        while (i < len && w[i] >= '0' && w[i] <= '9') {
+            i++;
+            run++;
+        }
+        w[o++] = '#';
+        if (run >= 4)
+            w[o++] = '#';
+    }
+    w[o] = '\0';
+    return o;
+}
+
+/* The state carried from word to word while features are emitted. */
+typedef struct fstate {
+    fbuf *f;                    /* output */
+    struct sb_stemmer *st;      /* stemmer, or NULL */
+    char prev[TOK_MAX * 2 + 1]; /* previous stem ("^" at the start) */
+    size_t prev_len;            /* 0: no bigram (after a clause break) */
+    bool neg;                   /* inside a negated clause */
+} fstate;
+
+/* True when w is one of negators[]. */
+static bool is_negator(const char *w)
+{
+    for (size_t i = 0; i < ARRAY_LEN(negators); i++)
+        if (strcmp(w, negators[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Emits the features of one word (already rewritten) and advances. */
+static void feed_word(fstate *s, char *word, size_t len)
+{
+    bool digits = strpbrk(word, "0123456789") != NULL;
+    if (digits)
+        len = shape_digits(word, len);
+    else
+        emit_chars(s->f, word, len);
+    const char *stem = word;
+    size_t sl = len;
+    if (s->st != NULL && !digits) {
+        const sb_symbol *r =
+            sb_stemmer_stem(s->st, (const sb_symbol *)word, (int)len);
+        if (r != NULL) {
+            stem = (const char *)r;
+            sl = (size_t)sb_stemmer_length(s->st);
+        }
+    }
+    if (sl > TOK_MAX * 2)
+        sl = TOK_MAX * 2;
+    emit(s->f, 'w', stem, sl, NULL, 0, W_UNIGRAM);
+    if (s->prev_len > 0)
+        emit(s->f, 'b', s->prev, s->prev_len, stem, sl, W_BIGRAM);
+    if (s->neg)
+        emit(s->f, 'n', stem, sl, NULL, 0, W_NEG);
+    memmove(s->prev, stem, sl);
+    s->prev_len = sl;
+    s->prev[sl] = '\0';
+    if (is_negator(s->prev))
+        s->neg = true;
+}
+
+/* Emits a token after rewriting it through rewrites[] (one or two
+ * words). */
+static void feed_token(fstate *s, const char *tok)
+{
+    const char *w = tok;
+    for (size_t i = 0; i < ARRAY_LEN(rewrites); i++)
+        if (strcmp(tok, rewrites[i].from) == 0) {
+            w = rewrites[i].to;
+            break;
+        }
+    while (*w != '\0') {
+        size_t len = strcspn(w, " ");
+        char word[TOK_MAX + 1];
+        memcpy(word, w, len);
+        word[len] = '\0';
+        feed_word(s, word, len);
+        w += len;
+        w += *w == ' ';
+    }
+}
+
+/* Orders features by index for merging. */
+static int cmp_feat(const void *a, const void *b)
+{
+    uint32_t x = ((const hf_feat *)a)->index;
+    uint32_t y = ((const hf_feat *)b)->index;
+    return (x > y) - (x < y);
+}
+
+/* Sorts, merges equal indices and L2-normalises out[0..n); returns the
+ * new count. */
+static size_t finish(hf_feat *out, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(out, n, sizeof(*out), cmp_feat);
+    size_t m = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (out[i].index == out[m].index)
+            out[m].value += out[i].value;
+        else
+            out[++m] = out[i];
+    }
+    m++;
+    double ss = 0;
+    for (size_t i = 0; i < m; i++)
+        ss += (double)out[i].value * out[i].value;
+    float inv = ss > 0 ? (float)(1.0 / sqrt(ss)) : 0.0f;
+    for (size_t i = 0; i < m; i++)
+        out[i].value *= inv;
+    return m;
+}
+
+size_t hf_intent_features(struct sb_stemmer *st, const char *text, hf_feat *out,
+                          size_t cap)
+{
+    if (text == NULL || out == NULL || cap == 0)
+        return 0;
+    fbuf f = {out, 0, cap};
+    fstate s = {.f = &f, .st = st, .prev = "^", .prev_len = 1};
+    lexer lx = {(const unsigned char *)text, strnlen(text, HF_INTENT_MAX_TEXT),
+                0};
+    char tok[TOK_MAX + 1];
+    bool any = false;
+    for (tok_kind k; (k = lex_next(&lx, tok)) != TOK_END;) {
+        if (k == TOK_WORD) {
+            feed_token(&s, tok);
+            any = true;
+        } else if (k == TOK_MARK) {
+            feed_word(&s, tok, 1);
+            s.neg = false;
+        } else {
+            s.neg = false;
+            s.prev_len = 0;
+        }
+    }
+    if (!any)
+        return 0;
+    if (s.prev_len > 0)
+        emit(&f, 'b', s.prev, s.prev_len, "$", 1, W_BIGRAM);
+    return finish(out, f.n);
+}
+
+size_t hf_intent_normalise(const char *text, char *out, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    size_t o = 0;
+    lexer lx = {(const unsigned char *)(text ? text : ""),
+                text ? strnlen(text, HF_INTENT_MAX_TEXT) : 0, 0};
+    char tok[TOK_MAX + 1];
+    for (tok_kind k; (k = lex_next(&lx, tok)) != TOK_END;) {
+        if (k != TOK_WORD)
+            continue;
+        size_t len = strlen(tok);
+        if (o + len + 2 > cap)
+            break;
+        if (o > 0)
+            out[o++] = ' ';
+        memcpy(out + o, tok, len);
+        o += len;
+    }
+    out[o] = '\0';
+    return o;
+}

@@ -1,0 +1,272 @@
+/*
+ * model.c - training (liblinear, L2-regularised logistic regression) and
+ * prediction of the intent model.
+ *
+ * Prediction does not call liblinear: the weights are copied into a flat
+ * float table when training ends (or read from a file), and the
+ * probabilities are computed the way liblinear's predict_probability does
+ * for one-vs-rest logistic regression (a sigmoid per class, normalised to
+ * sum to one). That keeps a loaded model small and classification free of
+ * allocation beyond one feature buffer and a stemmer.
+ */
+#include "intent/features.h"
+#include "intent/model_int.h"
+#include "util/mem.h"
+
+#include <libstemmer.h>
+#include <linear.h>
+#include <math.h>
+#include <string.h>
+
+/* The regularisation constant when none is given: chosen by 5-fold
+ * cross-validation on the training split (see intents eval --tune). */
+#define DEFAULT_C 10.0
+
+struct hf_intent_model *hf_intent_model_new(int nr_class)
+{
+    struct hf_intent_model *m = hf_calloc(1, sizeof(*m));
+    if (m == NULL)
+        return NULL;
+    m->dims = HF_FEAT_DIM;
+    m->nr_class = nr_class;
+    m->w = hf_calloc((size_t)(m->dims + 1) * (size_t)nr_class, sizeof(float));
+    if (m->w == NULL) {
+        hf_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+/*
+ * Frees m and its weights; NULL is fine.
+ */
+void hf_intent_model_free(hf_intent_model *m)
+{
+    if (m == NULL)
+        return;
+    hf_free(m->w);
+    hf_free(m);
+}
+
+/* liblinear prints progress on stdout unless told otherwise. */
+static void quiet(const char *s)
+{
+    (void)s;
+}
+
+/* The training set in liblinear's form; one buffer for all nodes. */
+typedef struct lproblem {
+    struct problem prob;       /* what train() reads */
+    struct feature_node *pool; /* every example's nodes, -1 terminated */
+} lproblem;
+
+static void lproblem_free(lproblem *p)
+{
+    hf_free(p->prob.x);
+    hf_free(p->prob.y);
+    hf_free(p->pool);
+}
+
+/* Counts examples per intent; HF_EINVAL when one is out of range or an
+ * intent has none. */
+static hf_rc check_classes(const hf_intent_example *ex, size_t n,
+                           size_t count[HF_INTENT_COUNT], hf_err *err)
+{
+    memset(count, 0, sizeof(size_t) * HF_INTENT_COUNT);
+    if (ex == NULL || n == 0)
+        return hf_fail(err, HF_EINVAL, "no_examples", NULL,
+                       "no training examples");
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned)ex[i].intent >= HF_INTENT_COUNT || ex[i].text == NULL)
+            return hf_fail(err, HF_EINVAL, "bad_example", NULL,
+                           "example %zu has no text or a bad intent", i);
+        count[ex[i].intent]++;
+    }
+    for (int k = 0; k < HF_INTENT_COUNT; k++)
+        if (count[k] == 0)
+            return hf_fail(err, HF_EINVAL, "empty_class", NULL,
+                           "no examples of intent %s",
+                           hf_intent_name((hf_intent)k));
+    return HF_OK;
+}
+
+/* Turns the examples into feature vectors with a bias node. */
+static hf_rc build_problem(const hf_intent_example *ex, size_t n, lproblem *p,
+                           hf_err *err)
+{
+    hf_rc rc = HF_ENOMEM;
+    struct sb_stemmer *st = sb_stemmer_new("english", NULL);
+    hf_feat *buf = hf_malloc(HF_FEAT_CAP * sizeof(*buf));
+    size_t cap = 0, used = 0;
+    size_t *start = hf_malloc(n * sizeof(*start));
+    memset(p, 0, sizeof(*p));
+    p->prob.y = hf_malloc(n * sizeof(double));
+    p->prob.x = hf_malloc(n * sizeof(struct feature_node *));
+    if (st == NULL || buf == NULL || start == NULL || p->prob.y == NULL ||
+        p->prob.x == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        size_t m = hf_intent_features(st, ex[i].text, buf, HF_FEAT_CAP);
+        if (used + m + 2 > cap) {
+            size_t ncap = (cap + m + 2) * 2;
+            void *np = hf_realloc(p->pool, ncap * sizeof(*p->pool));
+            if (np == NULL)
+                goto out;
+            p->pool = np;
+            cap = ncap;
+        }
+        start[i] = used;
+        for (size_t j = 0; j < m; j++)
+            p->pool[used++] =
+                (struct feature_node){(int)buf[j].index + 1, buf[j].value};
+        p->pool[used++] = (struct feature_node){(int)HF_FEAT_DIM + 1, 1.0};
+        p->pool[used++] = (struct feature_node){-1, 0.0};
+        p->prob.y[i] = (double)ex[i].intent;
+    }
+    for (size_t i = 0; i < n; i++)
+        p->prob.x[i] = p->pool + start[i];
+    p->prob.l = (int)n;
+    p->prob.n = (int)HF_FEAT_DIM + 1;
+    p->prob.bias = 1.0;
+    rc = HF_OK;
+out:
+    if (rc != HF_OK)
+        hf_fail(err, rc, NULL, NULL, "out of memory building features");
+    hf_free(start);
+    hf_free(buf);
+    if (st != NULL)
+        sb_stemmer_delete(st);
+    return rc;
+}
+
+/* Copies liblinear's weights (row-major by feature, bias last) into a new
+ * model. */
+static hf_rc copy_weights(const struct model *lm, hf_intent_model **out,
+                          hf_err *err)
+{
+    hf_intent_model *m = hf_intent_model_new(lm->nr_class);
+    if (m == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    for (int k = 0; k < lm->nr_class; k++)
+        m->labels[k] = lm->label[k];
+    size_t total = (size_t)(m->dims + 1) * (size_t)m->nr_class;
+    for (size_t i = 0; i < total; i++)
+        m->w[i] = (float)lm->w[i];
+    *out = m;
+    return HF_OK;
+}
+
+/*
+ * Like hf_intent_train with regularisation constant C (> 0; 0 picks the
+ * default) and, when balance is true, class weights inversely
+ * proportional to class sizes so small intents count as much as big ones.
+ * Errors as hf_intent_train.
+ */
+hf_rc hf_intent_train_with(const hf_intent_example *ex, size_t n, double C,
+                           bool balance, hf_intent_model **out, hf_err *err)
+{
+    size_t count[HF_INTENT_COUNT];
+    hf_rc rc = check_classes(ex, n, count, err);
+    if (rc != HF_OK)
+        return rc;
+    lproblem p;
+    rc = build_problem(ex, n, &p, err);
+    if (rc != HF_OK) {
+        lproblem_free(&p);
+        return rc;
+    }
+    int wl[HF_INTENT_COUNT];
+    double wv[HF_INTENT_COUNT];
+    for (int k = 0; k < HF_INTENT_COUNT; k++) {
+        wl[k] = k;
+        wv[k] = (double)n / (HF_INTENT_COUNT * (double)count[k]);
+    }
+    struct parameter param = {
+        .solver_type = L2R_LR,
+        .eps = 0.01,
+        .C = C > 0 ? C : DEFAULT_C,
+        .nr_weight = balance ? HF_INTENT_COUNT : 0,
+        .weight_label = balance ? wl : NULL,
+        .weight = balance ? wv : NULL,
+    };
+    const char *bad = check_parameter(&p.prob, &param);
+    if (bad != NULL) {
+        lproblem_free(&p);
+        return hf_fail(err, HF_EINVAL, "bad_parameter", NULL, "%s", bad);
+    }
+    set_print_string_function(quiet);
+    struct model *lm = train(&p.prob, &param);
+    lproblem_free(&p);
+    if (lm == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "training failed");
+    rc = copy_weights(lm, out, err);
+    free_and_destroy_model(&lm);
+    return rc;
+}
+
+/*
+ * Trains with the default regularisation and balanced class weights.
+ * Errors: HF_EINVAL (no examples, a class with none), HF_ENOMEM.
+ */
+hf_rc hf_intent_train(const hf_intent_example *ex, size_t n,
+                      hf_intent_model **out, hf_err *err)
+{
+    return hf_intent_train_with(ex, n, 0, true, out, err);
+}
+
+/* Fills prob[k] for column k from the features x[0..nx). */
+static void class_probs(const hf_intent_model *m, const hf_feat *x, size_t nx,
+                        double *prob)
+{
+    int nc = m->nr_class;
+    const float *bias = m->w + (size_t)m->dims * (size_t)nc;
+    double dec[HF_INTENT_COUNT];
+    for (int k = 0; k < nc; k++)
+        dec[k] = bias[k];
+    for (size_t i = 0; i < nx; i++) {
+        const float *row = m->w + (size_t)x[i].index * (size_t)nc;
+        for (int k = 0; k < nc; k++)
+            dec[k] += (double)x[i].value * row[k];
+    }
+    double sum = 0;
+    for (int k = 0; k < nc; k++) {
+        prob[k] = 1.0 / (1.0 + exp(-dec[k]));
+        sum += prob[k];
+    }
+    for (int k = 0; k < nc; k++)
+        prob[k] /= sum;
+}
+
+/*
+ * Classifies text and extracts offer, percent and order number into out.
+ * Never fails: empty text (or memory running out) gives OTHER with
+ * confidence 0. Thread-safe: m is only read, the stemmer is per call.
+ */
+void hf_intent_classify(const hf_intent_model *m, const char *text,
+                        hf_intent_result *out)
+{
+    hf_intent_extract(text, out);
+    out->intent = HF_INTENT_OTHER;
+    out->confidence = 0;
+    if (m == NULL || text == NULL)
+        return;
+    size_t len = strnlen(text, HF_INTENT_MAX_TEXT);
+    size_t cap = len * 8 + 16; /* a rewritten 1-byte word gives 9 */
+    hf_feat *x = hf_malloc(cap * sizeof(*x));
+    struct sb_stemmer *st = sb_stemmer_new("english", NULL);
+    size_t nx =
+        x != NULL && st != NULL ? hf_intent_features(st, text, x, cap) : 0;
+    if (nx > 0) {
+        double prob[HF_INTENT_COUNT];
+        class_probs(m, x, nx, prob);
+        int best = 0;
+        for (int k = 1; k < m->nr_class; k++)
+            if (prob[k] > prob[best])
+                best = k;
+        out->intent = (hf_intent)m->labels[best];
+        out->confidence = prob[best];
+    }
+    if (st != NULL)
+        sb_stemmer_delete(st);
+    hf_free(x);
+}
