@@ -141,8 +141,8 @@ static hf_plan *compile_file(const char *path, const names *ns, char **text,
 static void print_diags(FILE *to, const char *path, const hf_plan *p)
 {
     for (size_t i = 0; i < p->n_diags; i++)
-        fprintf(to, "%s:%d:%d: %s\n", path, p->diags[i].line,
-                p->diags[i].col, p->diags[i].message);
+        fprintf(to, "%s:%d:%d: %s\n", path, p->diags[i].line, p->diags[i].col,
+                p->diags[i].message);
 }
 
 static bool collect_names(names *ns, int n, char **files)
@@ -294,8 +294,8 @@ int hf_policy_command(int argc, char **argv)
     const char *sub = argc > 1 ? argv[1] : NULL;
     if (sub != NULL && strcmp(sub, "test") == 0)
         return hf_policy_test_command(argc - 1, argv + 1);
-    if (sub != NULL && (strcmp(sub, "--help") == 0 ||
-                        strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0)) {
+    if (sub != NULL && (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 ||
+                        strcmp(sub, "help") == 0)) {
         fputs(HF_POLICY_USAGE, stdout);
         return 0;
     }

@@ -30,7 +30,7 @@ typedef struct scope {
 /* Everything while compiling one document. */
 typedef struct compiler {
     hf_plan *p;
-    hf_line_ctx lc;                   /* what line.c needs */
+    hf_line_ctx lc; /* what line.c needs */
     size_t cap_offers, cap_lines;
     size_t cap_actions[HF_BRANCH_COUNT];
     scope *scopes; /* the open ones, innermost last (in the work arena) */
@@ -87,9 +87,9 @@ static bool place(compiler *c, const hf_outline_line *l, hf_line_reading *r)
                         &c->cap_scopes, sizeof(scope)))
         return false;
     hf_branch own = r->cond != HF_BRANCH_COUNT ? r->cond
-                    : r->section             ? HF_BRANCH_ACCEPTS
-                    : l->heading             ? HF_BRANCH_ALWAYS
-                                             : HF_BRANCH_COUNT;
+                    : r->section               ? HF_BRANCH_ACCEPTS
+                    : l->heading               ? HF_BRANCH_ALWAYS
+                                               : HF_BRANCH_COUNT;
     c->scopes[c->n_scopes++] = (scope){
         .depth = l->depth,
         .branch = own,
@@ -171,8 +171,8 @@ static bool add_line(compiler *c, const hf_outline_line *l,
                      const hf_line_reading *r)
 {
     hf_plan *p = c->p;
-    if (!hf_policy_grow(p->arena, (void **)&p->lines, p->n_lines,
-                        &c->cap_lines, sizeof(hf_plan_line)))
+    if (!hf_policy_grow(p->arena, (void **)&p->lines, p->n_lines, &c->cap_lines,
+                        sizeof(hf_plan_line)))
         return false;
     hf_plan_line *pl = &p->lines[p->n_lines++];
     pl->line = l->line;
@@ -202,8 +202,7 @@ static void sort_diags(hf_plan *p)
     }
 }
 
-static hf_rc compile_lines(compiler *c, const hf_outline_line *lines,
-                           size_t n)
+static hf_rc compile_lines(compiler *c, const hf_outline_line *lines, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         hf_line_reading r;
@@ -223,8 +222,7 @@ static hf_rc compile_doc(compiler *c, const char *text, size_t len)
 {
     hf_outline_line *lines;
     size_t n;
-    hf_rc rc = hf_policy_outline(c->lc.work, text, len, &c->lc.map, &lines,
-                                 &n);
+    hf_rc rc = hf_policy_outline(c->lc.work, text, len, &c->lc.map, &lines, &n);
     if (rc != HF_OK)
         return rc;
     c->lc.lx = hf_lexicon_new(c->lc.work);

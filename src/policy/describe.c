@@ -21,7 +21,7 @@ static void say(out *o, const char *fmt, const char *a, const char *b)
     int w = snprintf(o->buf + o->n, sizeof(o->buf) - o->n, fmt, a, b);
     if (w > 0)
         o->n += (size_t)w < sizeof(o->buf) - o->n ? (size_t)w
-                                                   : sizeof(o->buf) - o->n - 1;
+                                                  : sizeof(o->buf) - o->n - 1;
 }
 
 static void say_tool(out *o, hf_tool_id t)
@@ -58,6 +58,8 @@ static void say_action(out *o, const hf_plan_action *a)
 
 static void say_steps(out *o, const hf_line_reading *r)
 {
+    if (o->n > 0 && r->kind != HF_LINE_BRANCH && r->n_acts + r->n_offers > 0)
+        say(o, "%s%s", "; ", "");
     for (size_t i = 0; i < r->n_acts; i++) {
         say(o, "%s%s", i > 0 ? ", " : "", "");
         say_action(o, &r->acts[i]);

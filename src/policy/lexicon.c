@@ -213,9 +213,8 @@ static const hf_concept table[] = {
        "switch *3 product|item")},
     {"discount on this order", HF_ROLE_OFFER, HF_OFFER_DISCOUNT,
      P("discount|discounts|discounted", "percent *1 off",
-       "off *3 order|price|total|purchase",
-       "price *1 reduction|cut|drop", "reduce|lower *3 price|total|cost",
-       "money off")},
+       "off *3 order|price|total|purchase", "price *1 reduction|cut|drop",
+       "reduce|lower *3 price|total|cost", "money off")},
 };
 
 const hf_concept *hf_lexicon_table(size_t *n)
@@ -233,7 +232,7 @@ typedef struct alt {
 } alt;
 
 typedef struct elem {
-    int gap; /* other words allowed before this one */
+    int gap;   /* other words allowed before this one */
     bool tail; /* "+": the rest of the line */
     alt *alts;
     size_t n_alts;
@@ -371,8 +370,8 @@ static size_t punct_len(const unsigned char *s, size_t n)
 {
     if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80)
         return 3;
-    if (n >= 2 && s[0] == 0xC2 && (s[1] == 0xA0 || s[1] == 0xAB ||
-                                   s[1] == 0xBB))
+    if (n >= 2 && s[0] == 0xC2 &&
+        (s[1] == 0xA0 || s[1] == 0xAB || s[1] == 0xBB))
         return 2;
     return 0;
 }
@@ -380,17 +379,15 @@ static size_t punct_len(const unsigned char *s, size_t n)
 /* True for an opening quote at s: '"' or U+201C. Sets *n to its bytes. */
 static bool quote_open(const unsigned char *s, size_t len, size_t *n)
 {
-    *n = s[0] == '"' ? 1 : (len >= 3 && s[0] == 0xE2 && s[1] == 0x80 &&
-                            s[2] == 0x9C)
-                               ? 3
-                               : 0;
+    *n = s[0] == '"'                                                  ? 1
+         : (len >= 3 && s[0] == 0xE2 && s[1] == 0x80 && s[2] == 0x9C) ? 3
+                                                                      : 0;
     return *n > 0;
 }
 
 /* Where the quote opened at i ends (after its closing mark), or i + n when
  * it never closes (then the quote mark is just punctuation). */
-static size_t quote_end(const unsigned char *s, size_t len, size_t i,
-                        size_t n)
+static size_t quote_end(const unsigned char *s, size_t len, size_t i, size_t n)
 {
     for (size_t j = i + n; j < len; j++) {
         if (s[j] == '"')
@@ -440,13 +437,14 @@ static size_t word(tok_list *ts, const unsigned char *s, size_t len, size_t i,
     size_t n = 0, start = i;
     bool digits = is_digit(s[i]);
     while (i < len) {
-        size_t apos = s[i] == '\'' ? 1 : (len - i >= 3 && s[i] == 0xE2 &&
-                                          s[i + 1] == 0x80 && s[i + 2] == 0x99)
-                                             ? 3
-                                             : 0;
+        size_t apos = s[i] == '\'' ? 1
+                      : (len - i >= 3 && s[i] == 0xE2 && s[i + 1] == 0x80 &&
+                         s[i + 2] == 0x99)
+                          ? 3
+                          : 0;
         if (apos && n > 0 && !digits && i + apos < len &&
-            is_word(s[i + apos]) && punct_len(s + i + apos, len - i - apos) ==
-                                        0) {
+            is_word(s[i + apos]) &&
+            punct_len(s + i + apos, len - i - apos) == 0) {
             i += apos;
             continue;
         }

@@ -32,11 +32,11 @@ static bool diag(hf_line_ctx *lc, const hf_outline_line *l, size_t pos,
                         &lc->cap_diags, sizeof(hf_policy_diag)))
         return false;
     hf_policy_diag *d = &p->diags[p->n_diags];
-    hf_srcmap_pos(&lc->map, l->offs[pos < l->len ? pos : l->len - 1],
-                  &d->line, &d->col);
+    hf_srcmap_pos(&lc->map, l->offs[pos < l->len ? pos : l->len - 1], &d->line,
+                  &d->col);
     /* Names in messages are cut short: a diagnostic is one line. */
-    d->message = hf_arena_printf(p->arena, fmt, (int)(alen > 80 ? 80 : alen),
-                                 a, (int)(blen > 80 ? 80 : blen), b);
+    d->message = hf_arena_printf(p->arena, fmt, (int)(alen > 80 ? 80 : alen), a,
+                                 (int)(blen > 80 ? 80 : blen), b);
     p->n_diags += d->message != NULL;
     return d->message != NULL;
 }
@@ -62,9 +62,8 @@ static const char *add_ref(hf_line_ctx *lc, const char *s, size_t n)
         if (strlen(p->refs[i]) == n && memcmp(p->refs[i], s, n) == 0)
             return p->refs[i];
     char *copy = hf_arena_strndup(p->arena, s, n);
-    if (copy == NULL || !hf_policy_grow(p->arena, (void **)&p->refs,
-                                        p->n_refs, &lc->cap_refs,
-                                        sizeof(char *)))
+    if (copy == NULL || !hf_policy_grow(p->arena, (void **)&p->refs, p->n_refs,
+                                        &lc->cap_refs, sizeof(char *)))
         return NULL;
     p->refs[p->n_refs++] = copy;
     return copy;
@@ -100,8 +99,8 @@ static bool check_arg(hf_line_ctx *lc, const hf_outline_line *l,
         return true;
     const char *colon = memchr(t + from, ':', to - from);
     if (colon == NULL)
-        return diag(lc, l, from, "expected name: type, not %.*s%.*s",
-                    t + from, to - from, "", 0);
+        return diag(lc, l, from, "expected name: type, not %.*s%.*s", t + from,
+                    to - from, "", 0);
     size_t nend = (size_t)(colon - t), vfrom = nend + 1, nfrom = from;
     trim(t, &nfrom, &nend);
     trim(t, &vfrom, &to);
@@ -252,8 +251,8 @@ static bool is_number(const hf_token *t)
  * "first 10%, then 15%". */
 static bool is_percent(const hf_token *t, size_t n, size_t i)
 {
-    static const char *const links[] = {"or", "and", "then", "to",
-                                         "first", "next", "later"};
+    static const char *const links[] = {"or",    "and",  "then", "to",
+                                        "first", "next", "later"};
     for (size_t j = i + 1; j < n && j < i + 8; j++) {
         if (strcmp(t[j].raw, "percent") == 0 || strcmp(t[j].raw, "pct") == 0)
             return true;
@@ -386,8 +385,7 @@ static const char *quoted(hf_arena *a, const char *t, size_t n)
         return NULL;
     s += strlen(open);
     const char *e = strstr(s, close);
-    return e != NULL && e > s ? hf_arena_strndup(a, s, (size_t)(e - s))
-                              : NULL;
+    return e != NULL && e > s ? hf_arena_strndup(a, s, (size_t)(e - s)) : NULL;
 }
 
 /* Sets tools, references and the message on r's steps and offers. */
@@ -423,8 +421,8 @@ static bool is_label(const hf_outline_line *l)
 /* Decides the line's kind, dropping what the kind does not carry. */
 static void decide(const hf_outline_line *l, hf_line_reading *r)
 {
-    bool only_present = r->n_acts == 1 &&
-                        r->acts[0].kind == HF_ACT_PRESENT_OFFERS;
+    bool only_present =
+        r->n_acts == 1 && r->acts[0].kind == HF_ACT_PRESENT_OFFERS;
     r->label = is_label(l) && !r->note;
     /* "15% if they decline the first" inside an offer is its ladder. */
     if (r->cond == HF_BRANCH_DECLINES && r->n_offers > 0 && r->n_acts == 0 &&
@@ -439,13 +437,13 @@ static void decide(const hf_outline_line *l, hf_line_reading *r)
         r->n_offers = 0;
     }
     r->kind = r->cond != HF_BRANCH_COUNT ? HF_LINE_BRANCH
-              : r->note                 ? HF_LINE_NOTE
-              : r->trigger              ? HF_LINE_TRIGGER
-              : r->label                ? HF_LINE_HEADING
-              : r->rule                 ? HF_LINE_RULE
-              : r->n_acts > 0           ? HF_LINE_ACTION
-              : r->n_offers > 0         ? HF_LINE_OFFER
-                                        : HF_LINE_UNKNOWN;
+              : r->note                  ? HF_LINE_NOTE
+              : r->trigger               ? HF_LINE_TRIGGER
+              : r->label                 ? HF_LINE_HEADING
+              : r->rule                  ? HF_LINE_RULE
+              : r->n_acts > 0            ? HF_LINE_ACTION
+              : r->n_offers > 0          ? HF_LINE_OFFER
+                                         : HF_LINE_UNKNOWN;
 }
 
 hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,

@@ -22,11 +22,11 @@ typedef struct hf_line_ctx {
 /* What one line says. */
 typedef struct hf_line_reading {
     hf_line_kind kind;
-    hf_branch cond;   /* the condition it states; HF_BRANCH_COUNT: none */
-    hf_branch branch; /* where it belongs; set by compile.c */
-    bool label;       /* a heading or a "Label:" line: opens a section */
-    bool section;     /* names the follow-up section */
-    bool rule;        /* states the cancellation window */
+    hf_branch cond;       /* the condition it states; HF_BRANCH_COUNT: none */
+    hf_branch branch;     /* where it belongs; set by compile.c */
+    bool label;           /* a heading or a "Label:" line: opens a section */
+    bool section;         /* names the follow-up section */
+    bool rule;            /* states the cancellation window */
     hf_order_status last; /* rule: last cancellable status */
     bool trigger;         /* says when the policy applies */
     bool note;            /* describes another system's doing */

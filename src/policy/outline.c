@@ -24,19 +24,18 @@ typedef struct builder {
     const char *doc;
     size_t len;
     const hf_srcmap *map;
-    char *buf;          /* the logical line being collected (hf_malloc) */
-    int32_t *offs;      /* source offset of each byte of buf */
-    size_t n, cap;      /* bytes used and allocated in buf/offs */
-    int lists;          /* open lists and quotes: the nesting depth */
-    int heading;        /* level of the open heading, 0 when none */
-    int skip;           /* open code or HTML blocks: text ignored */
+    char *buf;     /* the logical line being collected (hf_malloc) */
+    int32_t *offs; /* source offset of each byte of buf */
+    size_t n, cap; /* bytes used and allocated in buf/offs */
+    int lists;     /* open lists and quotes: the nesting depth */
+    int heading;   /* level of the open heading, 0 when none */
+    int skip;      /* open code or HTML blocks: text ignored */
     hf_outline_line *lines;
     size_t n_lines, cap_lines;
-    bool failed;        /* out of memory */
+    bool failed; /* out of memory */
 } builder;
 
-bool hf_policy_grow(hf_arena *a, void **p, size_t n, size_t *cap,
-                    size_t size)
+bool hf_policy_grow(hf_arena *a, void **p, size_t n, size_t *cap, size_t size)
 {
     if (n < *cap)
         return true;
@@ -145,8 +144,8 @@ static bool run_in_item(const builder *b, size_t i)
         return false;
     char before = b->buf[i - 2], after = b->buf[i + 2];
     return b->buf[i - 1] == ' ' && b->buf[i + 1] == ' ' &&
-           (before == '.' || before == ')' || before == '!') &&
-           after >= 'A' && after <= 'Z';
+           (before == '.' || before == ')' || before == '!') && after >= 'A' &&
+           after <= 'Z';
 }
 
 /* Ends the block's text: emits it as one or more logical lines. */

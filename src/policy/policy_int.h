@@ -24,12 +24,12 @@
 /* One logical line of the outline: a heading, a list item's own text, a
  * paragraph or one sentence-line of it. */
 typedef struct hf_outline_line {
-    const char *text;     /* plain text, Markdown markers removed, NUL-ended */
-    size_t len;           /* bytes of text */
-    const int32_t *offs;  /* source byte offset of every byte of text */
-    int line, col;        /* of the first byte, 1-based */
-    int depth;            /* heading: level - 7 (< 0); else list nesting */
-    bool heading;         /* a Markdown heading (# or underlined) */
+    const char *text;    /* plain text, Markdown markers removed, NUL-ended */
+    size_t len;          /* bytes of text */
+    const int32_t *offs; /* source byte offset of every byte of text */
+    int line, col;       /* of the first byte, 1-based */
+    int depth;           /* heading: level - 7 (< 0); else list nesting */
+    bool heading;        /* a Markdown heading (# or underlined) */
 } hf_outline_line;
 
 /* The source position (1-based line and byte column) of byte offset off. */
@@ -60,9 +60,9 @@ typedef struct hf_sigil {
     size_t pos, end;  /* byte range in the line, sigil and (args) included */
     const char *name; /* after the sigil, into the line's text */
     size_t name_len;
-    size_t args_pos;  /* TOOL: just after '(' or 0 when no argument list */
-    size_t args_end;  /* TOOL: at ')' (or the line's end when unclosed) */
-    bool unclosed;    /* TOOL: '(' without ')' */
+    size_t args_pos; /* TOOL: just after '(' or 0 when no argument list */
+    size_t args_end; /* TOOL: at ')' (or the line's end when unclosed) */
+    bool unclosed;   /* TOOL: '(' without ')' */
 } hf_sigil;
 
 /* Finds the sigils of text[0..len) in order, into a. Errors: HF_ENOMEM. */
@@ -85,9 +85,9 @@ typedef enum hf_concept_role {
 
 /* One row of the lexicon: a concept and the phrases that say it. */
 typedef struct hf_concept {
-    const char *name;          /* for explain and the docs */
+    const char *name; /* for explain and the docs */
     hf_concept_role role;
-    int value;                 /* branch, action, offer kind or status */
+    int value;                  /* branch, action, offer kind or status */
     const char *const *phrases; /* NULL-terminated; syntax in lexicon.c */
 } hf_concept;
 
@@ -136,7 +136,6 @@ const char *const *hf_policy_context_paths(size_t *n);
 
 /* Makes room for one more element of size bytes in *p (n used, *cap
  * allocated), doubling into a. false when out of memory. */
-bool hf_policy_grow(hf_arena *a, void **p, size_t n, size_t *cap,
-                    size_t size);
+bool hf_policy_grow(hf_arena *a, void **p, size_t n, size_t *cap, size_t size);
 
 #endif
