@@ -1,0 +1,479 @@
+/*
+ * line.c - one logical line of a policy, read on its own: its @tools,
+ * #references and $context (checked), the concepts its words say
+ * (lexicon.c), its figures ("10% or 15%", "valid for 60 days") and the
+ * quoted message it gives, and from those its kind.
+ */
+#include "policy/line.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Most concept matches read from one line. */
+#define MAX_MATCHES 64
+/* Most tools one line names that are remembered for its steps. */
+#define MAX_TOOLS 8
+
+/* The marks of one line, as checked. */
+typedef struct marks {
+    hf_tool_id tools[MAX_TOOLS]; /* known tools named, in order */
+    size_t n_tools;
+} marks;
+
+/* --- Diagnostics and references ------------------------------------------ */
+
+static bool diag(hf_line_ctx *lc, const hf_outline_line *l, size_t pos,
+                 const char *fmt, const char *a, size_t alen, const char *b,
+                 size_t blen)
+{
+    hf_plan *p = lc->plan;
+    if (!hf_policy_grow(p->arena, (void **)&p->diags, p->n_diags,
+                        &lc->cap_diags, sizeof(hf_policy_diag)))
+        return false;
+    hf_policy_diag *d = &p->diags[p->n_diags];
+    hf_srcmap_pos(&lc->map, l->offs[pos < l->len ? pos : l->len - 1], &d->line,
+                  &d->col);
+    /* Names in messages are cut short: a diagnostic is one line. */
+    d->message = hf_arena_printf(p->arena, fmt, (int)(alen > 80 ? 80 : alen), a,
+                                 (int)(blen > 80 ? 80 : blen), b);
+    p->n_diags += d->message != NULL;
+    return d->message != NULL;
+}
+
+static bool name_known(const hf_line_ctx *lc, const char *s, size_t n)
+{
+    const char *own = lc->plan->name;
+    if (strlen(own) == n && memcmp(own, s, n) == 0)
+        return true;
+    for (size_t i = 0; lc->env && i < lc->env->n_policies; i++) {
+        const char *k = lc->env->policies[i];
+        if (k != NULL && strlen(k) == n && memcmp(k, s, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The plan's copy of reference s[0..n), added to plan->refs once. */
+static const char *add_ref(hf_line_ctx *lc, const char *s, size_t n)
+{
+    hf_plan *p = lc->plan;
+    for (size_t i = 0; i < p->n_refs; i++)
+        if (strlen(p->refs[i]) == n && memcmp(p->refs[i], s, n) == 0)
+            return p->refs[i];
+    char *copy = hf_arena_strndup(p->arena, s, n);
+    if (copy == NULL || !hf_policy_grow(p->arena, (void **)&p->refs, p->n_refs,
+                                        &lc->cap_refs, sizeof(char *)))
+        return NULL;
+    p->refs[p->n_refs++] = copy;
+    return copy;
+}
+
+/* --- @tool(arg: type, ...) ----------------------------------------------- */
+
+static void trim(const char *t, size_t *from, size_t *to)
+{
+    while (*from < *to && (t[*from] == ' ' || t[*from] == '\t'))
+        (*from)++;
+    while (*to > *from && (t[*to - 1] == ' ' || t[*to - 1] == '\t'))
+        (*to)--;
+}
+
+static const hf_tool_arg *tool_arg(const hf_tool_info *ti, const char *s,
+                                   size_t n)
+{
+    for (size_t i = 0; i < ti->n_args; i++)
+        if (strlen(ti->args[i].name) == n &&
+            memcmp(ti->args[i].name, s, n) == 0)
+            return &ti->args[i];
+    return NULL;
+}
+
+/* Checks one "name: type" (or "name: \"text\"") of a tool's list. */
+static bool check_arg(hf_line_ctx *lc, const hf_outline_line *l,
+                      const hf_tool_info *ti, size_t from, size_t to)
+{
+    const char *t = l->text;
+    trim(t, &from, &to);
+    if (from == to)
+        return true;
+    const char *colon = memchr(t + from, ':', to - from);
+    if (colon == NULL)
+        return diag(lc, l, from, "expected name: type, not %.*s%.*s", t + from,
+                    to - from, "", 0);
+    size_t nend = (size_t)(colon - t), vfrom = nend + 1, nfrom = from;
+    trim(t, &nfrom, &nend);
+    trim(t, &vfrom, &to);
+    const hf_tool_arg *arg = tool_arg(ti, t + nfrom, nend - nfrom);
+    if (arg == NULL)
+        return diag(lc, l, nfrom, "@%.*s takes no argument %.*s", ti->name,
+                    strlen(ti->name), t + nfrom, nend - nfrom);
+    hf_arg_type type;
+    if (vfrom < to && (t[vfrom] == '"' || (unsigned char)t[vfrom] >= 0x80))
+        return true; /* a value written out, not a type */
+    if (!hf_arg_type_parse(t + vfrom, to - vfrom, &type))
+        return diag(lc, l, vfrom, "unknown argument type %.*s%.*s", t + vfrom,
+                    to - vfrom, "", 0);
+    if (type != arg->type)
+        return diag(lc, l, vfrom, "argument %.*s is a %.*s", arg->name,
+                    strlen(arg->name), hf_arg_type_name(arg->type),
+                    strlen(hf_arg_type_name(arg->type)));
+    return true;
+}
+
+static bool check_args(hf_line_ctx *lc, const hf_outline_line *l,
+                       const hf_sigil *s, const hf_tool_info *ti)
+{
+    if (s->unclosed)
+        return diag(lc, l, s->args_pos - 1, "unclosed '(' after @%.*s%.*s",
+                    s->name, s->name_len, "", 0);
+    if (s->args_pos == 0)
+        return true;
+    size_t from = s->args_pos;
+    for (size_t i = from; i <= s->args_end; i++)
+        if (i == s->args_end || l->text[i] == ',') {
+            if (!check_arg(lc, l, ti, from, i))
+                return false;
+            from = i + 1;
+        }
+    return true;
+}
+
+static bool check_mark(hf_line_ctx *lc, const hf_outline_line *l,
+                       const hf_sigil *s, hf_line_reading *r, marks *m)
+{
+    if (s->kind == HF_SIGIL_CTX) {
+        if (hf_policy_context_known(s->name, s->name_len))
+            return true;
+        return diag(lc, l, s->pos, "unknown context value $%.*s%.*s", s->name,
+                    s->name_len, "", 0);
+    }
+    if (s->kind == HF_SIGIL_REF) {
+        const char *ref = add_ref(lc, s->name, s->name_len);
+        if (ref == NULL)
+            return false;
+        if (r->ref == NULL)
+            r->ref = ref;
+        if (name_known(lc, s->name, s->name_len))
+            return true;
+        return diag(lc, l, s->pos, "unresolved reference #%.*s%.*s", s->name,
+                    s->name_len, "", 0);
+    }
+    const hf_tool_info *ti = hf_tool_lookup(s->name, s->name_len);
+    if (ti == NULL)
+        return diag(lc, l, s->pos, "unknown tool @%.*s%.*s", s->name,
+                    s->name_len, "", 0);
+    if (m->n_tools < MAX_TOOLS)
+        m->tools[m->n_tools++] = ti->id;
+    return check_args(lc, l, s, ti);
+}
+
+/* --- Concepts ------------------------------------------------------------ */
+
+/* Adds action kind k (first seen at token pos) unless the line has it. */
+static void note_act(hf_line_reading *r, hf_action_kind k, size_t pos,
+                     size_t *where)
+{
+    for (size_t i = 0; i < r->n_acts; i++)
+        if (r->acts[i].kind == k)
+            return;
+    size_t i = r->n_acts++;
+    while (i > 0 && where[i - 1] > pos) { /* keep the order written */
+        r->acts[i] = r->acts[i - 1];
+        where[i] = where[i - 1];
+        i--;
+    }
+    r->acts[i] = (hf_plan_action){.kind = k, .tool = HF_TOOL_COUNT};
+    where[i] = pos;
+}
+
+static void note_offer(hf_line_reading *r, hf_offer_kind k, size_t pos,
+                       size_t *where)
+{
+    for (size_t i = 0; i < r->n_offers; i++)
+        if (r->offers[i].kind == k)
+            return;
+    size_t i = r->n_offers++;
+    while (i > 0 && where[i - 1] > pos) {
+        r->offers[i] = r->offers[i - 1];
+        where[i] = where[i - 1];
+        i--;
+    }
+    r->offers[i] = (hf_plan_offer){.kind = k, .tool = HF_TOOL_COUNT};
+    where[i] = pos;
+}
+
+/* Fills r from the concepts found; offer_at gets each offer's token. */
+static void read_matches(hf_line_reading *r, const hf_match *m, size_t n,
+                         size_t *offer_at)
+{
+    size_t act_at[HF_ACT_COUNT];
+    for (size_t i = 0; i < n; i++) {
+        const hf_concept *c = m[i].concept;
+        switch (c->role) {
+        case HF_ROLE_NOTE:
+            r->note = true;
+            break;
+        case HF_ROLE_RULE:
+            r->rule = true;
+            r->last = (hf_order_status)c->value;
+            break;
+        case HF_ROLE_CONDITION:
+            if (r->cond == HF_BRANCH_COUNT)
+                r->cond = (hf_branch)c->value;
+            break;
+        case HF_ROLE_TRIGGER:
+            r->trigger = true;
+            break;
+        case HF_ROLE_SECTION:
+            r->section = true;
+            break;
+        case HF_ROLE_ACTION:
+            note_act(r, (hf_action_kind)c->value, m[i].first, act_at);
+            break;
+        case HF_ROLE_OFFER:
+            note_offer(r, (hf_offer_kind)c->value, m[i].first, offer_at);
+            break;
+        case HF_ROLE_OFFERS:
+            break;
+        }
+    }
+}
+
+/* --- Figures ------------------------------------------------------------- */
+
+static bool is_number(const hf_token *t)
+{
+    return t->raw[0] >= '0' && t->raw[0] <= '9';
+}
+
+/* True when the number at t[i] is a percentage: "10%", "10 or 15 percent",
+ * "first 10%, then 15%". */
+static bool is_percent(const hf_token *t, size_t n, size_t i)
+{
+    static const char *const links[] = {"or",    "and",  "then", "to",
+                                        "first", "next", "later"};
+    for (size_t j = i + 1; j < n && j < i + 8; j++) {
+        if (strcmp(t[j].raw, "percent") == 0 || strcmp(t[j].raw, "pct") == 0)
+            return true;
+        bool link = is_number(&t[j]);
+        for (size_t k = 0; k < HF_ARRAY_LEN(links) && !link; k++)
+            link = strcmp(t[j].raw, links[k]) == 0;
+        if (!link)
+            return false;
+    }
+    return false;
+}
+
+static int days_of(const hf_token *t, size_t n, size_t i, int v)
+{
+    if (i + 1 >= n)
+        return 0;
+    const char *u = t[i + 1].stem;
+    return strcmp(u, "day") == 0     ? v
+           : strcmp(u, "week") == 0  ? v * 7
+           : strcmp(u, "month") == 0 ? v * 30
+                                     : 0;
+}
+
+/* The discount or coupon offer of r nearest to token i, or NULL. */
+static hf_plan_offer *nearest(hf_line_reading *r, const size_t *at, size_t i,
+                              hf_offer_kind want)
+{
+    hf_plan_offer *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t k = 0; k < r->n_offers; k++) {
+        hf_offer_kind kind = r->offers[k].kind;
+        if ((want != HF_OFFER_NONE && kind != want) ||
+            (kind != HF_OFFER_DISCOUNT && kind != HF_OFFER_COUPON))
+            continue;
+        size_t d = at[k] > i ? at[k] - i : i - at[k];
+        if (d < best_d) {
+            best = &r->offers[k];
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+static void add_percent(hf_plan_offer *o, int v)
+{
+    for (size_t k = 0; k < o->n_percents; k++)
+        if (o->percents[k] == v)
+            return;
+    if (o->n_percents < HF_PLAN_LADDER_MAX)
+        o->percents[o->n_percents++] = v;
+}
+
+static void read_figures(hf_line_reading *r, const hf_token *t, size_t n,
+                         const size_t *offer_at)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!is_number(&t[i]) || strlen(t[i].raw) > 3)
+            continue;
+        int v = atoi(t[i].raw);
+        hf_plan_offer *o;
+        if (v >= 1 && v <= 100 && is_percent(t, n, i) &&
+            (o = nearest(r, offer_at, i, HF_OFFER_NONE)) != NULL)
+            add_percent(o, v);
+        else if (days_of(t, n, i, v) > 0 &&
+                 (o = nearest(r, offer_at, i, HF_OFFER_COUPON)) != NULL)
+            o->valid_days = days_of(t, n, i, v);
+    }
+}
+
+/* --- Tools, messages, kind ----------------------------------------------- */
+
+/* The tool of m that does action k, or HF_TOOL_COUNT. */
+static hf_tool_id tool_for_act(const marks *m, hf_action_kind k)
+{
+    static const hf_tool_id by_act[HF_ACT_COUNT] = {
+        [HF_ACT_LOOKUP_ORDER] = HF_TOOL_ORDER_DETAILS,
+        [HF_ACT_PRESENT_OFFERS] = HF_TOOL_COUNT,
+        [HF_ACT_APPLY_OFFER] = HF_TOOL_COUNT,
+        [HF_ACT_NOTIFY] = HF_TOOL_SEND_MESSAGE,
+        [HF_ACT_THANK] = HF_TOOL_COUNT,
+        [HF_ACT_CANCEL] = HF_TOOL_CANCEL_ORDER,
+        [HF_ACT_RELEASE_STOCK] = HF_TOOL_COUNT,
+        [HF_ACT_REFUND] = HF_TOOL_COUNT,
+        [HF_ACT_SEND_SURVEY] = HF_TOOL_COUNT,
+        [HF_ACT_OFFER_RETURN] = HF_TOOL_COUNT,
+        [HF_ACT_ROUTE_AGENT] = HF_TOOL_ROUTE_TO_AGENT,
+    };
+    for (size_t i = 0; i < m->n_tools; i++) {
+        bool applies = hf_tool_get(m->tools[i])->applies != HF_OFFER_NONE;
+        if (m->tools[i] == by_act[k] || (k == HF_ACT_APPLY_OFFER && applies))
+            return m->tools[i];
+    }
+    return HF_TOOL_COUNT;
+}
+
+/* What a line that names tools but says nothing else means: each tool's
+ * own step (offer tools: the offer, or applying it under a condition). */
+static void tools_alone(hf_line_reading *r, const marks *m)
+{
+    static const hf_action_kind by_tool[HF_TOOL_COUNT] = {
+        [HF_TOOL_ORDER_DETAILS] = HF_ACT_LOOKUP_ORDER,
+        [HF_TOOL_SEND_MESSAGE] = HF_ACT_NOTIFY,
+        [HF_TOOL_CANCEL_ORDER] = HF_ACT_CANCEL,
+        [HF_TOOL_ROUTE_TO_AGENT] = HF_ACT_ROUTE_AGENT,
+    };
+    size_t act_at[HF_ACT_COUNT], offer_at[HF_OFFER_KIND_COUNT];
+    for (size_t i = 0; i < m->n_tools; i++) {
+        hf_offer_kind k = hf_tool_get(m->tools[i])->applies;
+        if (k != HF_OFFER_NONE && r->cond == HF_BRANCH_COUNT)
+            note_offer(r, k, i, offer_at);
+        else if (k != HF_OFFER_NONE)
+            note_act(r, HF_ACT_APPLY_OFFER, i, act_at);
+        else
+            note_act(r, by_tool[m->tools[i]], i, act_at);
+    }
+}
+
+/* The first quoted text of the line ("..." or curly quotes), or NULL. */
+static const char *quoted(hf_arena *a, const char *t, size_t n)
+{
+    const char *open = "\"", *close = "\"";
+    const char *s = memchr(t, '"', n);
+    const char *curly = strstr(t, "\xE2\x80\x9C");
+    if (curly != NULL && (s == NULL || curly < s)) {
+        s = curly;
+        open = "\xE2\x80\x9C";
+        close = "\xE2\x80\x9D";
+    }
+    if (s == NULL)
+        return NULL;
+    s += strlen(open);
+    const char *e = strstr(s, close);
+    return e != NULL && e > s ? hf_arena_strndup(a, s, (size_t)(e - s)) : NULL;
+}
+
+/* Sets tools, references and the message on r's steps and offers. */
+static void attach(hf_line_ctx *lc, const hf_outline_line *l,
+                   hf_line_reading *r, const marks *m)
+{
+    for (size_t i = 0; i < r->n_acts; i++) {
+        hf_plan_action *a = &r->acts[i];
+        a->tool = tool_for_act(m, a->kind);
+        a->line = l->line;
+        a->ref = a->kind == HF_ACT_CANCEL ? r->ref : NULL;
+        if (a->kind == HF_ACT_NOTIFY)
+            a->message = quoted(lc->plan->arena, l->text, l->len);
+    }
+    for (size_t i = 0; i < r->n_offers; i++) {
+        hf_plan_offer *o = &r->offers[i];
+        const hf_tool_info *own = hf_tool_for_offer(o->kind);
+        o->tool = own ? own->id : HF_TOOL_COUNT;
+        for (size_t k = 0; k < m->n_tools; k++)
+            if (hf_tool_get(m->tools[k])->applies == o->kind) {
+                o->tool = m->tools[k];
+                break;
+            }
+        o->line = l->line;
+    }
+}
+
+static bool is_label(const hf_outline_line *l)
+{
+    return l->heading || l->text[l->len - 1] == ':';
+}
+
+/* Decides the line's kind, dropping what the kind does not carry. */
+static void decide(const hf_outline_line *l, hf_line_reading *r)
+{
+    bool only_present =
+        r->n_acts == 1 && r->acts[0].kind == HF_ACT_PRESENT_OFFERS;
+    r->label = is_label(l) && !r->note;
+    /* "15% if they decline the first" inside an offer is its ladder. */
+    if (r->cond == HF_BRANCH_DECLINES && r->n_offers > 0 && r->n_acts == 0 &&
+        !r->label)
+        r->cond = HF_BRANCH_COUNT;
+    if (r->label || r->note) {
+        r->n_acts = 0;
+        r->n_offers = 0;
+    } else if (r->n_offers > 0 && only_present) {
+        r->n_acts = 0;
+    } else if (r->n_acts > 0) {
+        r->n_offers = 0;
+    }
+    r->kind = r->cond != HF_BRANCH_COUNT ? HF_LINE_BRANCH
+              : r->note                  ? HF_LINE_NOTE
+              : r->trigger               ? HF_LINE_TRIGGER
+              : r->label                 ? HF_LINE_HEADING
+              : r->rule                  ? HF_LINE_RULE
+              : r->n_acts > 0            ? HF_LINE_ACTION
+              : r->n_offers > 0          ? HF_LINE_OFFER
+                                         : HF_LINE_UNKNOWN;
+}
+
+hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
+                   hf_line_reading *r)
+{
+    *r = (hf_line_reading){.cond = HF_BRANCH_COUNT};
+    hf_sigil *sg;
+    size_t n_sg, n_tok, offer_at[HF_OFFER_KIND_COUNT];
+    hf_token *tok;
+    marks m = {.n_tools = 0};
+    hf_match *found = hf_arena_alloc(lc->scratch, MAX_MATCHES * sizeof(*found));
+    if (found == NULL ||
+        hf_policy_sigils(lc->scratch, l->text, l->len, &sg, &n_sg) != HF_OK)
+        return HF_ENOMEM;
+    for (size_t i = 0; i < n_sg; i++)
+        if (!check_mark(lc, l, &sg[i], r, &m))
+            return HF_ENOMEM;
+    if (hf_lexicon_tokenize(lc->lx, lc->scratch, l->text, l->len, sg, n_sg,
+                            &tok, &n_tok) != HF_OK)
+        return HF_ENOMEM;
+    size_t n = hf_lexicon_match(lc->lx, tok, n_tok, found, MAX_MATCHES);
+    read_matches(r, found, n, offer_at);
+    read_figures(r, tok, n_tok, offer_at);
+    if (r->n_acts == 0 && r->n_offers == 0 && !r->note && !r->trigger &&
+        !r->rule)
+        tools_alone(r, &m);
+    attach(lc, l, r, &m);
+    decide(l, r);
+    if (r->kind == HF_LINE_UNKNOWN &&
+        !diag(lc, l, 0, "cannot understand this line%.*s%.*s", "", 0, "", 0))
+        return HF_ENOMEM;
+    return HF_OK;
+}
