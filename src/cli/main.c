@@ -10,6 +10,7 @@
 #include "services/auth.h"
 #include "services/demo.h"
 #include "services/notify.h"
+#include "services/retention.h"
 #include "services/sweeper.h"
 #include "util/config.h"
 #include "util/id.h"
@@ -180,6 +181,48 @@ static hf_notifier *start_notifier(cli *c, const hf_services *svc)
     return n;
 }
 
+/* A setting from the config file, else the environment variable env. */
+static const char *setting(cli *c, const char *key, const char *env,
+                           const char *fallback)
+{
+    const char *v = hf_config_get(c->cfg, key, NULL);
+    if (v == NULL && env != NULL)
+        v = getenv(env);
+    return v ? v : fallback;
+}
+
+/* The policies and intent model cancel requests run on ([policy],
+ * [intents] and [retention]). A policy that does not compile is logged
+ * and leaves the conversation endpoints answering 503 policy_unavailable,
+ * while orders go on being served. */
+static hf_retention *open_retention(cli *c)
+{
+    hf_retention_config rc = {
+        .policy_dir = setting(c, "policy.dir", "HOLDFAST_POLICIES", "policies"),
+        .policy = setting(c, "policy.cancel", NULL, NULL),
+        .intents_model =
+            setting(c, "intents.model", "HOLDFAST_INTENTS_MODEL", NULL),
+        .intents_data =
+            setting(c, "intents.data", "HOLDFAST_INTENTS_DATA", NULL),
+        .max_discount_percent =
+            atoi(setting(c, "retention.max_discount_percent", NULL, "0")),
+        .coupon_days = atoi(setting(c, "retention.coupon_days", NULL, "0")),
+        .min_confidence =
+            atof(setting(c, "retention.min_confidence", NULL, "0")),
+        .shop_name = hf_config_get(c->cfg, "notify.shop_name", NULL),
+        .support_email = hf_config_get(c->cfg, "notify.support_email", NULL),
+    };
+    hf_retention *r = NULL;
+    hf_err err;
+    if (hf_retention_open(&rc, &r, &err) != HF_OK) {
+        hf_log_error("cancel requests are not available: %s", err.message);
+        return NULL;
+    }
+    hf_log_info("cancel requests run %s (%s)", hf_retention_current(r)->name,
+                hf_retention_current(r)->version);
+    return r;
+}
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -193,10 +236,12 @@ static int cmd_serve(cli *c)
     hf_services svc;
     if (open_services(c, &svc, true) != 0)
         return 1;
+    svc.retention = open_retention(c);
     hf_server_options opt = {listen_addr(c), 0, 0};
     hf_server *server;
     hf_err err;
     if (hf_server_start(&svc, &opt, &server, &err) != HF_OK) {
+        hf_retention_close(svc.retention);
         hf_store_close(svc.store);
         return fail("serve", &err);
     }
@@ -217,6 +262,7 @@ static int cmd_serve(cli *c)
     hf_server_stop(server);
     hf_sweeper_stop(sweeper);
     hf_notifier_stop(notifier);
+    hf_retention_close(svc.retention);
     hf_store_close(svc.store);
     return 0;
 }

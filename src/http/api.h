@@ -59,6 +59,10 @@ void hf_http_error(hf_request *req, hf_response *res, const hf_err *err);
 hf_rc hf_http_json(hf_request *req, hf_response *res, int status, json_t *j,
                    hf_err *err);
 
+/* Sets res to status with body doc, JSON text that lives as long as the
+ * request (in its arena). Returns HF_ENOMEM when doc is NULL. */
+hf_rc hf_http_raw(hf_response *res, int status, const char *doc, hf_err *err);
+
 /* The value of query argument name, or NULL. */
 const char *hf_http_query(hf_request *req, const char *name);
 

@@ -151,3 +151,13 @@ hf_rc hf_json_get_array(hf_request *req, json_t *obj, const char *field,
     *out = v;
     return HF_OK;
 }
+
+hf_rc hf_http_raw(hf_response *res, int status, const char *doc, hf_err *err)
+{
+    if (doc == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    res->status = status;
+    res->body = doc;
+    res->content_type = NULL;
+    return HF_OK;
+}

@@ -3,6 +3,7 @@
  * input, calls one service function and renders the result.
  */
 #include "http/routes.h"
+#include "http/retention_routes.h"
 #include "http/sse.h"
 #include "services/catalog.h"
 #include "services/order_json.h"
@@ -940,6 +941,7 @@ static hf_rc post_preferences(hf_txn *t, hf_request *req, hf_response *res,
 #define ADMIN HF_ROLE_BIT(HF_ROLE_ADMIN)
 #define ADMIN_SERVICE                                                          \
     (HF_ROLE_BIT(HF_ROLE_ADMIN) | HF_ROLE_BIT(HF_ROLE_SERVICE))
+#define ADMIN_AGENT (HF_ROLE_BIT(HF_ROLE_ADMIN) | HF_ROLE_BIT(HF_ROLE_AGENT))
 
 const hf_route hf_routes[] = {
     /* liveness for load balancers and the test harness; no key */
@@ -988,6 +990,26 @@ const hf_route hf_routes[] = {
      post_shipment_event, "holdfast_tracking_events_total"},
     {"POST", "/v1/carriers/:carrier/events", ADMIN_SERVICE, NULL,
      post_carrier_event, "holdfast_carrier_events_total"},
+    /* cancel requests run the merchant's retention policy: a chat, turn
+     * by turn, or the self-service page's request and decision */
+    {"POST", "/v1/conversations", HF_ANY_ROLE, NULL, hf_post_conversation,
+     "holdfast_conversations_started_total"},
+    {"GET", "/v1/conversations/:id", HF_ANY_ROLE, hf_get_conversation, NULL,
+     NULL},
+    {"POST", "/v1/conversations/:id/messages", HF_ANY_ROLE, NULL,
+     hf_post_conversation_message, "holdfast_conversation_turns_total"},
+    {"POST", "/v1/orders/:id/cancellation-requests", HF_ANY_ROLE, NULL,
+     hf_post_cancellation_request, "holdfast_cancellation_requests_total"},
+    {"GET", "/v1/cancellation-requests/:id", HF_ANY_ROLE, hf_get_conversation,
+     NULL, NULL},
+    {"POST", "/v1/cancellation-requests/:id/decision", HF_ANY_ROLE, NULL,
+     hf_post_cancellation_decision, "holdfast_cancellation_decisions_total"},
+    /* the agent queue: escalated conversations wait for a person */
+    {"GET", "/v1/escalations", ADMIN_AGENT, hf_get_escalations, NULL, NULL},
+    {"POST", "/v1/escalations/:id/replies", ADMIN_AGENT, NULL,
+     hf_post_escalation_reply, NULL},
+    {"POST", "/v1/escalations/:id/close", ADMIN_AGENT, NULL,
+     hf_post_escalation_close, NULL},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

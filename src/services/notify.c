@@ -30,6 +30,8 @@ static const struct topic_template {
     {"notify.shipment_delayed", "shipment_delayed"},
     {"order.delivered", "delivered"},
     {"order.cancelled", "cancellation_confirmed"},
+    {"retention.offer_applied", "retention_offer_applied"},
+    {"retention.survey", "cancellation_survey"},
 };
 
 const char *hf_notify_template_for(const char *topic)
@@ -206,6 +208,11 @@ static const char *lookup(void *arg, const char *name)
     }
     if (strcmp(name, "refund.method") == 0)
         return o->payment.method ? o->payment.method : "";
+    if (strcmp(name, "offer.description") == 0) {
+        const char *d =
+            json_string_value(json_object_get(c->payload, "offer_description"));
+        return d ? d : "";
+    }
     if (strcmp(name, "delay.reason") == 0)
         return delay_text(
             json_string_value(json_object_get(c->payload, "delay_reason")));

@@ -1,5 +1,6 @@
 /* orders.c - placing, cancelling and moving orders. */
 #include "services/orders.h"
+#include "services/orders_int.h"
 #include "core/allocation.h"
 #include "core/payment.h"
 #include "services/order_json.h"
@@ -17,11 +18,12 @@ static hf_time now_or(const hf_services *svc, hf_time at)
     return at != 0 ? at : hf_clock_now(svc->clock);
 }
 
-/* Appends a timeline event to o in memory; persist() stores it. */
-static hf_rc add_event(hf_order *o, hf_arena *a, hf_time at, const char *type,
-                       const char *actor, hf_order_status from,
-                       hf_order_status to, const char *reason,
-                       const char *data_json, hf_err *err)
+/* Appends a timeline event to o in memory; hf_orders_persist() stores it. */
+hf_rc hf_orders_add_event(hf_order *o, hf_arena *a, hf_time at,
+                          const char *type, const char *actor,
+                          hf_order_status from, hf_order_status to,
+                          const char *reason, const char *data_json,
+                          hf_err *err)
 {
     hf_order_event *grown =
         hf_arena_alloc(a, (o->n_events + 1) * sizeof(*grown));
@@ -44,9 +46,9 @@ static hf_rc add_event(hf_order *o, hf_arena *a, hf_time at, const char *type,
 
 /* Renders o, writes it (a new order when expected_version is 0, else over
  * that version) and stores the events from index first_new on. */
-static hf_rc persist(hf_txn *t, hf_order *o, int expected_version,
-                     size_t first_new, hf_arena *a, hf_order_result *out,
-                     hf_err *err)
+hf_rc hf_orders_persist(hf_txn *t, hf_order *o, int expected_version,
+                        size_t first_new, hf_arena *a, hf_order_result *out,
+                        hf_err *err)
 {
     out->order = *o;
     out->doc = hf_order_render(o, a);
@@ -249,7 +251,7 @@ static int take_order(const void *pa, const void *pb)
 
 /* Reserves the order's units: reads stock, plans with hf_allocate, then
  * takes each planned unit through the guarded reserve. */
-static hf_rc reserve_stock(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
+hf_rc hf_orders_reserve(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)
 {
     hf_stock_level *stock = NULL;
     size_t n_stock = 0;
@@ -336,7 +338,7 @@ hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,
 
     if ((rc = resolve_customer(t, req, now, a, &o.customer, err)) != HF_OK ||
         (rc = build_lines(t, req, a, &o, err)) != HF_OK ||
-        (rc = reserve_stock(t, &o, a, err)) != HF_OK)
+        (rc = hf_orders_reserve(t, &o, a, err)) != HF_OK)
         return rc;
     o.shipping_total = hf_shipping_price(o.shipping_method, o.currency);
     if ((rc = hf_txn_order_next_seq(t, &o.seq, err)) != HF_OK)
@@ -355,13 +357,14 @@ hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,
     }
     o.status = HF_STATUS_CONFIRMED;
     o.version = 1;
-    if ((rc = add_event(&o, a, now, "placed", req->actor, HF_STATUS_COUNT,
-                        HF_STATUS_PENDING, NULL, NULL, err)) != HF_OK ||
-        (rc = add_event(&o, a, now, "status_changed", "system",
-                        HF_STATUS_PENDING, HF_STATUS_CONFIRMED,
-                        "payment authorized, stock reserved", NULL, err)) !=
-            HF_OK ||
-        (rc = persist(t, &o, 0, 0, a, out, err)) != HF_OK)
+    if ((rc = hf_orders_add_event(&o, a, now, "placed", req->actor,
+                                  HF_STATUS_COUNT, HF_STATUS_PENDING, NULL,
+                                  NULL, err)) != HF_OK ||
+        (rc = hf_orders_add_event(&o, a, now, "status_changed", "system",
+                                  HF_STATUS_PENDING, HF_STATUS_CONFIRMED,
+                                  "payment authorized, stock reserved", NULL,
+                                  err)) != HF_OK ||
+        (rc = hf_orders_persist(t, &o, 0, 0, a, out, err)) != HF_OK)
         return rc;
     const char *note = hf_arena_printf(
         a, "{\"order_id\":\"%s\",\"number\":\"%s\"}", o.id, o.number);
@@ -401,8 +404,8 @@ hf_rc hf_orders_place(const hf_services *svc, const hf_place_request *req,
 /* --- Cancellation -------------------------------------------------------- */
 
 /* Takes qty units of line l out of its reservations, releasing them. */
-static hf_rc release_units(hf_txn *t, hf_order_line *l, int64_t qty,
-                           bool holds_stock, hf_arena *a, hf_err *err)
+hf_rc hf_orders_release_units(hf_txn *t, hf_order_line *l, int64_t qty,
+                              bool holds_stock, hf_arena *a, hf_err *err)
 {
     hf_allocation *copy =
         hf_arena_alloc(a, (l->n_allocations + 1) * sizeof(*copy));
@@ -430,8 +433,8 @@ static hf_rc release_units(hf_txn *t, hf_order_line *l, int64_t qty,
 
 /* Gives back `amount`: voids what is only authorized, refunds the rest
  * from what was captured. */
-static hf_rc return_money(hf_txn *t, hf_order *o, hf_minor amount, hf_time at,
-                          hf_arena *a, hf_err *err)
+hf_rc hf_orders_return_money(hf_txn *t, hf_order *o, hf_minor amount,
+                             hf_time at, hf_arena *a, hf_err *err)
 {
     hf_payment_info *p = &o->payment;
     hf_minor void_amount = amount < p->authorized ? amount : p->authorized;
@@ -517,8 +520,8 @@ hf_rc hf_orders_cancel_txn(hf_txn *t, const hf_services *svc,
     for (size_t i = 0; i < o.n_lines; i++) {
         if (per_line[i] == 0)
             continue;
-        if ((rc = release_units(t, &o.lines[i], per_line[i], holds, a, err)) !=
-            HF_OK)
+        if ((rc = hf_orders_release_units(t, &o.lines[i], per_line[i], holds, a,
+                                          err)) != HF_OK)
             return rc;
         o.lines[i].cancelled_qty += per_line[i];
     }
@@ -526,7 +529,7 @@ hf_rc hf_orders_cancel_txn(hf_txn *t, const hf_services *svc,
     if (whole)
         o.shipping_total = 0; /* nothing ships: shipping is returned too */
     hf_minor amount = before - hf_order_total(&o);
-    if ((rc = return_money(t, &o, amount, now, a, err)) != HF_OK)
+    if ((rc = hf_orders_return_money(t, &o, amount, now, a, err)) != HF_OK)
         return rc;
 
     hf_order_status from = o.status;
@@ -538,14 +541,14 @@ hf_rc hf_orders_cancel_txn(hf_txn *t, const hf_services *svc,
         hf_arena_printf(a, "{\"amount\":%lld}", (long long)amount);
     if (whole) {
         o.status = HF_STATUS_CANCELLED;
-        rc = add_event(&o, a, now, "cancelled", req->actor, from,
-                       HF_STATUS_CANCELLED, req->reason, data, err);
+        rc = hf_orders_add_event(&o, a, now, "cancelled", req->actor, from,
+                                 HF_STATUS_CANCELLED, req->reason, data, err);
     } else {
-        rc = add_event(&o, a, now, "lines_cancelled", req->actor, from, from,
-                       req->reason, data, err);
+        rc = hf_orders_add_event(&o, a, now, "lines_cancelled", req->actor,
+                                 from, from, req->reason, data, err);
     }
-    if (rc != HF_OK ||
-        (rc = persist(t, &o, version, first_new, a, out, err)) != HF_OK)
+    if (rc != HF_OK || (rc = hf_orders_persist(t, &o, version, first_new, a,
+                                               out, err)) != HF_OK)
         return rc;
     const char *note = hf_arena_printf(
         a, "{\"order_id\":\"%s\",\"number\":\"%s\",\"amount\":%lld}", o.id,
@@ -627,9 +630,10 @@ hf_rc hf_orders_transition_txn(hf_txn *t, const hf_services *svc,
     o.status = to;
     o.updated_at = now;
     o.version++;
-    if ((rc = add_event(&o, a, now, "status_changed", req->actor, from, to,
-                        req->reason, NULL, err)) != HF_OK ||
-        (rc = persist(t, &o, version, first_new, a, out, err)) != HF_OK)
+    if ((rc = hf_orders_add_event(&o, a, now, "status_changed", req->actor,
+                                  from, to, req->reason, NULL, err)) != HF_OK ||
+        (rc = hf_orders_persist(t, &o, version, first_new, a, out, err)) !=
+            HF_OK)
         return rc;
     const char *topic = hf_arena_printf(a, "order.%s", req->to);
     const char *note = hf_arena_printf(
@@ -677,9 +681,9 @@ hf_rc hf_orders_note_txn(hf_txn *t, const char *order, const char *type,
     size_t first_new = o.n_events;
     o.version++;
     o.updated_at = at > o.updated_at ? at : o.updated_at;
-    rc = add_event(&o, a, at, type, actor, HF_STATUS_COUNT, HF_STATUS_COUNT,
-                   reason, data_json, err);
+    rc = hf_orders_add_event(&o, a, at, type, actor, HF_STATUS_COUNT,
+                             HF_STATUS_COUNT, reason, data_json, err);
     if (rc == HF_OK)
-        rc = persist(t, &o, version, first_new, a, out, err);
+        rc = hf_orders_persist(t, &o, version, first_new, a, out, err);
     return rc;
 }

@@ -19,6 +19,9 @@ typedef struct hf_services {
     /* an order not shipped this long after placement is flagged late;
      * 0: 48 hours */
     hf_time fulfillment_deadline;
+    /* policies and the intent model for cancel requests; NULL when the
+     * conversations endpoints are not available */
+    struct hf_retention *retention;
 } hf_services;
 
 #endif

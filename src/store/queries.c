@@ -440,6 +440,8 @@ hf_rc hf_txn_order_update(hf_txn *t, const hf_order *o, int expected_version,
         BIND_INT(line, 1, o->seq);
         BIND_INT(line, 2, o->lines[i].line_no);
         BIND_INT(line, 3, o->lines[i].cancelled_qty);
+        BIND_TEXT(line, 4, o->lines[i].sku);
+        BIND_TEXT(line, 5, o->lines[i].name);
         if ((rc = hf_stmt_exec(t, line, NULL, NULL, err)) != HF_OK)
             return rc;
     }

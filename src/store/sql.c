@@ -82,9 +82,11 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "payment_method = ?32, payment_gateway = ?33, payment_token = ?34, "
         "capture_mode = ?35, authorized = ?36, captured = ?37, refunded = ?38, "
         "voided = ?39, updated_at = ?41, promised_by = ?42, cancel_reason = "
-        "?43, cancel_note = ?44, doc = ?45 WHERE seq = ?3 AND version = ?46",
-    [SQL_LINE_UPDATE] = "UPDATE order_lines SET cancelled_qty = ?3 "
-                        "WHERE order_seq = ?1 AND line_no = ?2",
+        "?43, cancel_note = ?44, doc = ?45, shipping_method = ?15 "
+        "WHERE seq = ?3 AND version = ?46",
+    /* sku and name change when a line is swapped for another product */
+    [SQL_LINE_UPDATE] = "UPDATE order_lines SET cancelled_qty = ?3, sku = ?4, "
+                        "name = ?5 WHERE order_seq = ?1 AND line_no = ?2",
     [SQL_ALLOCATION_DELETE] = "DELETE FROM allocations WHERE order_seq = ?1",
     [SQL_ORDER_GET_BY_ID] =
         "SELECT o.id, o.number, o.seq, o.customer_id, o.status, o.held_from, "
@@ -263,6 +265,64 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "updated_at) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT (customer_id, channel) DO UPDATE SET opted_out = ?3, "
         "updated_at = ?4",
+    /* --- Retention: policies, conversations, escalations, offers --- */
+    [SQL_POLICY_VERSION_PUT] =
+        "INSERT INTO policy_versions (id, name, sources, created_at) "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+    [SQL_POLICY_VERSION_GET] =
+        "SELECT name, sources FROM policy_versions WHERE id = ?1",
+    [SQL_CONVERSATION_INSERT] =
+        "INSERT INTO conversations (id, order_id, channel, policy_version, "
+        "state, outcome, state_json, turns, version, created_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [SQL_CONVERSATION_GET] =
+        "SELECT seq, id, order_id, channel, policy_version, state, outcome, "
+        "state_json, turns, version, created_at, updated_at "
+        "FROM conversations WHERE id = ?1",
+    [SQL_CONVERSATION_UPDATE] =
+        "UPDATE conversations SET state = ?2, outcome = ?3, state_json = ?4, "
+        "turns = ?5, version = ?6, updated_at = ?7 "
+        "WHERE seq = ?1 AND version = ?8",
+    [SQL_CONVERSATION_EVENT_APPEND] =
+        "INSERT INTO conversation_events (conversation_seq, n, at, kind, "
+        "body) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [SQL_CONVERSATION_EVENTS] =
+        "SELECT n, at, kind, body FROM conversation_events "
+        "WHERE conversation_seq = ?1 ORDER BY n",
+    [SQL_ESCALATION_INSERT] =
+        "INSERT INTO escalations (id, conversation_id, order_id, reason, "
+        "status, created_at) VALUES (?1, ?2, ?3, ?4, 'open', ?5)",
+    [SQL_ESCALATION_GET] =
+        "SELECT seq, id, conversation_id, order_id, reason, status, "
+        "created_at, closed_at, agent, resolution FROM escalations "
+        "WHERE id = ?1",
+    [SQL_ESCALATION_LIST] =
+        "SELECT seq, id, conversation_id, order_id, reason, status, "
+        "created_at, closed_at, agent, resolution FROM escalations "
+        "WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) AND seq > ?2 "
+        "ORDER BY seq "
+        "LIMIT ?3",
+    [SQL_ESCALATION_CLOSE] =
+        "UPDATE escalations SET status = 'closed', closed_at = ?2, "
+        "agent = ?3, resolution = ?4 WHERE id = ?1 AND status = 'open'",
+    [SQL_RETENTION_GET] = "SELECT conversation_id, kind, offer, accepted_at "
+                          "FROM retention_offers WHERE order_id = ?1",
+    [SQL_RETENTION_PUT] =
+        "INSERT INTO retention_offers (order_id, conversation_id, kind, "
+        "offer, accepted_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [SQL_COUPON_INSERT] =
+        "INSERT INTO coupons (code, customer_id, order_id, percent, "
+        "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    /* an active product of the same currency, priced at least ?2, with ?4
+     * units free across locations; the same category first, then the
+     * cheapest, so a swap costs the merchant least */
+    [SQL_SWAP_CANDIDATE] =
+        "SELECT p.sku, p.name, p.price, p.cost FROM products p "
+        "WHERE p.active = 1 AND p.currency = ?1 AND p.price >= ?2 "
+        "AND p.sku <> ?3 AND (SELECT COALESCE(SUM(s.on_hand - s.reserved), 0) "
+        "FROM stock s WHERE s.sku = p.sku) >= ?4 "
+        "ORDER BY CASE WHEN p.category = ?5 THEN 0 ELSE 1 END, p.price, p.sku "
+        "LIMIT 1",
     [SQL_BEGIN] = "BEGIN",
     [SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
@@ -411,6 +471,36 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " customer_id TEXT NOT NULL, channel TEXT NOT NULL,"
     " opted_out INTEGER NOT NULL, updated_at BIGINT NOT NULL,"
     " PRIMARY KEY (customer_id, channel));",
+    /* 4: retention - policy versions, conversations and their audit
+     * trail, the agent queue, accepted offers, coupons */
+    "CREATE TABLE policy_versions ("
+    " id TEXT PRIMARY KEY, name TEXT NOT NULL, sources TEXT NOT NULL,"
+    " created_at BIGINT NOT NULL);"
+    "CREATE TABLE conversations ("
+    " seq @AUTO_ID@, id TEXT NOT NULL UNIQUE, order_id TEXT NOT NULL,"
+    " channel TEXT NOT NULL, policy_version TEXT NOT NULL,"
+    " state TEXT NOT NULL, outcome TEXT NOT NULL, state_json TEXT NOT NULL,"
+    " turns INTEGER NOT NULL, version INTEGER NOT NULL,"
+    " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+    "CREATE INDEX conversations_by_order ON conversations(order_id);"
+    "CREATE TABLE conversation_events ("
+    " conversation_seq BIGINT NOT NULL, n INTEGER NOT NULL,"
+    " at BIGINT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL,"
+    " PRIMARY KEY (conversation_seq, n));"
+    "CREATE TABLE escalations ("
+    " seq @AUTO_ID@, id TEXT NOT NULL UNIQUE, conversation_id TEXT NOT NULL,"
+    " order_id TEXT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL,"
+    " created_at BIGINT NOT NULL, closed_at BIGINT, agent TEXT,"
+    " resolution TEXT);"
+    "CREATE INDEX escalations_by_status ON escalations(status, seq);"
+    "CREATE TABLE retention_offers ("
+    " order_id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL,"
+    " kind TEXT NOT NULL, offer TEXT NOT NULL, accepted_at BIGINT NOT NULL);"
+    "CREATE TABLE coupons ("
+    " code TEXT PRIMARY KEY, customer_id TEXT NOT NULL,"
+    " order_id TEXT NOT NULL, percent INTEGER NOT NULL,"
+    " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
+    " redeemed_at BIGINT);",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

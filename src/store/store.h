@@ -32,7 +32,7 @@ typedef struct hf_store hf_store;
 typedef struct hf_txn hf_txn;
 
 /* The schema version this binary creates and understands. */
-#define HF_SCHEMA_VERSION 3
+#define HF_SCHEMA_VERSION 4
 
 /*
  * Opens the database named by url: a file path or "sqlite:PATH" (SQLite),
@@ -398,5 +398,109 @@ hf_rc hf_txn_idempotency_get(hf_txn *t, const char *principal, const char *key,
 hf_rc hf_txn_idempotency_put(hf_txn *t, const char *principal, const char *key,
                              const hf_idempotent_reply *r, hf_time now,
                              hf_err *err);
+
+/* --- Retention (queries_retention.c) ------------------------------------- */
+
+/* The texts of the policies a conversation runs, stored once per version
+ * so a conversation keeps the policy it started with. sources is a JSON
+ * object {"Policy_name": "markdown", ...}. Putting an existing id is a
+ * no-op. */
+hf_rc hf_txn_policy_version_put(hf_txn *t, const char *id, const char *name,
+                                const char *sources, hf_time now, hf_err *err);
+/* HF_ENOTFOUND when unknown. */
+hf_rc hf_txn_policy_version_get(hf_txn *t, const char *id, hf_arena *a,
+                                const char **name, const char **sources,
+                                hf_err *err);
+
+typedef struct hf_conversation {
+    int64_t seq;
+    const char *id;             /* "cnv_..." */
+    const char *order_id;       /* "ord_..." */
+    const char *channel;        /* "chat", "email", "self_service", ... */
+    const char *policy_version; /* "pv_..." */
+    const char *state;          /* the engine's phase ("offering") */
+    const char *outcome;        /* open, retained, cancelled, escalated */
+    const char *state_json;     /* the engine's whole state, a JSON object */
+    int turns;                  /* events recorded so far */
+    int version;                /* bumped on every update */
+    hf_time created_at, updated_at;
+} hf_conversation;
+
+/* Stores a new conversation; c->seq is set. */
+hf_rc hf_txn_conversation_insert(hf_txn *t, hf_conversation *c, hf_err *err);
+/* HF_ENOTFOUND when unknown. */
+hf_rc hf_txn_conversation_get(hf_txn *t, const char *id, hf_arena *a,
+                              hf_conversation *out, hf_err *err);
+/* Writes state, outcome, state_json, turns, version and updated_at if the
+ * stored version is expected_version; HF_ECONFLICT concurrent_update
+ * otherwise. */
+hf_rc hf_txn_conversation_update(hf_txn *t, const hf_conversation *c,
+                                 int expected_version, hf_err *err);
+
+/* One entry of a conversation's audit trail. */
+typedef struct hf_conversation_event {
+    int n; /* 1, 2, ... within the conversation */
+    hf_time at;
+    const char *kind; /* "customer", "reply", "tool_call", "decision", ... */
+    const char *body; /* a JSON object */
+} hf_conversation_event;
+hf_rc hf_txn_conversation_event_append(hf_txn *t, int64_t conversation_seq,
+                                       const hf_conversation_event *e,
+                                       hf_err *err);
+hf_rc hf_txn_conversation_events(hf_txn *t, int64_t conversation_seq,
+                                 hf_arena *a, hf_conversation_event **out,
+                                 size_t *n, hf_err *err);
+
+typedef struct hf_escalation {
+    int64_t seq;
+    const char *id; /* "esc_..." */
+    const char *conversation_id;
+    const char *order_id;
+    const char *reason; /* why it was handed over */
+    const char *status; /* "open", "closed" */
+    hf_time created_at;
+    hf_time closed_at;      /* 0 while open */
+    const char *agent;      /* who closed it; NULL while open */
+    const char *resolution; /* the agent's note; may be NULL */
+} hf_escalation;
+hf_rc hf_txn_escalation_insert(hf_txn *t, const hf_escalation *e, hf_err *err);
+hf_rc hf_txn_escalation_get(hf_txn *t, const char *id, hf_arena *a,
+                            hf_escalation *out, hf_err *err);
+/* Escalations with the status (NULL: any) and seq above after_seq, oldest
+ * first. */
+hf_rc hf_txn_escalation_list(hf_txn *t, const char *status, int64_t after_seq,
+                             int limit, hf_arena *a, hf_escalation **out,
+                             size_t *n, hf_err *err);
+/* Closes an open escalation; HF_ECONFLICT not_open when it is not. */
+hf_rc hf_txn_escalation_close(hf_txn *t, const char *id, hf_time at,
+                              const char *agent, const char *resolution,
+                              hf_err *err);
+
+/* The offer an order's customer accepted; HF_ENOTFOUND when none. */
+hf_rc hf_txn_retention_get(hf_txn *t, const char *order_id, hf_arena *a,
+                           const char **kind, const char **offer_json,
+                           hf_err *err);
+/* Records the accepted offer; HF_ECONFLICT offer_already_accepted when the
+ * order already has one (one accepted offer per order). */
+hf_rc hf_txn_retention_put(hf_txn *t, const char *order_id,
+                           const char *conversation_id, const char *kind,
+                           const char *offer_json, hf_time at, hf_err *err);
+
+typedef struct hf_coupon {
+    const char *code; /* unique, "SAVE20-..." */
+    const char *customer_id;
+    const char *order_id; /* the order it was issued to keep */
+    int percent;
+    hf_time created_at, expires_at;
+} hf_coupon;
+/* HF_ECONFLICT coupon_exists when the code is taken. */
+hf_rc hf_txn_coupon_insert(hf_txn *t, const hf_coupon *c, hf_err *err);
+
+/* A product to swap a line to: active, same currency, priced at least
+ * min_price, not `sku`, with qty units free; same category first, then
+ * the cheapest. HF_ENOTFOUND when there is none. */
+hf_rc hf_txn_swap_candidate(hf_txn *t, const char *currency, hf_minor min_price,
+                            const char *sku, const char *category, int64_t qty,
+                            hf_arena *a, hf_product *out, hf_err *err);
 
 #endif

@@ -1,0 +1,794 @@
+/*
+ * engine.c - one conversation turn: from what the customer said and what
+ * the plan says, to a reply, tool calls and the next state.
+ *
+ * The plan decides what is offered (its offers, in the order written,
+ * each kept only where the engine's guards allow it) and what each branch
+ * does. The engine holds the rules no policy may override: an order that
+ * can no longer be cancelled is never offered a cancellation; a customer
+ * who declines or insists is cancelled without another round of offers
+ * (a discount ladder gets one counter-offer, and only on a plain "no");
+ * an unclear message never leads to anything that cannot be undone.
+ */
+#include "policy/engine.h"
+
+#include "util/jsonw.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const phase_names[HF_PHASE_COUNT] = {
+    "start", "offering", "not_eligible", "closed"};
+static const char *const outcome_names[HF_OUTCOME_COUNT] = {
+    "open", "retained", "cancelled", "escalated"};
+
+const char *hf_phase_name(hf_phase p)
+{
+    return (unsigned)p < HF_PHASE_COUNT ? phase_names[p] : "start";
+}
+
+const char *hf_outcome_name(hf_outcome o)
+{
+    return (unsigned)o < HF_OUTCOME_COUNT ? outcome_names[o] : "open";
+}
+
+void hf_engine_state_init(hf_convo_state *st)
+{
+    memset(st, 0, sizeof(*st));
+}
+
+/* --- Building a turn ------------------------------------------------------ */
+
+/* A turn under construction. */
+typedef struct turn_builder {
+    const hf_engine_input *in;
+    hf_arena *a;
+    hf_turn *out;
+    size_t cap_calls;
+    bool oom;
+} turn_builder;
+
+static void add_call(turn_builder *b, hf_tool_id tool, const char *args)
+{
+    if (b->out->n_calls == b->cap_calls) {
+        size_t cap = b->cap_calls ? b->cap_calls * 2 : 4;
+        hf_tool_call *calls = hf_arena_alloc(b->a, cap * sizeof(*calls));
+        if (calls == NULL) {
+            b->oom = true;
+            return;
+        }
+        if (b->out->n_calls)
+            memcpy(calls, b->out->calls, b->out->n_calls * sizeof(*calls));
+        b->out->calls = calls;
+        b->cap_calls = cap;
+    }
+    b->out->calls[b->out->n_calls++] = (hf_tool_call){tool, args ? args : "{}"};
+}
+
+static void decide(turn_builder *b, const char *decision, const char *why,
+                   int line)
+{
+    b->out->decision = decision;
+    b->out->why = why;
+    b->out->plan_line = line;
+}
+
+/* Sets the reply from a printf format. */
+static void say(turn_builder *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void say(turn_builder *b, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    b->out->reply = hf_arena_strdup(b->a, buf);
+    if (b->out->reply == NULL)
+        b->oom = true;
+}
+
+/* The first action of kind k on branch br of p; NULL if none. */
+static const hf_plan_action *find_action(const hf_plan *p, hf_branch br,
+                                         hf_action_kind k)
+{
+    if (p == NULL)
+        return NULL;
+    for (size_t i = 0; i < p->n_actions[br]; i++)
+        if (p->actions[br][i].kind == k)
+            return &p->actions[br][i];
+    return NULL;
+}
+
+static int action_line(const hf_plan_action *act)
+{
+    return act ? act->line : 0;
+}
+
+/* Replaces each $path in text with its context value; unknown paths stay
+ * as written. */
+static const char *render(const hf_engine_input *in, const char *text,
+                          hf_arena *a)
+{
+    char out[1024];
+    size_t n = 0;
+    for (const char *p = text; *p && n + 1 < sizeof(out);) {
+        size_t len = 0;
+        if (*p == '$')
+            while (p[1 + len] && (p[1 + len] == '.' || p[1 + len] == '_' ||
+                                  (p[1 + len] >= 'a' && p[1 + len] <= 'z') ||
+                                  (p[1 + len] >= 'A' && p[1 + len] <= 'Z') ||
+                                  (p[1 + len] >= '0' && p[1 + len] <= '9')))
+                len++;
+        while (len > 0 && p[len] == '.') /* a sentence's full stop */
+            len--;
+        const char *value = NULL;
+        for (size_t i = 0; len > 0 && i < in->n_ctx; i++)
+            if (strlen(in->ctx[i].path) == len &&
+                memcmp(in->ctx[i].path, p + 1, len) == 0)
+                value = in->ctx[i].value;
+        if (value == NULL) {
+            out[n++] = *p++;
+            continue;
+        }
+        size_t vlen = strlen(value);
+        if (n + vlen >= sizeof(out))
+            break;
+        memcpy(out + n, value, vlen);
+        n += vlen;
+        p += 1 + len;
+    }
+    out[n] = '\0';
+    return hf_arena_strdup(a, out);
+}
+
+/* --- Offers --------------------------------------------------------------- */
+
+const char *hf_offer_describe(const hf_offer *o, hf_arena *a)
+{
+    switch (o->kind) {
+    case HF_OFFER_DISCOUNT:
+        return hf_arena_printf(a, "%d%% off this order", o->percent);
+    case HF_OFFER_SHIPPING_UPGRADE:
+        return hf_arena_strdup(a, "a free upgrade to expedited shipping");
+    case HF_OFFER_SWAP:
+        return hf_arena_printf(a, "a swap to %s at no extra cost", o->name);
+    case HF_OFFER_COUPON:
+        return hf_arena_printf(a,
+                               "a %d%% coupon for your next order (valid "
+                               "%d days)",
+                               o->percent, o->valid_days);
+    default:
+        return hf_arena_strdup(a, "an offer");
+    }
+}
+
+/* True when percent off the order keeps it within the merchant's ceiling
+ * and above what the goods cost. */
+static bool discount_allowed(const hf_order_facts *f, int percent)
+{
+    if (percent <= 0 || percent > 100)
+        return false;
+    if (f->max_discount_percent > 0 && percent > f->max_discount_percent)
+        return false;
+    hf_minor off = f->subtotal * percent / 100;
+    return f->subtotal - f->discount - off >= f->cost;
+}
+
+/* The index of the first allowed rung of the ladder at or after from; -1
+ * when none. */
+static int allowed_rung(const hf_order_facts *f, const hf_plan_offer *po,
+                        int from)
+{
+    for (int i = from; i < (int)po->n_percents; i++)
+        if (discount_allowed(f, po->percents[i]))
+            return i;
+    return -1;
+}
+
+/* Fills o from the plan's offer po, or returns false when the guards or
+ * the order rule it out. */
+static bool make_offer(const hf_engine_input *in, const hf_plan_offer *po,
+                       int rung, hf_offer *o)
+{
+    const hf_order_facts *f = in->facts;
+    memset(o, 0, sizeof(*o));
+    o->kind = po->kind;
+    switch (po->kind) {
+    case HF_OFFER_DISCOUNT: {
+        int r = po->n_percents ? allowed_rung(f, po, rung) : -1;
+        if (po->n_percents == 0 && rung == 0 &&
+            discount_allowed(f, f->max_discount_percent))
+            o->percent = f->max_discount_percent;
+        else if (r < 0)
+            return false;
+        else
+            o->percent = po->percents[r];
+        snprintf(o->id, sizeof(o->id), "discount-%d", o->percent);
+        return true;
+    }
+    case HF_OFFER_SHIPPING_UPGRADE:
+        snprintf(o->id, sizeof(o->id), "shipping-upgrade");
+        return !f->expedited;
+    case HF_OFFER_SWAP:
+        if (f->swap_sku == NULL)
+            return false;
+        snprintf(o->id, sizeof(o->id), "swap-%.40s", f->swap_sku);
+        snprintf(o->sku, sizeof(o->sku), "%s", f->swap_sku);
+        snprintf(o->name, sizeof(o->name), "%s",
+                 f->swap_name ? f->swap_name : f->swap_sku);
+        snprintf(o->from_sku, sizeof(o->from_sku), "%s",
+                 f->swap_from ? f->swap_from : "");
+        return true;
+    case HF_OFFER_COUPON:
+        o->percent = po->n_percents ? po->percents[0] : 10;
+        o->valid_days = po->valid_days ? po->valid_days : f->coupon_days;
+        if (o->valid_days <= 0)
+            o->valid_days = 90;
+        snprintf(o->id, sizeof(o->id), "coupon-%d", o->percent);
+        return o->percent > 0 && o->percent <= 100;
+    default:
+        return false;
+    }
+}
+
+/* Puts the plan's offers that may be made on the table, the discount at
+ * ladder rung st->rung. */
+static void table_offers(const hf_engine_input *in, hf_convo_state *st)
+{
+    st->n_offers = 0;
+    if (in->facts->offer_taken)
+        return; /* one accepted offer per order */
+    for (size_t i = 0; i < in->plan->n_offers; i++) {
+        if (st->n_offers == HF_ENGINE_MAX_OFFERS)
+            break;
+        hf_offer o;
+        int rung = in->plan->offers[i].kind == HF_OFFER_DISCOUNT ? st->rung : 0;
+        if (make_offer(in, &in->plan->offers[i], rung, &o))
+            st->offers[st->n_offers++] = o;
+    }
+}
+
+/* "1. 10% off this order\n2. ..." */
+static const char *offer_list(const hf_convo_state *st, hf_arena *a)
+{
+    char buf[1024];
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < st->n_offers && n < sizeof(buf); i++)
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\n%d. %s", i + 1,
+                              hf_offer_describe(&st->offers[i], a));
+    return hf_arena_strdup(a, buf);
+}
+
+/* The offer on the table the customer means: by id, by kind (and percent),
+ * by its number in the list, or the only one. NULL when unclear. */
+static const hf_offer *chosen_offer(const hf_engine_input *in,
+                                    const hf_convo_state *st)
+{
+    if (in->kind == HF_INPUT_ACCEPT) {
+        for (int i = 0; i < st->n_offers; i++)
+            if (strcmp(st->offers[i].id, in->offer_id) == 0)
+                return &st->offers[i];
+        return NULL;
+    }
+    const hf_intent_result *r = in->intent;
+    const hf_offer *match = NULL;
+    int matches = 0;
+    for (int i = 0; i < st->n_offers; i++) {
+        const hf_offer *o = &st->offers[i];
+        bool kind_ok =
+            r->offer == o->kind ||
+            (r->offer == HF_OFFER_NONE && r->percent > 0 &&
+             (o->kind == HF_OFFER_DISCOUNT || o->kind == HF_OFFER_COUPON));
+        bool percent_ok = r->percent == 0 || r->percent == o->percent;
+        if (kind_ok && percent_ok) {
+            match = o;
+            matches++;
+        }
+    }
+    if (matches == 1)
+        return match;
+    if (matches == 0 && r->offer == HF_OFFER_NONE && r->percent == 0 &&
+        st->n_offers == 1)
+        return &st->offers[0];
+    return NULL;
+}
+
+/* --- Outcomes ------------------------------------------------------------- */
+
+/* The window for cancelling: the cancellation policy's rule, else this
+ * policy's, else the merchant's setting. */
+static bool cancellable(const hf_engine_input *in)
+{
+    hf_order_status window = in->facts->last_cancellable;
+    if (in->cancel_plan && in->cancel_plan->has_cancel_window)
+        window = in->cancel_plan->last_cancellable;
+    else if (in->plan->has_cancel_window)
+        window = in->plan->last_cancellable;
+    return hf_order_cancellable(in->facts->status, in->facts->held_from,
+                                window);
+}
+
+static void not_eligible(turn_builder *b, hf_convo_state *st)
+{
+    const hf_engine_input *in = b->in;
+    const hf_plan *cp = in->cancel_plan ? in->cancel_plan : in->plan;
+    const hf_plan_action *ret =
+        find_action(cp, HF_BRANCH_NOT_ELIGIBLE, HF_ACT_OFFER_RETURN);
+    st->phase = HF_PHASE_NOT_ELIGIBLE;
+    st->n_offers = 0;
+    if (in->facts->status == HF_STATUS_CANCELLED) {
+        say(b, "Order %s is already cancelled; there is nothing more to do.",
+            in->facts->number);
+        decide(b, "already_cancelled", "the order is already cancelled", 0);
+        return;
+    }
+    if (ret != NULL)
+        say(b,
+            "Order %s is already on its way (%s), so it can no longer be "
+            "cancelled. Once it arrives you can return it for a refund; "
+            "reply \"return\" or ask for a person and we will arrange it.",
+            in->facts->number, hf_order_status_name(in->facts->status));
+    else
+        say(b,
+            "Order %s is %s, so it can no longer be cancelled. Ask for a "
+            "person if you would like help with it.",
+            in->facts->number, hf_order_status_name(in->facts->status));
+    decide(b, ret ? "offer_return" : "not_cancellable",
+           "the cancellation window has closed", action_line(ret));
+}
+
+static void cancel(turn_builder *b, hf_convo_state *st, hf_branch why,
+                   const char *reason)
+{
+    const hf_engine_input *in = b->in;
+    if (!cancellable(in)) {
+        not_eligible(b, st);
+        return;
+    }
+    const hf_plan *cp = in->cancel_plan ? in->cancel_plan : in->plan;
+    const hf_plan_action *act = find_action(in->plan, why, HF_ACT_CANCEL);
+    bool survey = find_action(cp, HF_BRANCH_ALWAYS, HF_ACT_SEND_SURVEY) != NULL;
+    hf_jsonw w;
+    hf_jw_init(&w, b->a);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "reason");
+    hf_jw_str(&w, reason ? reason : "changed_mind");
+    hf_jw_key(&w, "survey");
+    hf_jw_bool(&w, survey);
+    if (act && act->ref) {
+        hf_jw_key(&w, "policy");
+        hf_jw_str(&w, act->ref);
+    }
+    hf_jw_object_end(&w);
+    add_call(b, HF_TOOL_CANCEL_ORDER, hf_jw_finish(&w));
+    st->phase = HF_PHASE_CLOSED;
+    st->outcome = HF_OUTCOME_CANCELLED;
+    st->n_offers = 0;
+    say(b,
+        "Done: order %s is cancelled. Its items are released and your "
+        "payment is refunded or released to your card. A confirmation is on "
+        "its way.",
+        in->facts->number);
+    decide(b, "cancel",
+           why == HF_BRANCH_INSISTS    ? "the customer insists on cancelling"
+           : why == HF_BRANCH_DECLINES ? "the customer declined the offers"
+                                       : "the customer asked to cancel",
+           action_line(act));
+}
+
+static void escalate(turn_builder *b, hf_convo_state *st, hf_branch why,
+                     const char *reason)
+{
+    const hf_plan_action *act =
+        find_action(b->in->plan, why, HF_ACT_ROUTE_AGENT);
+    if (act == NULL && why == HF_BRANCH_ASKS_AGENT)
+        act = find_action(b->in->plan, HF_BRANCH_CONCERN, HF_ACT_ROUTE_AGENT);
+    hf_jsonw w;
+    hf_jw_init(&w, b->a);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "reason");
+    hf_jw_str(&w, reason);
+    hf_jw_object_end(&w);
+    add_call(b, HF_TOOL_ROUTE_TO_AGENT, hf_jw_finish(&w));
+    st->phase = HF_PHASE_CLOSED;
+    st->outcome = HF_OUTCOME_ESCALATED;
+    say(b, "I'm passing this to a member of our team, who will reply here "
+           "shortly. Nothing about your order changes in the meantime.");
+    decide(b, "escalate", reason, action_line(act));
+}
+
+/* The message the ACCEPTS branch sends: the policy's words when it quotes
+ * some, else ours. */
+static const char *accepted_message(turn_builder *b, const hf_offer *o)
+{
+    const hf_plan_action *act =
+        find_action(b->in->plan, HF_BRANCH_ACCEPTS, HF_ACT_NOTIFY);
+    if (act && act->message)
+        return render(b->in, act->message, b->a);
+    return hf_arena_printf(b->a,
+                           "Your order %s has been updated: %s. Thank you "
+                           "for keeping it!",
+                           b->in->facts->number, hf_offer_describe(o, b->a));
+}
+
+static const char *offer_args(turn_builder *b, const hf_offer *o)
+{
+    hf_jsonw w;
+    hf_jw_init(&w, b->a);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "offer");
+    hf_jw_str(&w, o->id);
+    if (o->percent) {
+        hf_jw_key(&w, "percent");
+        hf_jw_int(&w, o->percent);
+    }
+    if (o->kind == HF_OFFER_COUPON) {
+        hf_jw_key(&w, "days");
+        hf_jw_int(&w, o->valid_days);
+    }
+    if (o->kind == HF_OFFER_SWAP) {
+        hf_jw_key(&w, "sku");
+        hf_jw_str(&w, o->sku);
+        hf_jw_key(&w, "from_sku");
+        hf_jw_str(&w, o->from_sku);
+    }
+    hf_jw_object_end(&w);
+    return hf_jw_finish(&w);
+}
+
+static void accept(turn_builder *b, hf_convo_state *st, const hf_offer *o)
+{
+    const hf_plan *p = b->in->plan;
+    hf_offer taken = *o;
+    const hf_tool_info *tool = hf_tool_for_offer(taken.kind);
+    add_call(b, tool->id, offer_args(b, &taken));
+    if (find_action(p, HF_BRANCH_ACCEPTS, HF_ACT_NOTIFY) ||
+        p->n_actions[HF_BRANCH_ACCEPTS] == 0) {
+        hf_jsonw w;
+        hf_jw_init(&w, b->a);
+        hf_jw_object(&w);
+        hf_jw_key(&w, "message");
+        hf_jw_str(&w, accepted_message(b, &taken));
+        hf_jw_key(&w, "offer");
+        hf_jw_str(&w, taken.id);
+        hf_jw_key(&w, "offer_description");
+        hf_jw_str(&w, hf_offer_describe(&taken, b->a));
+        hf_jw_object_end(&w);
+        add_call(b, HF_TOOL_SEND_MESSAGE, hf_jw_finish(&w));
+    }
+    st->accepted = taken;
+    st->phase = HF_PHASE_CLOSED;
+    st->outcome = HF_OUTCOME_RETAINED;
+    st->n_offers = 0;
+    const char *benefit = hf_offer_describe(&taken, b->a);
+    if (find_action(p, HF_BRANCH_ACCEPTS, HF_ACT_THANK))
+        say(b,
+            "Thank you for keeping your order! %s now has %s, and we have "
+            "sent you a message confirming it.",
+            b->in->facts->number, benefit);
+    else
+        say(b, "Done: %s now has %s. A confirmation is on its way.",
+            b->in->facts->number, benefit);
+    decide(b, "apply_offer", "the customer took an offer",
+           action_line(find_action(p, HF_BRANCH_ACCEPTS, HF_ACT_APPLY_OFFER)));
+}
+
+/* --- Phases --------------------------------------------------------------- */
+
+/* The customer asked to cancel: offers first when there are any. */
+static void on_cancel_request(turn_builder *b, hf_convo_state *st)
+{
+    const hf_engine_input *in = b->in;
+    add_call(b, HF_TOOL_ORDER_DETAILS, "{}");
+    if (!cancellable(in)) {
+        not_eligible(b, st);
+        return;
+    }
+    st->rung = 0;
+    st->countered = false;
+    table_offers(in, st);
+    st->phase = HF_PHASE_OFFERING;
+    if (st->n_offers == 0 && !in->await_decision) {
+        cancel(b, st, HF_BRANCH_ALWAYS, NULL); /* nothing to offer */
+        return;
+    }
+    if (st->n_offers == 0) {
+        say(b, "Order %s can be cancelled. Confirm and we will cancel it.",
+            in->facts->number);
+        decide(b, "confirm_cancel", "no offer can be made on this order", 0);
+        return;
+    }
+    say(b,
+        "I can cancel order %s for you. Before I do, would one of these "
+        "help you keep it?%s\nReply with the one you would like, or say "
+        "\"cancel\" and I will cancel it right away.",
+        in->facts->number, offer_list(st, b->a));
+    decide(b, "present_offers", "offer alternatives before cancelling",
+           action_line(
+               find_action(in->plan, HF_BRANCH_ALWAYS, HF_ACT_PRESENT_OFFERS)));
+}
+
+/* A plain "no": the ladder's next rung once, then the cancellation. */
+static void on_decline(turn_builder *b, hf_convo_state *st)
+{
+    const hf_engine_input *in = b->in;
+    if (!st->countered && in->kind == HF_INPUT_MESSAGE) {
+        for (size_t i = 0; i < in->plan->n_offers; i++) {
+            const hf_plan_offer *po = &in->plan->offers[i];
+            if (po->kind != HF_OFFER_DISCOUNT)
+                continue;
+            int next = allowed_rung(in->facts, po, st->rung + 1);
+            bool on_table = false;
+            for (int k = 0; k < st->n_offers; k++)
+                on_table |= st->offers[k].kind == HF_OFFER_DISCOUNT;
+            if (next < 0 || !on_table)
+                break;
+            st->rung = next;
+            st->countered = true;
+            hf_offer o;
+            make_offer(in, po, next, &o);
+            st->offers[0] = o;
+            st->n_offers = 1;
+            say(b,
+                "I understand. One last thing: I can make it %d%% off this "
+                "order instead. Would you like that? If not, say so and I "
+                "will cancel the order right away.",
+                o.percent);
+            decide(b, "counter_offer", "the discount ladder's next rung",
+                   po->line);
+            return;
+        }
+    }
+    cancel(b, st, HF_BRANCH_DECLINES, NULL);
+}
+
+static void clarify(turn_builder *b, hf_convo_state *st)
+{
+    if (++st->clarifications >= HF_ENGINE_MAX_CLARIFY) {
+        escalate(b, st, HF_BRANCH_CONCERN,
+                 "the customer's messages could not be understood");
+        return;
+    }
+    if (st->phase == HF_PHASE_OFFERING)
+        say(b,
+            "Sorry, I did not quite follow. Would you like one of these?%s\n"
+            "Or say \"cancel\" to cancel order %s, or \"agent\" to talk to a "
+            "person.",
+            offer_list(st, b->a), b->in->facts->number);
+    else
+        say(b,
+            "Sorry, I did not quite follow. Would you like to cancel "
+            "order %s, or talk to a person?",
+            b->in->facts->number);
+    decide(b, "clarify", "the message was unclear", 0);
+}
+
+static void order_status_reply(turn_builder *b)
+{
+    say(b, "Order %s is %s.%s", b->in->facts->number,
+        hf_order_status_name(b->in->facts->status),
+        b->in->facts->status <= HF_STATUS_PACKED ? " It has not shipped yet."
+                                                 : "");
+    decide(b, "answer_status", "the customer asked about the order", 0);
+}
+
+/* A message while offers are on the table. */
+static void while_offering(turn_builder *b, hf_convo_state *st,
+                           const hf_intent_result *r)
+{
+    switch (r->intent) {
+    case HF_INTENT_ACCEPT_OFFER: {
+        const hf_offer *o = chosen_offer(b->in, st);
+        if (o == NULL) {
+            say(b, "Happy to! Which one would you like?%s",
+                offer_list(st, b->a));
+            decide(b, "clarify", "which offer was not clear", 0);
+            return;
+        }
+        accept(b, st, o);
+        return;
+    }
+    case HF_INTENT_DECLINE_OFFER:
+        on_decline(b, st);
+        return;
+    case HF_INTENT_INSIST_CANCEL:
+    case HF_INTENT_CANCEL_ORDER:
+        cancel(b, st, HF_BRANCH_INSISTS, NULL);
+        return;
+    case HF_INTENT_ASK_AGENT:
+        escalate(b, st, HF_BRANCH_ASKS_AGENT,
+                 "the customer asked for a "
+                 "person");
+        return;
+    case HF_INTENT_QUESTION:
+    case HF_INTENT_CHANGE_ORDER:
+        escalate(b, st, HF_BRANCH_CONCERN,
+                 r->intent == HF_INTENT_QUESTION
+                     ? "the customer has a concern or question"
+                     : "the customer wants to change the order");
+        return;
+    case HF_INTENT_ORDER_STATUS:
+        order_status_reply(b);
+        return;
+    case HF_INTENT_THANKS:
+        say(b, "You're welcome! Would you like one of the offers?%s",
+            offer_list(st, b->a));
+        decide(b, "answer", "the customer said thanks", 0);
+        return;
+    default:
+        clarify(b, st);
+        return;
+    }
+}
+
+static void while_starting(turn_builder *b, hf_convo_state *st,
+                           const hf_intent_result *r)
+{
+    switch (r->intent) {
+    case HF_INTENT_CANCEL_ORDER:
+    case HF_INTENT_INSIST_CANCEL:
+    case HF_INTENT_DECLINE_OFFER:
+        on_cancel_request(b, st);
+        return;
+    case HF_INTENT_ASK_AGENT:
+    case HF_INTENT_CHANGE_ORDER:
+    case HF_INTENT_QUESTION:
+        escalate(b, st,
+                 r->intent == HF_INTENT_ASK_AGENT ? HF_BRANCH_ASKS_AGENT
+                                                  : HF_BRANCH_CONCERN,
+                 r->intent == HF_INTENT_ASK_AGENT
+                     ? "the customer asked for a person"
+                     : "the customer has a concern or question");
+        return;
+    case HF_INTENT_ORDER_STATUS:
+        order_status_reply(b);
+        return;
+    case HF_INTENT_THANKS:
+        say(b, "You're welcome! Is there anything else about order %s?",
+            b->in->facts->number);
+        decide(b, "answer", "the customer said thanks", 0);
+        return;
+    default:
+        clarify(b, st);
+        return;
+    }
+}
+
+static void while_closed(turn_builder *b, const hf_convo_state *st)
+{
+    switch (st->outcome) {
+    case HF_OUTCOME_RETAINED:
+        say(b, "Your order %s is kept with %s. Anything else, just ask.",
+            b->in->facts->number, hf_offer_describe(&st->accepted, b->a));
+        break;
+    case HF_OUTCOME_CANCELLED:
+        say(b, "Order %s is cancelled; the confirmation has been sent.",
+            b->in->facts->number);
+        break;
+    default:
+        say(b, "A member of our team has this conversation and will reply "
+               "here.");
+        break;
+    }
+    decide(b, "closed", "the conversation has an outcome", 0);
+}
+
+static bool unclear(const hf_engine_input *in)
+{
+    double min = in->min_confidence > 0 ? in->min_confidence : 0.5;
+    return in->intent->confidence < min;
+}
+
+static void message_turn(turn_builder *b, hf_convo_state *st)
+{
+    const hf_intent_result *r = b->in->intent;
+    if (st->phase == HF_PHASE_CLOSED) {
+        while_closed(b, st);
+        return;
+    }
+    if (unclear(b->in)) {
+        clarify(b, st);
+        return;
+    }
+    st->clarifications = 0;
+    if (st->phase == HF_PHASE_NOT_ELIGIBLE) {
+        if (r->intent == HF_INTENT_ASK_AGENT || r->intent == HF_INTENT_QUESTION)
+            escalate(b, st, HF_BRANCH_ASKS_AGENT,
+                     "the customer wants help with an order that cannot be "
+                     "cancelled");
+        else
+            not_eligible(b, st);
+        return;
+    }
+    if (st->phase == HF_PHASE_OFFERING)
+        while_offering(b, st, r);
+    else
+        while_starting(b, st, r);
+}
+
+/* A choice made on the self-service page. */
+static hf_rc choice_turn(turn_builder *b, hf_convo_state *st, hf_err *err)
+{
+    if (st->phase == HF_PHASE_CLOSED)
+        return hf_fail(err, HF_ECONFLICT, "conversation_closed", NULL,
+                       "this request is already %s",
+                       hf_outcome_name(st->outcome));
+    switch (b->in->kind) {
+    case HF_INPUT_ACCEPT: {
+        const hf_offer *o = chosen_offer(b->in, st);
+        if (o == NULL)
+            return hf_fail(err, HF_EINVAL, "unknown_offer", "accept",
+                           "offer %s is not on the table", b->in->offer_id);
+        accept(b, st, o);
+        return HF_OK;
+    }
+    case HF_INPUT_DECLINE:
+        if (st->phase == HF_PHASE_NOT_ELIGIBLE)
+            not_eligible(b, st);
+        else
+            cancel(b, st, HF_BRANCH_DECLINES, NULL);
+        return HF_OK;
+    default:
+        escalate(b, st, HF_BRANCH_ASKS_AGENT,
+                 "the customer asked for a person");
+        return HF_OK;
+    }
+}
+
+hf_rc hf_engine_turn(const hf_engine_input *in, hf_convo_state *st, hf_arena *a,
+                     hf_turn *out, hf_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    hf_convo_state next = *st;
+    turn_builder b = {in, a, out, 0, false};
+    if (in->kind == HF_INPUT_MESSAGE) {
+        message_turn(&b, &next);
+    } else {
+        hf_rc rc = choice_turn(&b, &next, err);
+        if (rc != HF_OK)
+            return rc;
+    }
+    if (b.oom || out->reply == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    *st = next;
+    return HF_OK;
+}
+
+hf_rc hf_engine_offer_failed(const hf_engine_input *in, hf_convo_state *st,
+                             const char *offer_id, const char *message,
+                             hf_arena *a, hf_turn *out, hf_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    hf_convo_state next = *st;
+    turn_builder b = {in, a, out, 0, false};
+    if (next.outcome == HF_OUTCOME_RETAINED) { /* undo the acceptance */
+        next.outcome = HF_OUTCOME_OPEN;
+        next.phase = HF_PHASE_OFFERING;
+        memset(&next.accepted, 0, sizeof(next.accepted));
+    }
+    table_offers(in, &next);
+    int kept = 0;
+    for (int i = 0; i < next.n_offers; i++)
+        if (strcmp(next.offers[i].id, offer_id) != 0)
+            next.offers[kept++] = next.offers[i];
+    next.n_offers = kept;
+    if (kept == 0) {
+        next.phase = HF_PHASE_OFFERING;
+        say(&b,
+            "Sorry, I could not apply that offer (%s). Shall I cancel order "
+            "%s, or would you like to talk to a person?",
+            message, in->facts->number);
+    } else {
+        say(&b,
+            "Sorry, I could not apply that offer (%s). These are still "
+            "open:%s",
+            message, offer_list(&next, a));
+    }
+    decide(&b, "offer_unavailable", message, 0);
+    if (b.oom || out->reply == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    *st = next;
+    return HF_OK;
+}

@@ -1,0 +1,72 @@
+/*
+ * retention.h - what the conversations service runs on: the merchant's
+ * policies (compiled, by version), the intent model, and the limits the
+ * engine enforces whatever a policy says. One per process, built at
+ * start-up and read-only after, except the cache of policy versions.
+ */
+#ifndef HF_RETENTION_H
+#define HF_RETENTION_H
+
+#include "intent/intent.h"
+#include "policy/plan.h"
+#include "store/store.h"
+
+typedef struct hf_retention_config {
+    const char *policy_dir;    /* the policies/ directory */
+    const char *policy;        /* the one cancel requests run; NULL:
+                                  "Cancellation_retention_policy" */
+    const char *intents_model; /* a trained model file; NULL: train from
+                                  intents_data at start-up */
+    const char *intents_data;  /* NULL: "data/intents" */
+    int max_discount_percent;  /* 0: 20 */
+    int coupon_days;           /* a coupon's life when a policy says none;
+                                  0: 90 */
+    double min_confidence;     /* below it, ask again; 0: 0.5 */
+    const char *shop_name;     /* for $shop.name; may be NULL */
+    const char *support_email; /* for $support_email; may be NULL */
+} hf_retention_config;
+
+typedef struct hf_retention hf_retention;
+
+/* A policy version: the policy a conversation runs and the one it cancels
+ * by, compiled. Owned by the hf_retention; lives as long as it. */
+typedef struct hf_policy_bundle {
+    const char *version; /* "pv_" + hash of the sources */
+    const char *name;    /* the policy's name */
+    const char *sources; /* JSON {"Name": "markdown", ...} */
+    hf_plan *plan;
+    hf_plan *cancel_plan; /* the '#' policy it cancels by; may be NULL */
+} hf_policy_bundle;
+
+/* Loads and compiles the policy (and the policies it references) and the
+ * intent model. Errors: HF_EIO (a file that cannot be read), HF_EPARSE (a
+ * policy with lint errors: err->message holds the first as
+ * file:line:col), HF_ENOMEM. */
+hf_rc hf_retention_open(const hf_retention_config *cfg, hf_retention **out,
+                        hf_err *err);
+void hf_retention_close(hf_retention *r);
+
+const hf_retention_config *hf_retention_config_of(const hf_retention *r);
+const hf_intent_model *hf_retention_model(const hf_retention *r);
+
+/* The version new conversations start on. */
+const hf_policy_bundle *hf_retention_current(hf_retention *r);
+
+/* The bundle of a stored version: from the cache, or compiled from the
+ * sources kept in the store. Errors: HF_ENOTFOUND, HF_EPARSE, HF_ENOMEM. */
+hf_rc hf_retention_version(hf_retention *r, hf_txn *t, const char *version,
+                           const hf_policy_bundle **out, hf_err *err);
+
+/* Compiles a bundle from sources (as stored) without a store: the test
+ * screen uses it on a file being edited. name is the policy to run. The
+ * bundle is freed with hf_policy_bundle_free. */
+hf_rc hf_policy_bundle_compile(const char *name, const char *sources,
+                               hf_policy_bundle **out, hf_err *err);
+void hf_policy_bundle_free(hf_policy_bundle *b);
+
+/* Reads policy `name` from dir with the policies it references into a
+ * sources JSON text (malloc'd; free()). Errors: HF_EIO, HF_ENOMEM. */
+hf_rc hf_policy_sources_read(const char *dir, const char *name, char **out,
+                             hf_err *err);
+
+#endif

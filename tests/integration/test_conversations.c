@@ -1,0 +1,562 @@
+/*
+ * test_conversations.c - cancel requests run through the shipped retention
+ * policy, over HTTP, with the real intent model: every path of the policy
+ * in a chat (take the first offer; decline 10% then take 15%; take the
+ * swap; take the coupon; decline everything; insist at once; a concern; a
+ * shipped order), what each does to the order, its stock and its
+ * timeline, the audit trail, the agent queue, and what bad input gets.
+ * SKUs here start with "cv-".
+ */
+#include "harness.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static hf_test_server *ts;
+
+static int setup(void **state)
+{
+    (void)state;
+    ts = ts_start();
+    return ts ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ts_free(ts);
+    ts = NULL;
+    return 0;
+}
+
+/* A shop with the ordered item (cv-a, 50.00, cost 20.00), a dearer one in
+ * the same category to swap to (cv-b, 60.00), and one order of cv-a whose
+ * number goes into number. */
+static void shop_with_order(char *number, size_t size, char *id, size_t idsize)
+{
+    long st;
+    const char *skus[] = {"cv-a", "cv-b"};
+    const long prices[] = {5000, 6000};
+    for (int i = 0; i < 2; i++) {
+        json_t *p =
+            ts_post(ts,
+                    json_pack("{s:s, s:s, s:I, s:s, s:i, s:s}", "sku", skus[i],
+                              "name", i ? "Rain jacket, deluxe" : "Rain jacket",
+                              "price", (json_int_t)prices[i], "currency", "USD",
+                              "cost", 2000, "category", "outerwear"),
+                    &st, "/v1/products");
+        ts_assert_status(st, 201, p);
+        json_decref(p);
+        p = ts_post(ts,
+                    json_pack("{s:s, s:s, s:i, s:s}", "sku", skus[i],
+                              "location", "main", "delta", 10, "reason",
+                              "received"),
+                    &st, "/v1/inventory/adjustments");
+        ts_assert_status(st, 201, p);
+        json_decref(p);
+    }
+    json_t *o = ts_order(ts, "cv-a", 1, NULL, &st);
+    ts_assert_status(st, 201, o);
+    snprintf(number, size, "%s", ts_str(o, "number"));
+    snprintf(id, idsize, "%s", ts_str(o, "id"));
+    json_decref(o);
+}
+
+/* POST /v1/conversations for the order, as the storefront's service key. */
+static void start_chat(const char *order, char *conv, size_t size)
+{
+    long st;
+    json_t *c =
+        ts_post_as(ts, ts->service_key, NULL,
+                   json_pack("{s:s, s:s}", "order", order, "channel", "chat"),
+                   &st, "/v1/conversations");
+    ts_assert_status(st, 201, c);
+    assert_string_equal(ts_str(c, "state"), "start");
+    assert_string_equal(ts_str(c, "outcome"), "open");
+    assert_true(strncmp(ts_str(c, "policy_version"), "pv_", 3) == 0);
+    snprintf(conv, size, "%s", ts_str(c, "id"));
+    json_decref(c);
+}
+
+/* One customer message; asserts 200 and returns the turn. */
+static json_t *say(const char *conv, const char *text)
+{
+    long st;
+    json_t *t =
+        ts_post_as(ts, ts->service_key, NULL, json_pack("{s:s}", "text", text),
+                   &st, "/v1/conversations/%s/messages", conv);
+    ts_assert_status(st, 200, t);
+    return t;
+}
+
+static bool has_offer(const json_t *turn, const char *id)
+{
+    json_t *offers = json_object_get(turn, "offers"), *o;
+    size_t i;
+    json_array_foreach(offers, i, o)
+    {
+        if (strcmp(ts_str(o, "id"), id) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The tool call of turn named tool (holdfast's name), or NULL. */
+static json_t *tool_call(const json_t *turn, const char *tool)
+{
+    json_t *calls = json_object_get(turn, "tool_calls"), *c;
+    size_t i;
+    json_array_foreach(calls, i, c)
+    {
+        if (strcmp(ts_str(c, "tool"), tool) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static void assert_outcome(const json_t *turn, const char *state,
+                           const char *outcome)
+{
+    if (strcmp(ts_str(turn, "outcome"), outcome) != 0 ||
+        strcmp(ts_str(turn, "state"), state) != 0)
+        ts_print_json("unexpected turn", turn);
+    assert_string_equal(ts_str(turn, "state"), state);
+    assert_string_equal(ts_str(turn, "outcome"), outcome);
+}
+
+/* "I want to cancel": the four offers of the policy, discount first. */
+static void ask_to_cancel(const char *conv)
+{
+    json_t *t = say(conv, "Hi, I want to cancel my order please");
+    assert_string_equal(ts_str(json_object_get(t, "intent"), "intent"),
+                        "cancel_order");
+    assert_outcome(t, "offering", "open");
+    assert_int_equal(json_array_size(json_object_get(t, "offers")), 4);
+    assert_string_equal(
+        ts_str(json_array_get(json_object_get(t, "offers"), 0), "id"),
+        "discount-10");
+    assert_true(has_offer(t, "shipping-upgrade"));
+    assert_true(has_offer(t, "swap-cv-b"));
+    assert_true(has_offer(t, "coupon-20"));
+    assert_null(tool_call(t, "cancel_order"));
+    json_decref(t);
+}
+
+/* Whether the order's timeline has an entry of type. */
+static bool has_event(const char *order, const char *type)
+{
+    long st;
+    json_t *ev = ts_get(ts, &st, "/v1/orders/%s/events", order);
+    ts_assert_status(st, 200, ev);
+    json_t *list = json_object_get(ev, "data"), *e;
+    size_t i;
+    bool found = false;
+    json_array_foreach(list, i, e)
+    {
+        found = found || strcmp(ts_str(e, "type"), type) == 0;
+    }
+    json_decref(ev);
+    return found;
+}
+
+static void test_take_first_offer(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    json_t *before = ts_get_order(ts, id);
+    start_chat(number, conv, sizeof conv);
+    ask_to_cancel(conv);
+    json_t *t = say(conv, "ok, I'll take the 10% discount");
+    assert_outcome(t, "closed", "retained");
+    assert_non_null(tool_call(t, "set_discount_to_order"));
+    assert_non_null(tool_call(t, "send_async_message"));
+    json_decref(t);
+
+    json_t *after = ts_get_order(ts, id);
+    assert_string_equal(ts_str(after, "status"), "confirmed");
+    assert_int_equal(ts_int(after, "total"), ts_int(before, "total") - 500);
+    assert_true(has_event(id, "discount_applied"));
+    ts_assert_inventory(ts, "cv-a", 10, 1, 9);
+    json_decref(before);
+    json_decref(after);
+
+    /* the audit trail holds the customer's words, the calls and why */
+    long st;
+    json_t *c = ts_get(ts, &st, "/v1/conversations/%s", conv);
+    ts_assert_status(st, 200, c);
+    assert_string_equal(ts_str(c, "outcome"), "retained");
+    assert_string_equal(ts_str(c, "order"), number);
+    json_t *events = json_object_get(c, "events"), *e;
+    size_t i;
+    int customer = 0, calls = 0, decisions = 0;
+    json_array_foreach(events, i, e)
+    {
+        const char *kind = ts_str(e, "kind");
+        customer += strcmp(kind, "customer") == 0;
+        calls += strcmp(kind, "tool_call") == 0;
+        decisions += strcmp(kind, "decision") == 0;
+    }
+    assert_int_equal(customer, 2);
+    assert_int_equal(decisions, 2);
+    assert_true(calls >= 3); /* order_details, the discount, the message */
+    json_decref(c);
+}
+
+static void test_decline_ten_then_take_fifteen(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    json_t *before = ts_get_order(ts, id);
+    start_chat(number, conv, sizeof conv);
+    ask_to_cancel(conv);
+    json_t *t = say(conv, "no thanks, that's not enough");
+    assert_outcome(t, "offering", "open");
+    assert_true(has_offer(t, "discount-15"));
+    assert_null(tool_call(t, "cancel_order"));
+    json_decref(t);
+    t = say(conv, "alright, 15% off works for me");
+    assert_outcome(t, "closed", "retained");
+    json_decref(t);
+    json_t *after = ts_get_order(ts, id);
+    assert_int_equal(ts_int(after, "total"), ts_int(before, "total") - 750);
+    json_decref(before);
+    json_decref(after);
+}
+
+static void test_take_the_swap(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    start_chat(number, conv, sizeof conv);
+    ask_to_cancel(conv);
+    json_t *t = say(conv, "Yes please, swap it for the deluxe one");
+    assert_outcome(t, "closed", "retained");
+    assert_non_null(tool_call(t, "product_swap"));
+    json_decref(t);
+    json_t *o = ts_get_order(ts, id);
+    json_t *line = json_array_get(json_object_get(o, "lines"), 0);
+    assert_string_equal(ts_str(line, "sku"), "cv-b");
+    assert_int_equal(ts_int(line, "unit_price"), 5000); /* no extra cost */
+    json_decref(o);
+    ts_assert_inventory(ts, "cv-a", 10, 0, 10);
+    ts_assert_inventory(ts, "cv-b", 10, 1, 9);
+}
+
+static void test_take_the_coupon(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    start_chat(number, conv, sizeof conv);
+    ask_to_cancel(conv);
+    json_t *t = say(conv, "I'll keep it if I get the coupon for my next order");
+    assert_outcome(t, "closed", "retained");
+    json_t *call = tool_call(t, "issue_future_coupon");
+    assert_non_null(call);
+    const char *code = ts_str(json_object_get(call, "result"), "code");
+    assert_true(strncmp(code, "SAVE20-", 7) == 0);
+    json_decref(t);
+    assert_true(has_event(id, "coupon_issued"));
+    /* one accepted offer per order: a second request gets none */
+    char conv2[64];
+    start_chat(number, conv2, sizeof conv2);
+    t = say(conv2, "I want to cancel this order");
+    assert_int_equal(json_array_size(json_object_get(t, "offers")), 0);
+    assert_null(tool_call(t, "issue_future_coupon"));
+    json_decref(t);
+}
+
+static void test_decline_everything_cancels(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    start_chat(number, conv, sizeof conv);
+    ask_to_cancel(conv);
+    json_t *t = say(conv, "no thank you");
+    assert_outcome(t, "offering", "open");
+    json_decref(t);
+    t = say(conv, "No. I'm not interested in any of these offers");
+    assert_outcome(t, "closed", "cancelled");
+    assert_non_null(tool_call(t, "cancel_order"));
+    json_decref(t);
+    json_t *o = ts_get_order(ts, id);
+    assert_string_equal(ts_str(o, "status"), "cancelled");
+    json_decref(o);
+    ts_assert_inventory(ts, "cv-a", 10, 0, 10);
+}
+
+static void test_insist_at_once_cancels(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    start_chat(number, conv, sizeof conv);
+    ask_to_cancel(conv);
+    json_t *t = say(conv, "I don't want any offers, just cancel it now");
+    assert_outcome(t, "closed", "cancelled");
+    json_decref(t);
+    json_t *o = ts_get_order(ts, id);
+    assert_string_equal(ts_str(o, "status"), "cancelled");
+    json_decref(o);
+    ts_assert_inventory(ts, "cv-a", 10, 0, 10);
+}
+
+static void test_concern_goes_to_an_agent(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    start_chat(number, conv, sizeof conv);
+    ask_to_cancel(conv);
+    json_t *t = say(conv, "I'm worried it won't arrive before my trip, "
+                          "how long does delivery take?");
+    assert_outcome(t, "closed", "escalated");
+    json_t *call = tool_call(t, "route_to_agent");
+    assert_non_null(call);
+    char esc[64];
+    snprintf(esc, sizeof esc, "%s",
+             ts_str(json_object_get(call, "result"), "escalation"));
+    json_decref(t);
+    json_t *o = ts_get_order(ts, id);
+    assert_string_equal(ts_str(o, "status"), "confirmed");
+    json_decref(o);
+
+    long st;
+    json_t *q =
+        ts_get_as(ts, ts->agent_key, &st, "/v1/escalations?status=open");
+    ts_assert_status(st, 200, q);
+    json_t *first = json_array_get(json_object_get(q, "escalations"), 0);
+    assert_string_equal(ts_str(first, "id"), esc);
+    assert_string_equal(ts_str(first, "conversation"), conv);
+    json_decref(q);
+    json_t *r =
+        ts_post_as(ts, ts->agent_key, NULL,
+                   json_pack("{s:s}", "text", "It ships tomorrow by express."),
+                   &st, "/v1/escalations/%s/replies", esc);
+    ts_assert_status(st, 200, r);
+    json_decref(r);
+    r = ts_post_as(ts, ts->agent_key, NULL,
+                   json_pack("{s:s}", "resolution", "kept the order"), &st,
+                   "/v1/escalations/%s/close", esc);
+    ts_assert_status(st, 200, r);
+    assert_string_equal(ts_str(r, "status"), "closed");
+    json_decref(r);
+    r = ts_post_as(ts, ts->agent_key, NULL, json_pack("{s:s}", "text", "hi"),
+                   &st, "/v1/escalations/%s/replies", esc);
+    ts_assert_error(st, r, 409, "not_open");
+    json_decref(r);
+    q = ts_get_as(ts, ts->agent_key, &st, "/v1/escalations?status=open");
+    assert_int_equal(json_array_size(json_object_get(q, "escalations")), 0);
+    json_decref(q);
+    json_t *c = ts_get(ts, &st, "/v1/conversations/%s", conv);
+    json_t *events = json_object_get(c, "events");
+    json_t *last = json_array_get(events, json_array_size(events) - 1);
+    assert_string_equal(ts_str(last, "kind"), "agent_closed");
+    json_decref(c);
+}
+
+static void test_shipped_order_gets_a_return(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    const char *steps[] = {"allocated", "picking", "packed", "shipped"};
+    for (int i = 0; i < 4; i++)
+        json_decref(ts_transition(ts, id, steps[i]));
+    start_chat(number, conv, sizeof conv);
+    json_t *t = say(conv, "I need to cancel my order");
+    assert_outcome(t, "not_eligible", "open");
+    assert_int_equal(json_array_size(json_object_get(t, "offers")), 0);
+    assert_null(tool_call(t, "cancel_order"));
+    assert_non_null(strstr(ts_str(t, "reply"), "return"));
+    json_decref(t);
+    t = say(conv, "just cancel it, I insist");
+    assert_null(tool_call(t, "cancel_order"));
+    json_decref(t);
+    json_t *o = ts_get_order(ts, id);
+    assert_string_equal(ts_str(o, "status"), "shipped");
+    json_decref(o);
+
+    long st;
+    json_t *r = ts_post_as(ts, ts->service_key, NULL,
+                           json_pack("{s:s}", "reason", "changed_mind"), &st,
+                           "/v1/orders/%s/cancellation-requests", id);
+    ts_assert_status(st, 201, r);
+    assert_false(json_is_true(json_object_get(r, "eligible")));
+    json_decref(r);
+}
+
+static void test_self_service_request_and_decisions(void **state)
+{
+    (void)state;
+    char number[32], id[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    long st;
+    json_t *r = ts_post_as(ts, ts->service_key, NULL,
+                           json_pack("{s:s, s:s}", "reason", "shipping_delay",
+                                     "note", "it takes too long"),
+                           &st, "/v1/orders/%s/cancellation-requests", number);
+    ts_assert_status(st, 201, r);
+    assert_true(json_is_true(json_object_get(r, "eligible")));
+    assert_int_equal(json_array_size(json_object_get(r, "offers")), 4);
+    char req[64];
+    snprintf(req, sizeof req, "%s", ts_str(r, "id"));
+    json_decref(r);
+
+    /* an offer that is not on the table changes nothing */
+    r = ts_post_as(ts, ts->service_key, NULL,
+                   json_pack("{s:s}", "accept", "discount-90"), &st,
+                   "/v1/cancellation-requests/%s/decision", req);
+    ts_assert_error(st, r, 422, "unknown_offer");
+    json_decref(r);
+    r = ts_post_as(
+        ts, ts->service_key, NULL,
+        json_pack("{s:s, s:b}", "accept", "discount-10", "decline", 1), &st,
+        "/v1/cancellation-requests/%s/decision", req);
+    ts_assert_error(st, r, 422, "invalid_decision");
+    json_decref(r);
+
+    r = ts_post_as(ts, ts->service_key, NULL,
+                   json_pack("{s:s}", "accept", "shipping-upgrade"), &st,
+                   "/v1/cancellation-requests/%s/decision", req);
+    ts_assert_status(st, 200, r);
+    assert_string_equal(ts_str(r, "outcome"), "retained");
+    json_decref(r);
+    json_t *o = ts_get_order(ts, id);
+    assert_string_equal(ts_str(o, "shipping_method"), "expedited");
+    json_decref(o);
+    r = ts_post_as(ts, ts->service_key, NULL, json_pack("{s:b}", "decline", 1),
+                   &st, "/v1/cancellation-requests/%s/decision", req);
+    ts_assert_error(st, r, 409, "conversation_closed");
+    json_decref(r);
+
+    /* a second request: no offer left, and one step to cancel */
+    r = ts_post_as(ts, ts->service_key, NULL,
+                   json_pack("{s:s}", "reason", "changed_mind"), &st,
+                   "/v1/orders/%s/cancellation-requests", number);
+    ts_assert_status(st, 201, r);
+    assert_int_equal(json_array_size(json_object_get(r, "offers")), 0);
+    snprintf(req, sizeof req, "%s", ts_str(r, "id"));
+    json_decref(r);
+    o = ts_get_order(ts, id);
+    assert_string_equal(ts_str(o, "status"), "confirmed");
+    json_decref(o);
+    r = ts_post_as(ts, ts->service_key, NULL, json_pack("{s:b}", "decline", 1),
+                   &st, "/v1/cancellation-requests/%s/decision", req);
+    ts_assert_status(st, 200, r);
+    assert_string_equal(ts_str(r, "outcome"), "cancelled");
+    json_decref(r);
+    o = ts_get_order(ts, id);
+    assert_string_equal(ts_str(o, "status"), "cancelled");
+    assert_string_equal(ts_str(json_object_get(o, "cancellation"), "reason"),
+                        "changed_mind");
+    json_decref(o);
+}
+
+static void test_bad_input_changes_nothing(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    start_chat(number, conv, sizeof conv);
+    long st;
+    json_t *r = ts_post_as(ts, ts->service_key, NULL, json_object(), &st,
+                           "/v1/conversations/%s/messages", conv);
+    ts_assert_error(st, r, 422, "invalid");
+    json_decref(r);
+    r = ts_post_as(ts, ts->service_key, NULL, json_pack("{s:i}", "text", 3),
+                   &st, "/v1/conversations/%s/messages", conv);
+    ts_assert_status(st, 400, r);
+    json_decref(r);
+    char *longtext = malloc(5001);
+    memset(longtext, 'a', 5000);
+    longtext[5000] = '\0';
+    r = ts_post_as(ts, ts->service_key, NULL,
+                   json_pack("{s:s}", "text", longtext), &st,
+                   "/v1/conversations/%s/messages", conv);
+    free(longtext);
+    assert_int_equal(st, 422);
+    json_decref(r);
+    r = ts_post_as(ts, ts->service_key, NULL, json_pack("{s:s}", "text", "hi"),
+                   &st, "/v1/conversations/cnv_nope/messages");
+    ts_assert_error(st, r, 404, "not_found");
+    json_decref(r);
+    r = ts_post_as(ts, ts->service_key, NULL,
+                   json_pack("{s:s, s:s}", "order", number, "channel", "fax"),
+                   &st, "/v1/conversations");
+    ts_assert_error(st, r, 422, "invalid_channel");
+    json_decref(r);
+    r = ts_post_as(ts, ts->service_key, NULL,
+                   json_pack("{s:s}", "order", "HF-999999"), &st,
+                   "/v1/conversations");
+    ts_assert_status(st, 404, r);
+    json_decref(r);
+    r = ts_post_as(ts, ts->service_key, NULL,
+                   json_pack("{s:s}", "reason", "bored"), &st,
+                   "/v1/orders/%s/cancellation-requests", id);
+    ts_assert_error(st, r, 422, "invalid_reason");
+    json_decref(r);
+    r = ts_get_as(ts, ts->service_key, &st, "/v1/escalations");
+    ts_assert_status(st, 403, r);
+    json_decref(r);
+    /* only the conversation's start is on record */
+    r = ts_get(ts, &st, "/v1/conversations/%s", conv);
+    assert_int_equal(json_array_size(json_object_get(r, "events")), 1);
+    json_decref(r);
+}
+
+static void test_a_repeated_message_is_one_turn(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    start_chat(number, conv, sizeof conv);
+    long st1, st2;
+    json_t *a = ts_post_as(ts, ts->service_key, "turn-1",
+                           json_pack("{s:s}", "text", "please cancel my order"),
+                           &st1, "/v1/conversations/%s/messages", conv);
+    json_t *b = ts_post_as(ts, ts->service_key, "turn-1",
+                           json_pack("{s:s}", "text", "please cancel my order"),
+                           &st2, "/v1/conversations/%s/messages", conv);
+    ts_assert_status(st1, 200, a);
+    ts_assert_status(st2, 200, b);
+    assert_true(json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+    json_t *c = ts_get(ts, &st1, "/v1/conversations/%s", conv);
+    json_t *events = json_object_get(c, "events"), *e;
+    size_t i;
+    int customer = 0;
+    json_array_foreach(events, i, e)
+    {
+        customer += strcmp(ts_str(e, "kind"), "customer") == 0;
+    }
+    assert_int_equal(customer, 1);
+    json_decref(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+        T(test_take_first_offer),
+        T(test_decline_ten_then_take_fifteen),
+        T(test_take_the_swap),
+        T(test_take_the_coupon),
+        T(test_decline_everything_cancels),
+        T(test_insist_at_once_cancels),
+        T(test_concern_goes_to_an_agent),
+        T(test_shipped_order_gets_a_return),
+        T(test_self_service_request_and_decisions),
+        T(test_bad_input_changes_nothing),
+        T(test_a_repeated_message_is_one_turn),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

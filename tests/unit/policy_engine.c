@@ -1,0 +1,410 @@
+/* Unit tests for policy/engine: the turn-by-turn decisions on a plan
+ * built by hand (the compiler has its own tests), with the guards the
+ * engine holds whatever the plan says. */
+#include "policy/engine.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* --- A plan like the shipped retention policy --------------------------- */
+
+static hf_plan_offer offers[] = {
+    {HF_OFFER_DISCOUNT, {10, 15}, 2, 0, HF_TOOL_SET_DISCOUNT, 3},
+    {HF_OFFER_SHIPPING_UPGRADE, {0}, 0, 0, HF_TOOL_UPGRADE_SHIPPING, 4},
+    {HF_OFFER_SWAP, {0}, 0, 0, HF_TOOL_PRODUCT_SWAP, 5},
+    {HF_OFFER_COUPON, {20}, 1, 0, HF_TOOL_FUTURE_COUPON, 6},
+};
+static hf_plan_action always[] = {
+    {HF_ACT_PRESENT_OFFERS, HF_TOOL_COUNT, NULL, NULL, 8}};
+static hf_plan_action accepts[] = {
+    {HF_ACT_APPLY_OFFER, HF_TOOL_SET_DISCOUNT, NULL, NULL, 10},
+    {HF_ACT_NOTIFY, HF_TOOL_SEND_MESSAGE, NULL,
+     "Order $order.number is updated: thank you, $customer.first_name.", 11},
+    {HF_ACT_THANK, HF_TOOL_COUNT, NULL, NULL, 14}};
+static hf_plan_action declines[] = {{HF_ACT_CANCEL, HF_TOOL_COUNT,
+                                     "Single_order_cancellation_policy", NULL,
+                                     12}};
+static hf_plan_action insists[] = {{HF_ACT_CANCEL, HF_TOOL_COUNT,
+                                    "Single_order_cancellation_policy", NULL,
+                                    17}};
+static hf_plan_action concern[] = {
+    {HF_ACT_ROUTE_AGENT, HF_TOOL_ROUTE_TO_AGENT, NULL, NULL, 16}};
+
+static hf_plan_action cancel_always[] = {
+    {HF_ACT_CANCEL, HF_TOOL_CANCEL_ORDER, NULL, NULL, 4},
+    {HF_ACT_RELEASE_STOCK, HF_TOOL_COUNT, NULL, NULL, 5},
+    {HF_ACT_REFUND, HF_TOOL_COUNT, NULL, NULL, 6},
+    {HF_ACT_SEND_SURVEY, HF_TOOL_COUNT, NULL, NULL, 8}};
+static hf_plan_action cancel_late[] = {
+    {HF_ACT_OFFER_RETURN, HF_TOOL_COUNT, NULL, NULL, 3}};
+
+static hf_plan retention, single;
+
+static void build_plans(void)
+{
+    memset(&retention, 0, sizeof(retention));
+    retention.name = "Cancellation_retention_policy";
+    retention.offers = offers;
+    retention.n_offers = HF_ARRAY_LEN(offers);
+#define SET(p, br, arr)                                                        \
+    (p).actions[br] = arr;                                                     \
+    (p).n_actions[br] = HF_ARRAY_LEN(arr)
+    SET(retention, HF_BRANCH_ALWAYS, always);
+    SET(retention, HF_BRANCH_ACCEPTS, accepts);
+    SET(retention, HF_BRANCH_DECLINES, declines);
+    SET(retention, HF_BRANCH_INSISTS, insists);
+    SET(retention, HF_BRANCH_CONCERN, concern);
+    retention.cancel_policy = "Single_order_cancellation_policy";
+    memset(&single, 0, sizeof(single));
+    single.name = "Single_order_cancellation_policy";
+    SET(single, HF_BRANCH_ALWAYS, cancel_always);
+    SET(single, HF_BRANCH_NOT_ELIGIBLE, cancel_late);
+    single.has_cancel_window = true;
+    single.last_cancellable = HF_STATUS_PACKED;
+#undef SET
+}
+
+/* --- A conversation driver ---------------------------------------------- */
+
+typedef struct fixture {
+    hf_order_facts facts;
+    hf_convo_state st;
+    hf_arena *a;
+    hf_turn turn;
+    hf_ctx_value ctx[2];
+} fixture;
+
+static int setup(void **state)
+{
+    build_plans();
+    fixture *f = test_calloc(1, sizeof(*f));
+    f->a = hf_arena_new(0);
+    f->facts = (hf_order_facts){
+        .number = "HF-100042",
+        .status = HF_STATUS_CONFIRMED,
+        .currency = "USD",
+        .subtotal = 10000,
+        .cost = 4000,
+        .swap_sku = "TEE-2",
+        .swap_name = "Tee, organic",
+        .swap_from = "TEE-1",
+        .max_discount_percent = 20,
+        .coupon_days = 90,
+        .last_cancellable = HF_STATUS_PACKED,
+    };
+    f->ctx[0] = (hf_ctx_value){"order.number", "HF-100042"};
+    f->ctx[1] = (hf_ctx_value){"customer.first_name", "Ann"};
+    hf_engine_state_init(&f->st);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    hf_arena_free(f->a);
+    test_free(f);
+    return 0;
+}
+
+static hf_engine_input input(fixture *f, const hf_intent_result *r)
+{
+    return (hf_engine_input){.plan = &retention,
+                             .cancel_plan = &single,
+                             .facts = &f->facts,
+                             .ctx = f->ctx,
+                             .n_ctx = 2,
+                             .kind = HF_INPUT_MESSAGE,
+                             .intent = r};
+}
+
+/* One message classified as intent (confidence 0.9) picking offer. */
+static void say(fixture *f, hf_intent intent, hf_offer_kind offer, int percent)
+{
+    hf_intent_result r = {intent, 0.9, offer, percent, ""};
+    hf_engine_input in = input(f, &r);
+    hf_err err;
+    assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err), HF_OK);
+    assert_non_null(f->turn.reply);
+}
+
+static const hf_tool_call *call_of(const fixture *f, hf_tool_id tool)
+{
+    for (size_t i = 0; i < f->turn.n_calls; i++)
+        if (f->turn.calls[i].tool == tool)
+            return &f->turn.calls[i];
+    return NULL;
+}
+
+static void assert_offer_ids(const fixture *f, const char *const *ids, int n)
+{
+    assert_int_equal(f->st.n_offers, n);
+    for (int i = 0; i < n; i++)
+        assert_string_equal(f->st.offers[i].id, ids[i]);
+}
+
+/* --- The paths ------------------------------------------------------------ */
+
+static void test_cancel_request_presents_offers_in_plan_order(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    static const char *const ids[] = {"discount-10", "shipping-upgrade",
+                                      "swap-TEE-2", "coupon-20"};
+    assert_offer_ids(f, ids, 4);
+    assert_int_equal(f->st.phase, HF_PHASE_OFFERING);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_OPEN);
+    assert_string_equal(f->turn.decision, "present_offers");
+    assert_int_equal(f->turn.plan_line, 8);
+    assert_non_null(call_of(f, HF_TOOL_ORDER_DETAILS));
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_non_null(strstr(f->turn.reply, "10% off"));
+}
+
+static void test_take_first_offer(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_DISCOUNT, 0);
+    const hf_tool_call *c = call_of(f, HF_TOOL_SET_DISCOUNT);
+    assert_non_null(c);
+    assert_non_null(strstr(c->args, "\"percent\":10"));
+    const hf_tool_call *m = call_of(f, HF_TOOL_SEND_MESSAGE);
+    assert_non_null(m);
+    /* the policy's own words, with its $context filled in */
+    assert_non_null(strstr(m->args, "Order HF-100042 is updated: thank "
+                                    "you, Ann."));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+    assert_int_equal(f->st.phase, HF_PHASE_CLOSED);
+    assert_string_equal(f->st.accepted.id, "discount-10");
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+}
+
+static void test_decline_ten_then_take_fifteen(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_DECLINE_OFFER, HF_OFFER_NONE, 0);
+    assert_string_equal(f->turn.decision, "counter_offer");
+    static const char *const ids[] = {"discount-15"};
+    assert_offer_ids(f, ids, 1);
+    assert_int_equal(f->turn.n_calls, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_NONE, 0); /* "ok, that one" */
+    const hf_tool_call *c = call_of(f, HF_TOOL_SET_DISCOUNT);
+    assert_non_null(c);
+    assert_non_null(strstr(c->args, "\"percent\":15"));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+}
+
+static void test_take_swap_and_coupon_by_name(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_SWAP, 0);
+    const hf_tool_call *c = call_of(f, HF_TOOL_PRODUCT_SWAP);
+    assert_non_null(c);
+    assert_non_null(strstr(c->args, "\"sku\":\"TEE-2\""));
+    assert_non_null(strstr(c->args, "\"from_sku\":\"TEE-1\""));
+
+    hf_engine_state_init(&f->st);
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_NONE, 20); /* "the 20% one" */
+    c = call_of(f, HF_TOOL_FUTURE_COUPON);
+    assert_non_null(c);
+    assert_non_null(strstr(c->args, "\"days\":90"));
+}
+
+static void test_ambiguous_accept_asks_which(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_NONE, 0); /* "yes ok" */
+    assert_string_equal(f->turn.decision, "clarify");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.phase, HF_PHASE_OFFERING);
+}
+
+static void test_decline_all_cancels_with_survey(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_DECLINE_OFFER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_DECLINE_OFFER, HF_OFFER_NONE, 0);
+    const hf_tool_call *c = call_of(f, HF_TOOL_CANCEL_ORDER);
+    assert_non_null(c);
+    assert_non_null(strstr(c->args, "\"survey\":true"));
+    assert_non_null(strstr(c->args, "Single_order_cancellation_policy"));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
+    assert_int_equal(f->turn.plan_line, 12);
+}
+
+static void test_insist_at_once_cancels(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_INSIST_CANCEL, HF_OFFER_NONE, 0);
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
+    assert_int_equal(f->turn.plan_line, 17);
+}
+
+static void test_concern_escalates(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_QUESTION, HF_OFFER_NONE, 0);
+    assert_non_null(call_of(f, HF_TOOL_ROUTE_TO_AGENT));
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_ESCALATED);
+    /* later messages change nothing */
+    say(f, HF_INTENT_INSIST_CANCEL, HF_OFFER_NONE, 0);
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_ESCALATED);
+}
+
+static void test_shipped_order_is_offered_a_return(void **state)
+{
+    fixture *f = *state;
+    f->facts.status = HF_STATUS_SHIPPED;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    assert_string_equal(f->turn.decision, "offer_return");
+    assert_int_equal(f->st.phase, HF_PHASE_NOT_ELIGIBLE);
+    assert_int_equal(f->st.n_offers, 0);
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    say(f, HF_INTENT_INSIST_CANCEL, HF_OFFER_NONE, 0);
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_OPEN);
+}
+
+static void test_policy_window_overrides_setting(void **state)
+{
+    fixture *f = *state;
+    f->facts.status = HF_STATUS_PICKING;
+    single.last_cancellable = HF_STATUS_CONFIRMED; /* "until picking" */
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    assert_int_equal(f->st.phase, HF_PHASE_NOT_ELIGIBLE);
+}
+
+static void test_unclear_never_acts(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    hf_intent_result r = {HF_INTENT_INSIST_CANCEL, 0.3, HF_OFFER_NONE, 0, ""};
+    hf_engine_input in = input(f, &r);
+    hf_err err;
+    for (int i = 0; i < HF_ENGINE_MAX_CLARIFY - 1; i++) {
+        assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err),
+                         HF_OK);
+        assert_string_equal(f->turn.decision, "clarify");
+        assert_int_equal(f->turn.n_calls, 0);
+    }
+    /* the last straw hands over to a person, never cancels */
+    assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err), HF_OK);
+    assert_non_null(call_of(f, HF_TOOL_ROUTE_TO_AGENT));
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+}
+
+static void test_discount_guards(void **state)
+{
+    fixture *f = *state;
+    f->facts.max_discount_percent = 12; /* 15% is above the ceiling */
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    assert_string_equal(f->st.offers[0].id, "discount-10");
+    say(f, HF_INTENT_DECLINE_OFFER, HF_OFFER_NONE, 0);
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER)); /* no counter */
+
+    hf_engine_state_init(&f->st);
+    f->facts.max_discount_percent = 20;
+    f->facts.cost = 9500; /* 10% off would sell below cost */
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    for (int i = 0; i < f->st.n_offers; i++)
+        assert_int_not_equal(f->st.offers[i].kind, HF_OFFER_DISCOUNT);
+}
+
+static void test_offers_follow_the_order(void **state)
+{
+    fixture *f = *state;
+    f->facts.expedited = true;
+    f->facts.swap_sku = NULL;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    static const char *const ids[] = {"discount-10", "coupon-20"};
+    assert_offer_ids(f, ids, 2);
+
+    /* one accepted offer per order: none left, so cancel outright */
+    hf_engine_state_init(&f->st);
+    f->facts.offer_taken = true;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+}
+
+static void test_self_service_choices(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    hf_engine_input in = input(f, NULL);
+    in.kind = HF_INPUT_ACCEPT;
+    in.offer_id = "discount-50";
+    hf_err err;
+    hf_convo_state before = f->st;
+    assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err),
+                     HF_EINVAL);
+    assert_string_equal(err.code, "unknown_offer");
+    assert_memory_equal(&before, &f->st, sizeof(before));
+    /* a decline on the page cancels at once, ladder or not */
+    in.kind = HF_INPUT_DECLINE;
+    assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err), HF_OK);
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err),
+                     HF_ECONFLICT);
+    assert_string_equal(err.code, "conversation_closed");
+}
+
+static void test_refused_offer_comes_off_the_table(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    hf_convo_state before = f->st;
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_SWAP, 0);
+    f->st = before; /* the service rolled the turn back */
+    f->facts.swap_sku = NULL;
+    hf_intent_result r = {HF_INTENT_ACCEPT_OFFER, 0.9, HF_OFFER_SWAP, 0, ""};
+    hf_engine_input in = input(f, &r);
+    hf_err err;
+    assert_int_equal(hf_engine_offer_failed(&in, &f->st, "swap-TEE-2",
+                                            "out of stock", f->a, &f->turn,
+                                            &err),
+                     HF_OK);
+    assert_int_equal(f->st.phase, HF_PHASE_OFFERING);
+    for (int i = 0; i < f->st.n_offers; i++)
+        assert_string_not_equal(f->st.offers[i].id, "swap-TEE-2");
+    assert_non_null(strstr(f->turn.reply, "out of stock"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+        T(test_cancel_request_presents_offers_in_plan_order),
+        T(test_take_first_offer),
+        T(test_decline_ten_then_take_fifteen),
+        T(test_take_swap_and_coupon_by_name),
+        T(test_ambiguous_accept_asks_which),
+        T(test_decline_all_cancels_with_survey),
+        T(test_insist_at_once_cancels),
+        T(test_concern_escalates),
+        T(test_shipped_order_is_offered_a_return),
+        T(test_policy_window_overrides_setting),
+        T(test_unclear_never_acts),
+        T(test_discount_guards),
+        T(test_offers_follow_the_order),
+        T(test_self_service_choices),
+        T(test_refused_offer_comes_off_the_table),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
