@@ -134,7 +134,7 @@ static void show_turn(session *s, const char *json)
                                  json_object_get(j, "decision"), "state",
                                  json_object_get(j, "state"), "outcome",
                                  json_object_get(j, "outcome"));
-        char *text = json_dumps(line, JSON_COMPACT);
+        char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(3));
         printf("%s\n", text ? text : "{}");
         free(text);
         json_decref(line);

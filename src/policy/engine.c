@@ -105,9 +105,27 @@ static int action_line(const hf_plan_action *act)
     return act ? act->line : 0;
 }
 
+/* The value of context path p[0..len): the turn's extras first, then the
+ * caller's values (the last of equal paths wins); NULL when unknown. */
+static const char *ctx_lookup(const hf_engine_input *in,
+                              const hf_ctx_value *extra, size_t n_extra,
+                              const char *p, size_t len)
+{
+    const char *value = NULL;
+    for (size_t i = 0; i < in->n_ctx; i++)
+        if (strlen(in->ctx[i].path) == len &&
+            memcmp(in->ctx[i].path, p, len) == 0)
+            value = in->ctx[i].value;
+    for (size_t i = 0; value == NULL && i < n_extra; i++)
+        if (strlen(extra[i].path) == len && memcmp(extra[i].path, p, len) == 0)
+            value = extra[i].value;
+    return value;
+}
+
 /* Replaces each $path in text with its context value; unknown paths stay
  * as written. */
 static const char *render(const hf_engine_input *in, const char *text,
+                          const hf_ctx_value *extra, size_t n_extra,
                           hf_arena *a)
 {
     char out[1024];
@@ -122,11 +140,8 @@ static const char *render(const hf_engine_input *in, const char *text,
                 len++;
         while (len > 0 && p[len] == '.') /* a sentence's full stop */
             len--;
-        const char *value = NULL;
-        for (size_t i = 0; len > 0 && i < in->n_ctx; i++)
-            if (strlen(in->ctx[i].path) == len &&
-                memcmp(in->ctx[i].path, p + 1, len) == 0)
-                value = in->ctx[i].value;
+        const char *value =
+            len ? ctx_lookup(in, extra, n_extra, p + 1, len) : NULL;
         if (value == NULL) {
             out[n++] = *p++;
             continue;
@@ -295,6 +310,31 @@ static const hf_offer *chosen_offer(const hf_engine_input *in,
     return NULL;
 }
 
+/* A customer who names a later rung of the discount ladder ("15% and I
+ * keep it" while 10% is offered) is declining the rung on the table and
+ * taking the next: the policy allows that rung after a decline. */
+static bool ladder_rung_named(const hf_engine_input *in,
+                              const hf_convo_state *st, hf_offer *out)
+{
+    const hf_intent_result *r = in->intent;
+    if (r == NULL || r->percent <= 0 ||
+        (r->offer != HF_OFFER_DISCOUNT && r->offer != HF_OFFER_NONE))
+        return false;
+    bool discount_on_table = false;
+    for (int i = 0; i < st->n_offers; i++)
+        discount_on_table |= st->offers[i].kind == HF_OFFER_DISCOUNT;
+    for (size_t i = 0; discount_on_table && i < in->plan->n_offers; i++) {
+        const hf_plan_offer *po = &in->plan->offers[i];
+        if (po->kind != HF_OFFER_DISCOUNT)
+            continue;
+        for (int k = st->rung + 1; k < (int)po->n_percents; k++)
+            if (po->percents[k] == r->percent &&
+                discount_allowed(in->facts, r->percent))
+                return make_offer(in, po, k, out);
+    }
+    return false;
+}
+
 /* --- Outcomes ------------------------------------------------------------- */
 
 /* The window for cancelling: the cancellation policy's rule, else this
@@ -405,8 +445,13 @@ static const char *accepted_message(turn_builder *b, const hf_offer *o)
 {
     const hf_plan_action *act =
         find_action(b->in->plan, HF_BRANCH_ACCEPTS, HF_ACT_NOTIFY);
-    if (act && act->message)
-        return render(b->in, act->message, b->a);
+    if (act && act->message) {
+        hf_ctx_value offer[] = {
+            {"offer.description", hf_offer_describe(o, b->a)},
+            {"offer.percent", hf_arena_printf(b->a, "%d", o->percent)},
+        };
+        return render(b->in, act->message, offer, HF_ARRAY_LEN(offer), b->a);
+    }
     return hf_arena_printf(b->a,
                            "Your order %s has been updated: %s. Thank you "
                            "for keeping it!",
@@ -581,6 +626,9 @@ static void while_offering(turn_builder *b, hf_convo_state *st,
     switch (r->intent) {
     case HF_INTENT_ACCEPT_OFFER: {
         const hf_offer *o = chosen_offer(b->in, st);
+        hf_offer rung;
+        if (o == NULL && ladder_rung_named(b->in, st, &rung))
+            o = &rung;
         if (o == NULL) {
             say(b, "Happy to! Which one would you like?%s",
                 offer_list(st, b->a));

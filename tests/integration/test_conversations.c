@@ -9,6 +9,7 @@
  */
 #include "harness.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -541,6 +542,76 @@ static void test_a_repeated_message_is_one_turn(void **state)
     json_decref(c);
 }
 
+/* Runs `holdfast policy test POLICY --batch` against the server's database
+ * with lines as standard input; returns the output lines as an array. */
+static json_t *policy_test(const char *policy, const char *order,
+                           const char *const *lines, size_t n)
+{
+    char in[PATH_MAX + 16], cmd[4 * PATH_MAX];
+    snprintf(in, sizeof in, "%s/turns.jsonl", ts->dir);
+    FILE *f = fopen(in, "w");
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++) {
+        json_t *say = json_pack("{s:s}", "say", lines[i]);
+        char *text = json_dumps(say, JSON_COMPACT);
+        fprintf(f, "%s\n", text);
+        free(text);
+        json_decref(say);
+    }
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "'%s' policy test '%s/../../policies/%s.md' --db '%s' --order %s "
+             "--context shop.name=Acme --batch < '%s'",
+             ts->bin, HF_TEST_SOURCE_DIR, policy, ts->db, order, in);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    json_t *out = json_array();
+    char line[65536];
+    while (fgets(line, sizeof line, p) != NULL) {
+        json_t *j = json_loads(line, 0, NULL);
+        if (j == NULL)
+            fprintf(stderr, "not JSON: %s", line);
+        assert_non_null(j);
+        json_array_append_new(out, j);
+    }
+    assert_int_equal(pclose(p), 0);
+    return out;
+}
+
+/* The test screen runs every wording of the policy the same way, and as a
+ * dry run: the order is left as it was. */
+static void test_policy_test_screen(void **state)
+{
+    (void)state;
+    char number[32], id[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    json_t *before = ts_get_order(ts, id);
+    const char *policies[] = {"Cancellation_retention_policy",
+                              "Cancellation_retention_policy_BigCommerce_"
+                              "Kustomer",
+                              "Cancellation_retention_policy_Magento_Gladly"};
+    const char *lines[] = {"I'd like to cancel my order", "no thanks",
+                           "ok, 15% it is"};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *turns = policy_test(policies[i], number, lines, 3);
+        assert_int_equal(json_array_size(turns), 3);
+        json_t *first = json_array_get(turns, 0);
+        json_t *last = json_array_get(turns, 2);
+        assert_string_equal(ts_str(first, "state"), "offering");
+        assert_string_equal(ts_str(json_object_get(first, "intent"), "intent"),
+                            "cancel_order");
+        assert_true(has_offer(json_array_get(turns, 1), "discount-15"));
+        assert_string_equal(ts_str(last, "outcome"), "retained");
+        assert_non_null(tool_call(last, "set_discount_to_order"));
+        json_decref(turns);
+    }
+    json_t *after = ts_get_order(ts, id);
+    assert_int_equal(ts_int(after, "total"), ts_int(before, "total"));
+    assert_int_equal(ts_int(after, "version"), ts_int(before, "version"));
+    json_decref(before);
+    json_decref(after);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -556,6 +627,7 @@ int main(void)
         T(test_self_service_request_and_decisions),
         T(test_bad_input_changes_nothing),
         T(test_a_repeated_message_is_one_turn),
+        T(test_policy_test_screen),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,7 +24,9 @@ static hf_plan_action always[] = {
 static hf_plan_action accepts[] = {
     {HF_ACT_APPLY_OFFER, HF_TOOL_SET_DISCOUNT, NULL, NULL, 10},
     {HF_ACT_NOTIFY, HF_TOOL_SEND_MESSAGE, NULL,
-     "Order $order.number is updated: thank you, $customer.first_name.", 11},
+     "Order $order.number is updated: thank you, $customer.first_name "
+     "($offer.description).",
+     11},
     {HF_ACT_THANK, HF_TOOL_COUNT, NULL, NULL, 14}};
 static hf_plan_action declines[] = {{HF_ACT_CANCEL, HF_TOOL_COUNT,
                                      "Single_order_cancellation_policy", NULL,
@@ -178,7 +180,7 @@ static void test_take_first_offer(void **state)
     assert_non_null(m);
     /* the policy's own words, with its $context filled in */
     assert_non_null(strstr(m->args, "Order HF-100042 is updated: thank "
-                                    "you, Ann."));
+                                    "you, Ann (10% off this order)."));
     assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
     assert_int_equal(f->st.phase, HF_PHASE_CLOSED);
     assert_string_equal(f->st.accepted.id, "discount-10");
@@ -199,6 +201,38 @@ static void test_decline_ten_then_take_fifteen(void **state)
     assert_non_null(c);
     assert_non_null(strstr(c->args, "\"percent\":15"));
     assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+}
+
+static void test_naming_the_next_rung_takes_it(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_DISCOUNT, 15);
+    const hf_tool_call *c = call_of(f, HF_TOOL_SET_DISCOUNT);
+    assert_non_null(c);
+    assert_non_null(strstr(c->args, "\"percent\":15"));
+    /* but not a figure the ladder does not have */
+    hf_engine_state_init(&f->st);
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_DISCOUNT, 50);
+    assert_string_equal(f->turn.decision, "clarify");
+    assert_int_equal(f->turn.n_calls, 0);
+}
+
+static void test_self_service_without_offers_waits(void **state)
+{
+    fixture *f = *state;
+    f->facts.offer_taken = true;
+    hf_intent_result r = {HF_INTENT_CANCEL_ORDER, 1.0, HF_OFFER_NONE, 0, ""};
+    hf_engine_input in = input(f, &r);
+    in.await_decision = true;
+    hf_err err;
+    assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err), HF_OK);
+    assert_string_equal(f->turn.decision, "confirm_cancel");
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    in.kind = HF_INPUT_DECLINE;
+    assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err), HF_OK);
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
 }
 
 static void test_take_swap_and_coupon_by_name(void **state)
@@ -393,6 +427,8 @@ int main(void)
         T(test_take_first_offer),
         T(test_decline_ten_then_take_fifteen),
         T(test_take_swap_and_coupon_by_name),
+        T(test_naming_the_next_rung_takes_it),
+        T(test_self_service_without_offers_waits),
         T(test_ambiguous_accept_asks_which),
         T(test_decline_all_cancels_with_survey),
         T(test_insist_at_once_cancels),
