@@ -188,7 +188,8 @@ static void print_result(const hf_intent_result *r)
     json_object_set_new(
         o, "percent", r->percent > 0 ? json_integer(r->percent) : json_null());
     json_object_set_new(o, "order", str_or_null(r->order));
-    char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT |
+                                JSON_REAL_PRECISION(3));
     if (s != NULL)
         printf("%s\n", s);
     free(s);

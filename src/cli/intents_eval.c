@@ -181,7 +181,7 @@ static double cross_validate(const hf_intent_example *ex, size_t n, double C)
 /* Picks C by cross-validation on the training split. */
 static double tune(const split *s)
 {
-    static const double grid[] = {1, 3, 10, 30, 100};
+    static const double grid[] = {10, 30, 100, 300, 1000};
     double best_c = 0, best = -1;
     for (size_t i = 0; i < HF_ARRAY_LEN(grid); i++) {
         double f = cross_validate(s->train, s->ntrain, grid[i]);

@@ -432,10 +432,27 @@ static int negation_at(const xtext *x, int i)
     return best;
 }
 
+/* True when tokens [a, b) only join offers into a list ("the discount or
+ * the coupon"), so a negation before the first reaches them all. */
+static bool only_connectors(const xtext *x, int a, int b)
+{
+    static const char *const joins[] = {"or", "nor", "and",    "the", "a",
+                                        "an", "any", "either", "of",  "to"};
+    for (int i = a; i < b; i++) {
+        bool ok = x->t[i].kind == X_BREAK && x->low[x->t[i].off] == ',';
+        for (size_t k = 0; !ok && k < ARRAY_LEN(joins); k++)
+            ok = tok_is(x, i, joins[k], strlen(joins[k]));
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 /* Applies the negation at tokens [i, i+len) to the matches it rules
- * out: those after it in its clause (unless it is about cancelling:
- * "don't cancel, I'll take the swap"), else the one just before it ("the
- * swap isn't for me"). */
+ * out: the first after it in its clause and those listed with it ("no
+ * discount or coupon"), unless it is about cancelling ("don't cancel, I'll
+ * take the swap"); else the one just before it ("the swap isn't for
+ * me"). */
 static void negate(const xtext *x, xmatches *ms, int i, int len)
 {
     bool short_reach = phrase_at(x, i, "no") && len == 1;
@@ -454,8 +471,16 @@ static void negate(const xtext *x, xmatches *ms, int i, int len)
         if (tok_is(x, t, "cancel*", 7))
             return;
     if (first >= 0) {
-        for (int k = first; k < ms->n && ms->m[k].start < end; k++)
+        int last = first;
+        ms->m[first].negated = true;
+        for (int k = first + 1; k < ms->n && ms->m[k].start < end; k++) {
+            if (ms->dropped[k])
+                continue;
+            if (!only_connectors(x, ms->m[last].end, ms->m[k].start))
+                break;
             ms->m[k].negated = true;
+            last = k;
+        }
         return;
     }
     for (int k = ms->n - 1; k >= 0; k--) {

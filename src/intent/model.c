@@ -20,7 +20,7 @@
 
 /* The regularisation constant when none is given: chosen by 5-fold
  * cross-validation on the training split (see intents eval --tune). */
-#define DEFAULT_C 10.0
+#define DEFAULT_C 100.0
 
 struct hf_intent_model *hf_intent_model_new(int nr_class)
 {
@@ -182,7 +182,7 @@ hf_rc hf_intent_train_with(const hf_intent_example *ex, size_t n, double C,
         wv[k] = (double)n / (HF_INTENT_COUNT * (double)count[k]);
     }
     struct parameter param = {
-        .solver_type = L2R_LR,
+        .solver_type = L2R_LR_DUAL,
         .eps = 0.01,
         .C = C > 0 ? C : DEFAULT_C,
         .nr_weight = balance ? HF_INTENT_COUNT : 0,
@@ -257,7 +257,7 @@ void hf_intent_classify(const hf_intent_model *m, const char *text,
     size_t nx =
         x != NULL && st != NULL ? hf_intent_features(st, text, x, cap) : 0;
     if (nx > 0) {
-        double prob[HF_INTENT_COUNT];
+        double prob[HF_INTENT_COUNT] = {0};
         class_probs(m, x, nx, prob);
         int best = 0;
         for (int k = 1; k < m->nr_class; k++)

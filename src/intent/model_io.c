@@ -243,7 +243,7 @@ static hf_rc decode_rows(rbuf *r, hf_intent_model *m, uint32_t nrows,
                        nrows);
     uint32_t last = 0;
     for (uint32_t i = 0; i < nrows; i++) {
-        uint32_t idx, v;
+        uint32_t idx = 0, v = 0;
         get_u32(r, &idx);
         if (idx > m->dims || (i > 0 && idx <= last))
             return hf_fail(err, HF_EPARSE, NULL, NULL, "%s: bad row index %u",
@@ -269,8 +269,8 @@ static hf_rc decode_rows(rbuf *r, hf_intent_model *m, uint32_t nrows,
  */
 hf_rc hf_intent_model_load(const char *path, hf_intent_model **out, hf_err *err)
 {
-    unsigned char *p;
-    size_t len;
+    unsigned char *p = NULL;
+    size_t len = 0;
     hf_rc rc = slurp(path, &p, &len, err);
     if (rc != HF_OK)
         return rc;
