@@ -406,11 +406,17 @@ static void cancel(turn_builder *b, hf_convo_state *st, hf_branch why,
     st->phase = HF_PHASE_CLOSED;
     st->outcome = HF_OUTCOME_CANCELLED;
     st->n_offers = 0;
-    say(b,
-        "Done: order %s is cancelled. Its items are released and your "
-        "payment is refunded or released to your card. A confirmation is on "
-        "its way.",
-        in->facts->number);
+    /* the cancellation policy's own words, when it gives some */
+    const hf_plan_action *notify =
+        find_action(cp, HF_BRANCH_ALWAYS, HF_ACT_NOTIFY);
+    if (notify && notify->message)
+        say(b, "%s", render(in, notify->message, NULL, 0, b->a));
+    else
+        say(b,
+            "Done: order %s is cancelled. Its items are released and your "
+            "payment is refunded or released to your card. A confirmation is "
+            "on its way.",
+            in->facts->number);
     decide(b, "cancel",
            why == HF_BRANCH_INSISTS    ? "the customer insists on cancelling"
            : why == HF_BRANCH_DECLINES ? "the customer declined the offers"

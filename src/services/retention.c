@@ -195,7 +195,7 @@ hf_rc hf_policy_sources_read(const char *dir, const char *name, char **out,
         const char *cur = queue[next++];
         if (json_object_get(src, cur) != NULL)
             continue;
-        char *text;
+        char *text = NULL;
         if ((rc = read_file(dir, cur, &text, err)) != HF_OK)
             break;
         json_object_set_new(src, cur, json_string(text));

@@ -542,6 +542,86 @@ static void test_a_repeated_message_is_one_turn(void **state)
     json_decref(c);
 }
 
+/* Writes text to DIR/NAME.md. */
+static void write_policy(const char *dir, const char *name, const char *text)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s.md", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A merchant's own policy, in its own words: offers a discount ladder of
+ * first and then second percent, and nothing else. */
+static void write_own_policies(const char *dir, int first, int second)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "# Keep the order\n\n"
+             "When a shopper wants to cancel, follow "
+             "#Single_order_cancellation_policy.\n\n"
+             "* Offer %d%% off the order with @set_discount_to_order, and "
+             "%d%% if they say no.\n"
+             "* Should the shopper agree, apply the discount and thank "
+             "them.\n"
+             "* Should they refuse, cancel the order per "
+             "#Single_order_cancellation_policy.\n"
+             "* If they ask for a human, hand over to a human.\n",
+             first, second);
+    write_policy(dir, "Cancellation_retention_policy", text);
+    write_policy(dir, "Single_order_cancellation_policy",
+                 "# Cancelling\n\n"
+                 "1. An order may be cancelled until it ships.\n"
+                 "2. Once shipped, offer a return instead.\n"
+                 "3. Cancel it with @cancel_order, restock the items and "
+                 "refund the customer.\n");
+}
+
+/* A conversation keeps the policy version it started with, through an
+ * edit of the policy and a restart; a new one runs the edited policy. */
+static void test_conversation_keeps_its_policy_version(void **state)
+{
+    (void)state;
+    ts_free(ts);
+    char dir[PATH_MAX], ini[PATH_MAX + 64];
+    snprintf(dir, sizeof dir, "%s/holdfast-policies-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    write_own_policies(dir, 10, 15);
+    snprintf(ini, sizeof ini, "[notify]\nenabled = false\n[policy]\ndir = %s\n",
+             dir);
+    ts = ts_start_with_config(ini);
+    assert_non_null(ts);
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    start_chat(number, conv, sizeof conv);
+    json_t *t = say(conv, "I want to cancel my order");
+    assert_int_equal(json_array_size(json_object_get(t, "offers")), 1);
+    assert_true(has_offer(t, "discount-10"));
+    char v1[64];
+    snprintf(v1, sizeof v1, "%s", ts_str(t, "policy_version"));
+    json_decref(t);
+
+    write_own_policies(dir, 5, 8);
+    assert_int_equal(ts_stop(ts), 0);
+    assert_int_equal(ts_restart(ts), 0);
+    t = say(conv, "no thanks");
+    assert_true(has_offer(t, "discount-15")); /* still the first version */
+    assert_string_equal(ts_str(t, "policy_version"), v1);
+    json_decref(t);
+    char conv2[64];
+    start_chat(number, conv2, sizeof conv2);
+    t = say(conv2, "I want to cancel my order");
+    assert_true(has_offer(t, "discount-5"));
+    assert_string_not_equal(ts_str(t, "policy_version"), v1);
+    json_decref(t);
+    char cmd[PATH_MAX + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* Runs `holdfast policy test POLICY --batch` against the server's database
  * with lines as standard input; returns the output lines as an array. */
 static json_t *policy_test(const char *policy, const char *order,
@@ -628,6 +708,7 @@ int main(void)
         T(test_bad_input_changes_nothing),
         T(test_a_repeated_message_is_one_turn),
         T(test_policy_test_screen),
+        T(test_conversation_keeps_its_policy_version),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
