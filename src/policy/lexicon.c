@@ -73,8 +73,9 @@ static const hf_concept table[] = {
        "once *3 =shipped|=ships|=dispatched|=delivered|shipment",
        "has|have|been|is|was *1 =shipped|=dispatched|=delivered",
        "cannot|cant *2 be *1 cancel|cancelled|canceled",
-       "no longer *3 cancel|cancellable|cancelable|eligible|possible",
-       "not|isnt *2 eligible|cancellable|cancelable", "too late",
+       "no longer *3 =cancelled|=canceled|=cancellable|=cancelable|=eligible|"
+       "=possible",
+       "not|isnt *2 =eligible|=cancellable|=cancelable", "too late",
        "in transit")},
     {"insists", HF_ROLE_CONDITION, HF_BRANCH_INSISTS,
      P("insist|insists|insisted|insisting",
@@ -94,7 +95,7 @@ static const hf_concept table[] = {
      P("decline|declines|declined|declining",
        "refuse|refuses|refused|refusing|reject|rejects|rejected",
        "say|says|said|answer|answers *2 no", "turn|turns|turned *3 down",
-       "not|isnt|arent|wasnt|no longer *2 interest|interested",
+       "not|isnt|arent|wasnt|longer *2 interest|interested",
        "doesnt|dont|wont|not *2 want|accept|take|like|need *3 "
        "offer|offers|option|options|any|them|it|one",
        "no thank|thanks", "prefer|prefers *1 not", "pass|passes *1 on")},
@@ -139,7 +140,7 @@ static const hf_concept table[] = {
     /* Actions, in the order their phrases are claimed. */
     {"hand over to a person", HF_ROLE_ACTION, HF_ACT_ROUTE_AGENT,
      P("route|routes|transfer|transfers|hand|hands|pass|passes|escalate|"
-       "forward|assign|connect|refer|bring *3 agent|agents|human|person|"
+       "forward|assign|connect|refer|bring *4 agent|agents|human|person|"
        "representative|rep|support|team|specialist|colleague|manager|"
        "supervisor|someone|staff|people",
        "escalate|escalates|escalation", "hand|hands *1 over|off",
@@ -197,7 +198,8 @@ static const hf_concept table[] = {
      P("coupon|coupons|voucher|vouchers",
        "discount|credit *3 future|next|later",
        "future|next|later *2 discount|order|purchase|purchases|orders|visit",
-       "store credit", "gift card", "discount|promo|promotional *1 code")},
+       "off *3 next|future|later", "store credit", "gift card",
+       "discount|promo|promotional *1 code")},
     {"free shipping upgrade", HF_ROLE_OFFER, HF_OFFER_SHIPPING_UPGRADE,
      P("ship|shipping|delivery *2 upgrade|upgraded",
        "upgrade|upgrades|upgraded *3 ship|shipping|delivery|express|"

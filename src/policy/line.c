@@ -324,7 +324,9 @@ static void read_figures(hf_line_reading *r, const hf_token *t, size_t n,
 
 /* --- Tools, messages, kind ----------------------------------------------- */
 
-/* The tool of m that does action k, or HF_TOOL_COUNT. */
+/* The tool of m that does action k, or HF_TOOL_COUNT. Applying an offer
+ * takes the accepted offer's own tool, so the tools that line lists are
+ * checked but not kept. */
 static hf_tool_id tool_for_act(const marks *m, hf_action_kind k)
 {
     static const hf_tool_id by_act[HF_ACT_COUNT] = {
@@ -340,11 +342,9 @@ static hf_tool_id tool_for_act(const marks *m, hf_action_kind k)
         [HF_ACT_OFFER_RETURN] = HF_TOOL_COUNT,
         [HF_ACT_ROUTE_AGENT] = HF_TOOL_ROUTE_TO_AGENT,
     };
-    for (size_t i = 0; i < m->n_tools; i++) {
-        bool applies = hf_tool_get(m->tools[i])->applies != HF_OFFER_NONE;
-        if (m->tools[i] == by_act[k] || (k == HF_ACT_APPLY_OFFER && applies))
+    for (size_t i = 0; i < m->n_tools; i++)
+        if (m->tools[i] == by_act[k] && by_act[k] != HF_TOOL_COUNT)
             return m->tools[i];
-    }
     return HF_TOOL_COUNT;
 }
 

@@ -1,0 +1,424 @@
+/*
+ * Unit tests for the policy compiler: the shipped policies give the plans
+ * the retention service relies on, the three platform versions and three
+ * rewordings of the retention policy give the same plan, lint reports each
+ * kind of problem at the right line and column, hostile input is refused
+ * or read without harm, and no allocation failure leaks or crashes.
+ */
+#include "policy/plan.h"
+#include "util/mem.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#ifndef HF_SOURCE_DIR
+#define HF_SOURCE_DIR "."
+#endif
+
+/* --- Helpers ------------------------------------------------------------- */
+
+static const char *const known[] = {"Single_order_cancellation_policy",
+                                    "Cancellation_retention_policy"};
+static const hf_policy_env env = {known, 2};
+
+static long baseline;
+
+static int note_live(void **state)
+{
+    (void)state;
+    baseline = hf_mem_live();
+    return 0;
+}
+
+static int check_leaks(void **state)
+{
+    (void)state;
+    hf_mem_fail_after(0);
+    assert_int_equal(hf_mem_live() - baseline, 0);
+    return 0;
+}
+
+/* The file at HF_SOURCE_DIR/rel, NUL-terminated; free() it. */
+static char *slurp(const char *rel, size_t *len)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", HF_SOURCE_DIR, rel);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(HF_POLICY_MAX_BYTES + 1);
+    assert_non_null(buf);
+    *len = fread(buf, 1, HF_POLICY_MAX_BYTES, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static hf_plan *compile_text(const char *name, const char *text)
+{
+    hf_plan *p = NULL;
+    assert_int_equal(hf_policy_compile(name, text, strlen(text), &env, &p),
+                     HF_OK);
+    assert_non_null(p);
+    return p;
+}
+
+/* Compiles a file of the source tree; it must be clean. */
+static hf_plan *compile_file(const char *rel)
+{
+    size_t len;
+    char *text = slurp(rel, &len);
+    hf_plan *p = NULL;
+    assert_int_equal(hf_policy_compile("x", text, len, &env, &p), HF_OK);
+    free(text);
+    for (size_t i = 0; i < p->n_diags; i++)
+        print_error("%s:%d:%d: %s\n", rel, p->diags[i].line, p->diags[i].col,
+                    p->diags[i].message);
+    assert_int_equal(p->n_diags, 0);
+    return p;
+}
+
+/* The kinds of branch b's actions, as "kind kind ...". */
+static const char *acts(const hf_plan *p, hf_branch b)
+{
+    static char buf[512];
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->n_actions[b]; i++) {
+        strcat(buf, i ? " " : "");
+        strcat(buf, hf_action_kind_name(p->actions[b][i].kind));
+    }
+    return buf;
+}
+
+/* Asserts what a customer of the retention policy meets. */
+static void assert_retention(const hf_plan *p)
+{
+    assert_int_equal(p->n_offers, 4);
+    assert_int_equal(p->offers[0].kind, HF_OFFER_DISCOUNT);
+    assert_int_equal(p->offers[0].n_percents, 2);
+    assert_int_equal(p->offers[0].percents[0], 10);
+    assert_int_equal(p->offers[0].percents[1], 15);
+    assert_int_equal(p->offers[0].tool, HF_TOOL_SET_DISCOUNT);
+    assert_int_equal(p->offers[1].kind, HF_OFFER_SHIPPING_UPGRADE);
+    assert_int_equal(p->offers[1].tool, HF_TOOL_UPGRADE_SHIPPING);
+    assert_int_equal(p->offers[2].kind, HF_OFFER_SWAP);
+    assert_int_equal(p->offers[3].kind, HF_OFFER_COUPON);
+    assert_int_equal(p->offers[3].n_percents, 1);
+    assert_int_equal(p->offers[3].percents[0], 20);
+    assert_string_equal(p->cancel_policy, "Single_order_cancellation_policy");
+    assert_string_equal(acts(p, HF_BRANCH_ALWAYS), "present_offers");
+    assert_string_equal(acts(p, HF_BRANCH_ACCEPTS), "apply_offer notify thank");
+    assert_int_equal(p->actions[HF_BRANCH_ACCEPTS][1].tool,
+                     HF_TOOL_SEND_MESSAGE);
+    assert_string_equal(acts(p, HF_BRANCH_DECLINES), "cancel");
+    assert_string_equal(p->actions[HF_BRANCH_DECLINES][0].ref,
+                        "Single_order_cancellation_policy");
+    assert_string_equal(acts(p, HF_BRANCH_INSISTS), "cancel");
+    assert_string_equal(acts(p, HF_BRANCH_CONCERN), "route_agent");
+    assert_false(p->has_cancel_window);
+}
+
+static void assert_same_tool(hf_tool_id a, hf_tool_id b)
+{
+    assert_int_equal(a, b);
+}
+
+/* Asserts that a and b do the same: offers, steps per branch, tools. */
+static void assert_same_plan(const hf_plan *a, const hf_plan *b)
+{
+    assert_int_equal(a->n_offers, b->n_offers);
+    for (size_t i = 0; i < a->n_offers; i++) {
+        assert_int_equal(a->offers[i].kind, b->offers[i].kind);
+        assert_int_equal(a->offers[i].n_percents, b->offers[i].n_percents);
+        assert_memory_equal(a->offers[i].percents, b->offers[i].percents,
+                            sizeof(a->offers[i].percents));
+        assert_int_equal(a->offers[i].valid_days, b->offers[i].valid_days);
+        assert_same_tool(a->offers[i].tool, b->offers[i].tool);
+    }
+    for (int br = 0; br < HF_BRANCH_COUNT; br++) {
+        assert_int_equal(a->n_actions[br], b->n_actions[br]);
+        for (size_t i = 0; i < a->n_actions[br]; i++) {
+            const hf_plan_action *x = &a->actions[br][i];
+            const hf_plan_action *y = &b->actions[br][i];
+            assert_int_equal(x->kind, y->kind);
+            assert_same_tool(x->tool, y->tool);
+            assert_true((x->ref == NULL) == (y->ref == NULL));
+            if (x->ref != NULL)
+                assert_string_equal(x->ref, y->ref);
+        }
+    }
+    assert_string_equal(a->cancel_policy, b->cancel_policy);
+    assert_int_equal(a->has_cancel_window, b->has_cancel_window);
+}
+
+/* --- The shipped policies ------------------------------------------------ */
+
+static void retention_policy_plan(void **state)
+{
+    (void)state;
+    hf_plan *p = compile_file("policies/Cancellation_retention_policy.md");
+    assert_retention(p);
+    assert_int_equal(p->offers[3].valid_days, 60);
+    hf_plan_free(p);
+}
+
+static void single_order_policy_plan(void **state)
+{
+    (void)state;
+    hf_plan *p = compile_file("policies/Single_order_cancellation_policy.md");
+    assert_true(p->has_cancel_window);
+    assert_int_equal(p->last_cancellable, HF_STATUS_PACKED);
+    assert_string_equal(acts(p, HF_BRANCH_ALWAYS),
+                        "cancel release_stock refund notify send_survey");
+    assert_int_equal(p->actions[HF_BRANCH_ALWAYS][0].tool,
+                     HF_TOOL_CANCEL_ORDER);
+    assert_non_null(
+        strstr(p->actions[HF_BRANCH_ALWAYS][3].message, "$order.number"));
+    assert_string_equal(acts(p, HF_BRANCH_NOT_ELIGIBLE), "offer_return");
+    assert_int_equal(p->n_offers, 0);
+    hf_plan_free(p);
+}
+
+static void platform_versions_give_one_plan(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "policies/Cancellation_retention_policy_BigCommerce_Kustomer.md",
+        "policies/Cancellation_retention_policy_Magento_Gladly.md",
+        "tests/data/policies/reworded_headings.md",
+        "tests/data/policies/reworded_paragraphs.md",
+        "tests/data/policies/reworded_plus.md",
+    };
+    hf_plan *ref = compile_file("policies/Cancellation_retention_policy.md");
+    for (size_t i = 0; i < HF_ARRAY_LEN(files); i++) {
+        print_message("%s\n", files[i]);
+        hf_plan *p = compile_file(files[i]);
+        assert_retention(p);
+        assert_same_plan(ref, p);
+        hf_plan_free(p);
+    }
+    hf_plan_free(ref);
+}
+
+/* The retention step exactly as pasted from the seed's web page: odd line
+ * breaks, items run together, the section repeated. */
+static void seed_as_pasted(void **state)
+{
+    (void)state;
+    hf_plan *p = compile_file("tests/fuzz/corpus/policy/seed_003_pasted.md");
+    assert_retention(p);
+    hf_plan_free(p);
+}
+
+/* --- Lint ---------------------------------------------------------------- */
+
+/* Asserts the plan of text has exactly one diagnostic, at line:col. */
+static void assert_one_diag(const char *text, int line, int col,
+                            const char *message)
+{
+    hf_plan *p = compile_text("t", text);
+    for (size_t i = 0; i < p->n_diags; i++)
+        print_message("%d:%d: %s\n", p->diags[i].line, p->diags[i].col,
+                      p->diags[i].message);
+    assert_int_equal(p->n_diags, 1);
+    assert_int_equal(p->diags[0].line, line);
+    assert_int_equal(p->diags[0].col, col);
+    assert_string_equal(p->diags[0].message, message);
+    hf_plan_free(p);
+}
+
+static void lint_unknown_tool(void **state)
+{
+    (void)state;
+    assert_one_diag("# Retention\n\n- Offer a 10% discount with @give_money.\n",
+                    3, 29, "unknown tool @give_money");
+}
+
+static void lint_unresolved_reference(void **state)
+{
+    (void)state;
+    assert_one_diag("- If declined:\n  - Cancel the order per #Refund_rules.\n",
+                    2, 26, "unresolved reference #Refund_rules");
+}
+
+static void lint_unknown_context(void **state)
+{
+    (void)state;
+    assert_one_diag("1. Thank the customer.\n2. Notify the customer: "
+                    "\"Order $order.nubmer is updated\"\n",
+                    2, 32, "unknown context value $order.nubmer");
+}
+
+static void lint_bad_argument_type(void **state)
+{
+    (void)state;
+    assert_one_diag("* Use @send_async_message(message: blob) to notify "
+                    "the customer.\n",
+                    1, 36, "unknown argument type blob");
+    assert_one_diag("* Use @send_async_message(text: str) to notify.\n", 1, 27,
+                    "@send_async_message takes no argument text");
+    assert_one_diag("* Use @send_async_message(message: str to notify.\n", 1,
+                    26, "unclosed '(' after @send_async_message");
+}
+
+static void lint_lines_it_cannot_carry_out(void **state)
+{
+    (void)state;
+    assert_one_diag("- Offer a 10% discount.\n- Offer them a free pony.\n", 2,
+                    3, "cannot understand this line");
+    assert_one_diag("## Steps\n\n1. Call the customer's mother.\n", 3, 4,
+                    "cannot understand this line");
+    assert_one_diag("Lorem ipsum dolor sit amet.\n", 1, 1,
+                    "cannot understand this line");
+}
+
+static void marks_that_are_not_marks(void **state)
+{
+    (void)state;
+    hf_plan *p = compile_text(
+        "t", "# C# and #1\n\n- Offer a 10% discount, write to a@b.com, "
+             "see https://x.io/#top, costs US$5.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->n_refs, 0);
+    assert_int_equal(p->lines[0].kind, HF_LINE_HEADING);
+    hf_plan_free(p);
+}
+
+static void explain_lines_read(void **state)
+{
+    (void)state;
+    hf_plan *p = compile_text(
+        "t", "Orders can be cancelled up to the moment they are packed.\n"
+             "- If the customer asks for a human, hand over to an agent.\n"
+             "- Magento will also send a confirmation email.\n");
+    assert_int_equal(p->n_lines, 3);
+    assert_int_equal(p->lines[0].kind, HF_LINE_RULE);
+    assert_true(p->has_cancel_window);
+    assert_int_equal(p->last_cancellable, HF_STATUS_PICKING);
+    assert_int_equal(p->lines[1].kind, HF_LINE_BRANCH);
+    assert_string_equal(acts(p, HF_BRANCH_ASKS_AGENT), "route_agent");
+    assert_int_equal(p->lines[2].kind, HF_LINE_NOTE);
+    assert_int_equal(p->n_diags, 0);
+    hf_plan_free(p);
+}
+
+/* --- Hostile input ------------------------------------------------------- */
+
+static void empty_and_blank(void **state)
+{
+    (void)state;
+    hf_plan *p = NULL;
+    assert_int_equal(hf_policy_compile("e", "", 0, NULL, &p), HF_OK);
+    assert_int_equal(p->n_lines, 0);
+    assert_int_equal(p->n_diags, 0);
+    hf_plan_free(p);
+    p = compile_text("w", "  \n\t\n\r\n   \n");
+    assert_int_equal(p->n_lines, 0);
+    hf_plan_free(p);
+}
+
+static void too_big(void **state)
+{
+    (void)state;
+    size_t n = 300 * 1024;
+    char *big = malloc(n);
+    memset(big, 'a', n);
+    hf_plan *p = (hf_plan *)1;
+    assert_int_equal(hf_policy_compile("b", big, n, &env, &p), HF_ETOOBIG);
+    assert_null(p);
+    free(big);
+}
+
+static void binary_and_deep(void **state)
+{
+    (void)state;
+    size_t n = HF_POLICY_MAX_BYTES;
+    char *buf = malloc(n);
+    unsigned seed = 7;
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        buf[i] = (char)(seed >> 16);
+    }
+    hf_plan *p = NULL;
+    assert_int_equal(hf_policy_compile("r", buf, n, &env, &p), HF_OK);
+    hf_plan_free(p);
+    /* Nested lists and quotes as deep as the cap allows, one long line. */
+    size_t k = 0;
+    for (; k + 4 < n / 2; k += 2)
+        memcpy(buf + k, "> ", 2);
+    for (; k + 3 < n; k++)
+        buf[k] = "@#$("[k % 4];
+    assert_int_equal(hf_policy_compile("d", buf, n, &env, &p), HF_OK);
+    assert_true(p->n_diags >= 1);
+    hf_plan_free(p);
+    free(buf);
+}
+
+static void nul_bytes_and_bad_utf8(void **state)
+{
+    (void)state;
+    static const char text[] = "- Offer a \0 10% discount \xff\xfe\xc3.\n"
+                               "- \xe2\x80 Thank them \xe2\x80\x9c";
+    hf_plan *p = NULL;
+    assert_int_equal(hf_policy_compile("n", text, sizeof(text) - 1, &env, &p),
+                     HF_OK);
+    assert_int_equal(p->n_offers, 1);
+    hf_plan_free(p);
+}
+
+/* Every allocation fails in turn: HF_ENOMEM or a plan, never a leak. */
+static void allocation_failures(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = slurp("policies/Cancellation_retention_policy.md", &len);
+    for (long n = 1;; n++) {
+        hf_plan *p = NULL;
+        hf_mem_fail_after(n);
+        hf_rc rc = hf_policy_compile("x", text, len, &env, &p);
+        hf_mem_fail_after(0);
+        if (rc == HF_OK) {
+            assert_retention(p);
+            hf_plan_free(p);
+            break;
+        }
+        assert_int_equal(rc, HF_ENOMEM);
+        assert_null(p);
+        assert_int_equal(hf_mem_live() - baseline, 0);
+    }
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(retention_policy_plan, note_live,
+                                        check_leaks),
+        cmocka_unit_test_setup_teardown(single_order_policy_plan, note_live,
+                                        check_leaks),
+        cmocka_unit_test_setup_teardown(platform_versions_give_one_plan,
+                                        note_live, check_leaks),
+        cmocka_unit_test_setup_teardown(seed_as_pasted, note_live, check_leaks),
+        cmocka_unit_test(lint_unknown_tool),
+        cmocka_unit_test(lint_unresolved_reference),
+        cmocka_unit_test(lint_unknown_context),
+        cmocka_unit_test(lint_bad_argument_type),
+        cmocka_unit_test(lint_lines_it_cannot_carry_out),
+        cmocka_unit_test(marks_that_are_not_marks),
+        cmocka_unit_test(explain_lines_read),
+        cmocka_unit_test_setup_teardown(empty_and_blank, note_live,
+                                        check_leaks),
+        cmocka_unit_test(too_big),
+        cmocka_unit_test_setup_teardown(binary_and_deep, note_live,
+                                        check_leaks),
+        cmocka_unit_test(nul_bytes_and_bad_utf8),
+        cmocka_unit_test_setup_teardown(allocation_failures, note_live,
+                                        check_leaks),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
