@@ -230,7 +230,8 @@ const hf_concept *hf_lexicon_table(size_t *n)
 typedef struct alt {
     const char *raw;  /* as written, lower case */
     const char *stem; /* its stem */
-    bool raw_only;    /* "=word": compare raw only */
+    uint32_t raw_hash, stem_hash;
+    bool raw_only; /* "=word": compare raw only */
 } alt;
 
 typedef struct elem {
@@ -243,6 +244,9 @@ typedef struct elem {
 typedef struct phrase {
     elem *elems;
     size_t n;
+    uint64_t first; /* a bit per hash (mod 64) of the first element's
+                       words and stems: a token with none of them cannot
+                       start the phrase */
 } phrase;
 
 typedef struct row {
@@ -256,6 +260,21 @@ struct hf_lexicon {
     hf_arena *a;
     row rows[HF_ARRAY_LEN(table)];
 };
+
+/* FNV-1a of s: compared before the strings themselves. */
+static uint32_t hash_of(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* One bit for each of two hashes: a 64-bit filter of words. */
+static uint64_t hash_bits(uint32_t a, uint32_t b)
+{
+    return ((uint64_t)1 << (a & 63)) | ((uint64_t)1 << (b & 63));
+}
 
 /* The stem of word[0..n) in a; the word itself when not plain ASCII. */
 static const char *stem(hf_lexicon *lx, hf_arena *a, const char *w, size_t n)
@@ -295,6 +314,8 @@ static bool prep_alts(hf_lexicon *lx, const char *w, size_t n, elem *e)
         x->stem = stem(lx, lx->a, w + s, j - s);
         if (x->raw == NULL || x->stem == NULL)
             return false;
+        x->raw_hash = hash_of(x->raw);
+        x->stem_hash = hash_of(x->stem);
         i = j + 1;
     }
     return e->n_alts == count;
@@ -327,6 +348,11 @@ static bool prep_phrase(hf_lexicon *lx, const char *s, phrase *p)
         while (*s == ' ')
             s++;
     }
+    /* a phrase starting with "+" (the rest of the line) starts anywhere */
+    p->first = p->n > 0 && !p->elems[0].tail ? 0 : ~(uint64_t)0;
+    for (size_t i = 0; p->n > 0 && i < p->elems[0].n_alts; i++)
+        p->first |= hash_bits(p->elems[0].alts[i].raw_hash,
+                              p->elems[0].alts[i].stem_hash);
     return true;
 }
 
@@ -417,7 +443,11 @@ static bool add(tok_list *ts, const char *raw, size_t n, size_t pos)
     t->stem = t->raw ? stem(ts->lx, ts->a, raw, n) : NULL;
     t->pos = pos;
     t->claimed = false;
-    return t->stem != NULL;
+    if (t->stem == NULL)
+        return false;
+    t->raw_hash = hash_of(t->raw);
+    t->stem_hash = hash_of(t->stem);
+    return true;
 }
 
 static bool is_digit(unsigned char c)
@@ -504,8 +534,9 @@ static bool elem_ok(const elem *e, const hf_token *t)
         return false;
     for (size_t i = 0; i < e->n_alts; i++) {
         const alt *x = &e->alts[i];
-        if (strcmp(t->raw, x->raw) == 0 ||
-            (!x->raw_only && strcmp(t->stem, x->stem) == 0))
+        if ((t->raw_hash == x->raw_hash && strcmp(t->raw, x->raw) == 0) ||
+            (!x->raw_only && t->stem_hash == x->stem_hash &&
+             strcmp(t->stem, x->stem) == 0))
             return true;
     }
     return false;
@@ -539,8 +570,9 @@ static bool match_from(const phrase *p, size_t k, const hf_token *t, size_t n,
 static bool row_at(const row *r, const hf_token *t, size_t n, size_t at,
                    size_t *last)
 {
+    uint64_t bits = hash_bits(t[at].raw_hash, t[at].stem_hash);
     for (size_t i = 0; i < r->n; i++)
-        if (r->phrases[i].n > 0 &&
+        if (r->phrases[i].n > 0 && (r->phrases[i].first & bits) != 0 &&
             match_from(&r->phrases[i], 0, t, n, at, last))
             return true;
     return false;

@@ -96,10 +96,12 @@ const hf_concept *hf_lexicon_table(size_t *n);
 
 /* A word of a line, normalized. */
 typedef struct hf_token {
-    const char *raw;  /* lower case, apostrophes dropped */
-    const char *stem; /* Snowball English stem of raw */
-    size_t pos;       /* byte offset in the line */
-    bool claimed;     /* already part of a concept's match */
+    const char *raw;              /* lower case, apostrophes dropped */
+    const char *stem;             /* Snowball English stem of raw */
+    uint32_t raw_hash, stem_hash; /* of raw and stem: most comparisons end
+                                     there, without a strcmp */
+    size_t pos;                   /* byte offset in the line */
+    bool claimed;                 /* already part of a concept's match */
 } hf_token;
 
 /* The lexicon with its phrases split and stemmed, ready to match. */
