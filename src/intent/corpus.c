@@ -17,16 +17,20 @@
 #define BITEXT_PER_CLASS 100              /* rows kept for one of our intents */
 
 /* Which Bitext intents become which of ours; those not listed are not
- * used (refunds, complaints and payment problems fit none cleanly). */
+ * used (refunds, complaints and payment problems fit none cleanly).
+ * Also left out, because each mixes two of our intents (see
+ * data/intents/README.md) and would teach the boundary wrongly:
+ *   delivery_period - "when will my parcel arrive" (order_status) mixed
+ *     with "how long does shipping take" (question);
+ *   contact_customer_service - about half ask for customer service
+ *     (ask_agent), the rest ask at what hours it can be reached (other). */
 static const struct {
     const char *bitext; /* Bitext's intent column */
     hf_intent ours;     /* what it means here */
 } bitext_map[] = {
     {"cancel_order", HF_INTENT_CANCEL_ORDER},
     {"contact_human_agent", HF_INTENT_ASK_AGENT},
-    {"contact_customer_service", HF_INTENT_ASK_AGENT},
     {"track_order", HF_INTENT_ORDER_STATUS},
-    {"delivery_period", HF_INTENT_ORDER_STATUS},
     {"change_order", HF_INTENT_CHANGE_ORDER},
     {"change_shipping_address", HF_INTENT_CHANGE_ORDER},
     {"check_cancellation_fee", HF_INTENT_QUESTION},
