@@ -397,9 +397,11 @@ static void cancel(turn_builder *b, hf_convo_state *st, hf_branch why,
     hf_jw_str(&w, reason ? reason : "changed_mind");
     hf_jw_key(&w, "survey");
     hf_jw_bool(&w, survey);
-    if (act && act->ref) {
+    /* "as outlined in the cancellation policy" names none: the plan's */
+    const char *ref = act && act->ref ? act->ref : in->plan->cancel_policy;
+    if (ref) {
         hf_jw_key(&w, "policy");
-        hf_jw_str(&w, act->ref);
+        hf_jw_str(&w, ref);
     }
     hf_jw_object_end(&w);
     add_call(b, HF_TOOL_CANCEL_ORDER, hf_jw_finish(&w));

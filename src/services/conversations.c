@@ -633,7 +633,7 @@ static hf_rc create(hf_txn *t, const hf_services *svc, const char *order,
     char *id = hf_arena_alloc(a, HF_ID_MAX);
     if (id == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-    hf_id_new("cnv_", 20, id);
+    hf_id_new("cnv", 20, id);
     *out = (hf_conversation){
         .id = id,
         .order_id = o->id,

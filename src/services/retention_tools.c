@@ -247,7 +247,7 @@ static hf_rc route_to_agent(const hf_tool_env *env, json_t *args, hf_jsonw *w,
                             hf_err *err)
 {
     char id[HF_ID_MAX];
-    hf_id_new("esc_", 20, id);
+    hf_id_new("esc", 20, id);
     const char *reason = str_arg(args, "reason");
     hf_escalation e = {
         .id = id,
