@@ -748,7 +748,8 @@ static void message_turn(turn_builder *b, hf_convo_state *st)
         clarify(b, st);
         return;
     }
-    st->clarifications = 0;
+    if (r->intent != HF_INTENT_OTHER) /* understood: start counting over */
+        st->clarifications = 0;
     if (st->phase == HF_PHASE_NOT_ELIGIBLE) {
         if (r->intent == HF_INTENT_ASK_AGENT || r->intent == HF_INTENT_QUESTION)
             escalate(b, st, HF_BRANCH_ASKS_AGENT,

@@ -343,6 +343,18 @@ static void test_unclear_never_acts(void **state)
     assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
 }
 
+static void test_off_topic_in_a_row_escalates(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    for (int i = 0; i < HF_ENGINE_MAX_CLARIFY - 1; i++) {
+        say(f, HF_INTENT_OTHER, HF_OFFER_NONE, 0);
+        assert_string_equal(f->turn.decision, "clarify");
+    }
+    say(f, HF_INTENT_OTHER, HF_OFFER_NONE, 0);
+    assert_non_null(call_of(f, HF_TOOL_ROUTE_TO_AGENT));
+}
+
 static void test_discount_guards(void **state)
 {
     fixture *f = *state;
@@ -436,6 +448,7 @@ int main(void)
         T(test_shipped_order_is_offered_a_return),
         T(test_policy_window_overrides_setting),
         T(test_unclear_never_acts),
+        T(test_off_topic_in_a_row_escalates),
         T(test_discount_guards),
         T(test_offers_follow_the_order),
         T(test_self_service_choices),
