@@ -59,6 +59,24 @@ void hf_http_error(hf_request *req, hf_response *res, const hf_err *err);
 hf_rc hf_http_json(hf_request *req, hf_response *res, int status, json_t *j,
                    hf_err *err);
 
+/* Returns from the calling handler when expr fails. */
+#define HF_TRY(expr)                                                           \
+    do {                                                                       \
+        hf_rc rc_ = (expr);                                                    \
+        if (rc_ != HF_OK)                                                      \
+            return rc_;                                                        \
+    } while (0)
+
+/* Lists answer at most this many items a page, 50 unless ?limit= says. */
+enum { HF_LIST_DEFAULT = 50, HF_LIST_MAX = 200 };
+
+/* The page size from ?limit= (1..HF_LIST_MAX, default HF_LIST_DEFAULT);
+ * HF_EINVAL for anything else. */
+hf_rc hf_http_list_limit(hf_request *req, int *out, hf_err *err);
+
+/* HF_EMALFORMED malformed_json unless the body is a JSON object. */
+hf_rc hf_http_need_object(hf_request *req, hf_err *err);
+
 /* Sets res to status with body doc, JSON text that lives as long as the
  * request (in its arena). Returns HF_ENOMEM when doc is NULL. */
 hf_rc hf_http_raw(hf_response *res, int status, const char *doc, hf_err *err);

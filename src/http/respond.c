@@ -161,3 +161,26 @@ hf_rc hf_http_raw(hf_response *res, int status, const char *doc, hf_err *err)
     res->content_type = NULL;
     return HF_OK;
 }
+
+hf_rc hf_http_need_object(hf_request *req, hf_err *err)
+{
+    if (!json_is_object(req->body))
+        return hf_fail(err, HF_EMALFORMED, "malformed_json", NULL,
+                       "the body must be a JSON object");
+    return HF_OK;
+}
+
+hf_rc hf_http_list_limit(hf_request *req, int *out, hf_err *err)
+{
+    const char *text = hf_http_query(req, "limit");
+    *out = HF_LIST_DEFAULT;
+    if (text == NULL)
+        return HF_OK;
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || v < 1 || v > HF_LIST_MAX)
+        return hf_fail(err, HF_EINVAL, "invalid", "limit",
+                       "limit must be an integer from 1 to %d", HF_LIST_MAX);
+    *out = (int)v;
+    return HF_OK;
+}

@@ -15,24 +15,7 @@ enum {
     MAX_CHANNEL = 32,
     MAX_NOTE = 1000,
     MAX_ID = 64,
-    DEFAULT_LIST = 50,
-    MAX_LIST = 200,
 };
-
-#define TRY(expr)                                                              \
-    do {                                                                       \
-        hf_rc rc_ = (expr);                                                    \
-        if (rc_ != HF_OK)                                                      \
-            return rc_;                                                        \
-    } while (0)
-
-static hf_rc need_object(hf_request *req, hf_err *err)
-{
-    if (!json_is_object(req->body))
-        return hf_fail(err, HF_EMALFORMED, "malformed_json", NULL,
-                       "the body must be a JSON object");
-    return HF_OK;
-}
 
 /* Channels a conversation may come through. */
 static bool channel_valid(const char *c)
@@ -49,11 +32,11 @@ hf_rc hf_post_conversation(hf_txn *t, hf_request *req, hf_response *res,
                            hf_err *err)
 {
     const char *order, *channel = NULL;
-    TRY(need_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "order", true, MAX_ID, &order,
-                        err));
-    TRY(hf_json_get_str(req, req->body, NULL, "channel", false, MAX_CHANNEL,
-                        &channel, err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "order", true, MAX_ID, &order,
+                           err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "channel", false, MAX_CHANNEL,
+                           &channel, err));
     if (channel == NULL)
         channel = "chat";
     if (!channel_valid(channel))
@@ -61,8 +44,8 @@ hf_rc hf_post_conversation(hf_txn *t, hf_request *req, hf_response *res,
                        "channel must be chat, email, sms, phone, in_app or "
                        "self_service");
     const char *json;
-    TRY(hf_conversation_start_txn(t, req->svc, order, channel, req->actor,
-                                  req->arena, &json, err));
+    HF_TRY(hf_conversation_start_txn(t, req->svc, order, channel, req->actor,
+                                     req->arena, &json, err));
     return hf_http_raw(res, 201, json, err);
 }
 
@@ -72,11 +55,11 @@ hf_rc hf_post_conversation_message(hf_txn *t, hf_request *req, hf_response *res,
     hf_turn_request tr = {.conversation = req->params[0],
                           .kind = HF_INPUT_MESSAGE,
                           .actor = req->actor};
-    TRY(need_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "text", true, MAX_MESSAGE,
-                        &tr.text, err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "text", true, MAX_MESSAGE,
+                           &tr.text, err));
     const char *json;
-    TRY(hf_conversation_turn_txn(t, req->svc, &tr, req->arena, &json, err));
+    HF_TRY(hf_conversation_turn_txn(t, req->svc, &tr, req->arena, &json, err));
     return hf_http_raw(res, 200, json, err);
 }
 
@@ -95,7 +78,7 @@ static hf_rc read_conversation(hf_txn *t, void *arg, hf_err *err)
 hf_rc hf_get_conversation(hf_request *req, hf_response *res, hf_err *err)
 {
     conversation_read r = {req, NULL};
-    TRY(hf_store_read(req->svc->store, read_conversation, &r, err));
+    HF_TRY(hf_store_read(req->svc->store, read_conversation, &r, err));
     return hf_http_raw(res, 200, r.json, err);
 }
 
@@ -103,14 +86,15 @@ hf_rc hf_post_cancellation_request(hf_txn *t, hf_request *req, hf_response *res,
                                    hf_err *err)
 {
     const char *reason = NULL, *note = NULL;
-    TRY(need_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "reason", false, 64, &reason,
-                        err));
-    TRY(hf_json_get_str(req, req->body, NULL, "note", false, MAX_NOTE, &note,
-                        err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "reason", false, 64, &reason,
+                           err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "note", false, MAX_NOTE, &note,
+                           err));
     const char *json;
-    TRY(hf_cancellation_request_txn(t, req->svc, req->params[0], reason, note,
-                                    req->actor, req->arena, &json, err));
+    HF_TRY(hf_cancellation_request_txn(t, req->svc, req->params[0], reason,
+                                       note, req->actor, req->arena, &json,
+                                       err));
     return hf_http_raw(res, 201, json, err);
 }
 
@@ -119,8 +103,8 @@ static hf_rc read_decision(hf_request *req, hf_turn_request *tr, hf_err *err)
 {
     json_t *decline = json_object_get(req->body, "decline");
     json_t *agent = json_object_get(req->body, "agent");
-    TRY(hf_json_get_str(req, req->body, NULL, "accept", false, MAX_ID,
-                        &tr->offer_id, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "accept", false, MAX_ID,
+                           &tr->offer_id, err));
     if ((decline && !json_is_true(decline)) || (agent && !json_is_true(agent)))
         return hf_fail(err, HF_EMALFORMED, "malformed",
                        decline && !json_is_true(decline) ? "decline" : "agent",
@@ -140,10 +124,10 @@ hf_rc hf_post_cancellation_decision(hf_txn *t, hf_request *req,
                                     hf_response *res, hf_err *err)
 {
     hf_turn_request tr = {.conversation = req->params[0], .actor = req->actor};
-    TRY(need_object(req, err));
-    TRY(read_decision(req, &tr, err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(read_decision(req, &tr, err));
     const char *json;
-    TRY(hf_conversation_turn_txn(t, req->svc, &tr, req->arena, &json, err));
+    HF_TRY(hf_conversation_turn_txn(t, req->svc, &tr, req->arena, &json, err));
     return hf_http_raw(res, 200, json, err);
 }
 
@@ -164,21 +148,13 @@ static hf_rc read_escalations(hf_txn *t, void *arg, hf_err *err)
 hf_rc hf_get_escalations(hf_request *req, hf_response *res, hf_err *err)
 {
     escalation_page p = {req, hf_http_query(req, "status"),
-                         hf_http_query(req, "after"), DEFAULT_LIST, NULL};
+                         hf_http_query(req, "after"), 0, NULL};
     if (p.status && strcmp(p.status, "open") != 0 &&
         strcmp(p.status, "closed") != 0)
         return hf_fail(err, HF_EINVAL, "invalid", "status",
                        "status must be open or closed");
-    const char *limit = hf_http_query(req, "limit");
-    if (limit != NULL) {
-        char *end;
-        long v = strtol(limit, &end, 10);
-        if (*limit == '\0' || *end != '\0' || v < 1 || v > MAX_LIST)
-            return hf_fail(err, HF_EINVAL, "invalid", "limit",
-                           "limit must be an integer from 1 to %d", MAX_LIST);
-        p.limit = (int)v;
-    }
-    TRY(hf_store_read(req->svc->store, read_escalations, &p, err));
+    HF_TRY(hf_http_list_limit(req, &p.limit, err));
+    HF_TRY(hf_store_read(req->svc->store, read_escalations, &p, err));
     return hf_http_raw(res, 200, p.json, err);
 }
 
@@ -186,12 +162,12 @@ hf_rc hf_post_escalation_reply(hf_txn *t, hf_request *req, hf_response *res,
                                hf_err *err)
 {
     const char *text;
-    TRY(need_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "text", true, MAX_MESSAGE, &text,
-                        err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "text", true, MAX_MESSAGE,
+                           &text, err));
     const char *json;
-    TRY(hf_escalation_reply_txn(t, req->svc, req->params[0], text, req->actor,
-                                req->arena, &json, err));
+    HF_TRY(hf_escalation_reply_txn(t, req->svc, req->params[0], text,
+                                   req->actor, req->arena, &json, err));
     return hf_http_raw(res, 200, json, err);
 }
 
@@ -199,11 +175,11 @@ hf_rc hf_post_escalation_close(hf_txn *t, hf_request *req, hf_response *res,
                                hf_err *err)
 {
     const char *resolution = NULL;
-    TRY(need_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "resolution", false, MAX_NOTE,
-                        &resolution, err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "resolution", false, MAX_NOTE,
+                           &resolution, err));
     const char *json;
-    TRY(hf_escalation_close_txn(t, req->svc, req->params[0], resolution,
-                                req->actor, req->arena, &json, err));
+    HF_TRY(hf_escalation_close_txn(t, req->svc, req->params[0], resolution,
+                                   req->actor, req->arena, &json, err));
     return hf_http_raw(res, 200, json, err);
 }

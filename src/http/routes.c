@@ -14,40 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_TEXT = 1000, MAX_NAME = 200, MAX_LIST = 200, DEFAULT_LIST = 50 };
+enum { MAX_TEXT = 1000, MAX_NAME = 200 };
 
 /* --- Small helpers ------------------------------------------------------- */
-
-#define TRY(expr)                                                              \
-    do {                                                                       \
-        hf_rc rc_ = (expr);                                                    \
-        if (rc_ != HF_OK)                                                      \
-            return rc_;                                                        \
-    } while (0)
-
-static hf_rc body_object(hf_request *req, hf_err *err)
-{
-    if (!json_is_object(req->body))
-        return hf_fail(err, HF_EMALFORMED, "malformed_json", NULL,
-                       "the body must be a JSON object");
-    return HF_OK;
-}
-
-/* The list limit from ?limit= (1..MAX_LIST, default DEFAULT_LIST). */
-static hf_rc list_limit(hf_request *req, int *out, hf_err *err)
-{
-    const char *text = hf_http_query(req, "limit");
-    *out = DEFAULT_LIST;
-    if (text == NULL)
-        return HF_OK;
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || v < 1 || v > MAX_LIST)
-        return hf_fail(err, HF_EINVAL, "invalid", "limit",
-                       "limit must be an integer from 1 to %d", MAX_LIST);
-    *out = (int)v;
-    return HF_OK;
-}
 
 static json_t *product_json(const hf_product *p)
 {
@@ -111,17 +80,17 @@ static hf_rc post_api_key(hf_txn *t, hf_request *req, hf_response *res,
                           hf_err *err)
 {
     const char *role_name, *label;
-    TRY(body_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "role", true, 16, &role_name,
-                        err));
-    TRY(hf_json_get_str(req, req->body, NULL, "label", false, MAX_NAME, &label,
-                        err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "role", true, 16, &role_name,
+                           err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "label", false, MAX_NAME,
+                           &label, err));
     hf_role role;
     if (!hf_role_parse(role_name, &role))
         return hf_fail(err, HF_EINVAL, "invalid", "role",
                        "role must be admin, agent or service");
     char key[HF_KEY_TEXT], id[HF_KEY_TEXT];
-    TRY(hf_auth_key_create(t, req->svc, role, label, key, id, err));
+    HF_TRY(hf_auth_key_create(t, req->svc, role, label, key, id, err));
     return hf_http_json(req, res, 201,
                         json_pack("{s:s, s:s, s:o, s:s}", "id", id, "role",
                                   role_name, "label", hf_json_str(label), "key",
@@ -134,7 +103,7 @@ static hf_rc list_locations(hf_txn *t, void *arg, hf_err *err)
     hf_request *req = arg;
     hf_location *locs;
     size_t n;
-    TRY(hf_txn_location_list(t, req->arena, &locs, &n, err));
+    HF_TRY(hf_txn_location_list(t, req->arena, &locs, &n, err));
     json_t *data = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
@@ -146,7 +115,7 @@ static hf_rc list_locations(hf_txn *t, void *arg, hf_err *err)
 
 static hf_rc get_locations(hf_request *req, hf_response *res, hf_err *err)
 {
-    TRY(hf_store_read(req->svc->store, list_locations, req, err));
+    HF_TRY(hf_store_read(req->svc->store, list_locations, req, err));
     json_t *out = req->body;
     req->body = NULL;
     return hf_http_json(req, res, 200, out, err);
@@ -157,18 +126,18 @@ static hf_rc post_location(hf_txn *t, hf_request *req, hf_response *res,
 {
     hf_location loc = {NULL, NULL, 0};
     int64_t priority = 0;
-    TRY(body_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "code", true, 32, &loc.code,
-                        err));
-    TRY(hf_json_get_str(req, req->body, NULL, "name", true, MAX_NAME, &loc.name,
-                        err));
-    TRY(hf_json_get_int(req, req->body, NULL, "priority", false, &priority,
-                        err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "code", true, 32, &loc.code,
+                           err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "name", true, MAX_NAME,
+                           &loc.name, err));
+    HF_TRY(hf_json_get_int(req, req->body, NULL, "priority", false, &priority,
+                           err));
     if (priority < 0 || priority > 1000)
         return hf_fail(err, HF_EINVAL, "invalid", "priority",
                        "priority must be from 0 to 1000");
     loc.priority = (int)priority;
-    TRY(hf_catalog_location_create(t, req->svc, &loc, err));
+    HF_TRY(hf_catalog_location_create(t, req->svc, &loc, err));
     return hf_http_json(req, res, 201,
                         json_pack("{s:s, s:s, s:i}", "code", loc.code, "name",
                                   loc.name, "priority", loc.priority),
@@ -183,25 +152,25 @@ static hf_rc post_product(hf_txn *t, hf_request *req, hf_response *res,
     hf_product p;
     memset(&p, 0, sizeof(p));
     json_t *attrs;
-    TRY(body_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "sku", true, 64, &p.sku, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "name", true, MAX_NAME, &p.name,
-                        err));
-    TRY(hf_json_get_int(req, req->body, NULL, "price", true, &p.price, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "currency", true, 3, &p.currency,
-                        err));
-    TRY(hf_json_get_int(req, req->body, NULL, "cost", false, &p.cost, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "category", false, MAX_NAME,
-                        &p.category, err));
-    TRY(hf_json_get_obj(req, req->body, NULL, "attributes", false, &attrs,
-                        err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "sku", true, 64, &p.sku, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "name", true, MAX_NAME,
+                           &p.name, err));
+    HF_TRY(hf_json_get_int(req, req->body, NULL, "price", true, &p.price, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "currency", true, 3,
+                           &p.currency, err));
+    HF_TRY(hf_json_get_int(req, req->body, NULL, "cost", false, &p.cost, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "category", false, MAX_NAME,
+                           &p.category, err));
+    HF_TRY(hf_json_get_obj(req, req->body, NULL, "attributes", false, &attrs,
+                           err));
     if (attrs != NULL) {
         p.attributes_json = hf_json_text(attrs, req->arena);
         if (p.attributes_json == NULL || strlen(p.attributes_json) > 8192)
             return hf_fail(err, HF_EINVAL, "invalid", "attributes",
                            "attributes must be an object under 8 KiB");
     }
-    TRY(hf_catalog_product_create(t, req->svc, &p, err));
+    HF_TRY(hf_catalog_product_create(t, req->svc, &p, err));
     return hf_http_json(req, res, 201, product_json(&p), err);
 }
 
@@ -225,7 +194,7 @@ static hf_rc read_product(hf_txn *t, void *arg, hf_err *err)
 static hf_rc get_product(hf_request *req, hf_response *res, hf_err *err)
 {
     product_read r = {req, NULL, 0};
-    TRY(hf_store_read(req->svc->store, read_product, &r, err));
+    HF_TRY(hf_store_read(req->svc->store, read_product, &r, err));
     return hf_http_json(req, res, 200, product_json(r.items), err);
 }
 
@@ -247,8 +216,8 @@ static hf_rc read_products(hf_txn *t, void *arg, hf_err *err)
 static hf_rc get_products(hf_request *req, hf_response *res, hf_err *err)
 {
     product_page p = {req, hf_http_query(req, "cursor"), 0, NULL, 0};
-    TRY(list_limit(req, &p.limit, err));
-    TRY(hf_store_read(req->svc->store, read_products, &p, err));
+    HF_TRY(hf_http_list_limit(req, &p.limit, err));
+    HF_TRY(hf_store_read(req->svc->store, read_products, &p, err));
     json_t *data = json_array();
     for (size_t i = 0; i < p.n; i++)
         json_array_append_new(data, product_json(&p.items[i]));
@@ -266,16 +235,17 @@ static hf_rc post_adjustment(hf_txn *t, hf_request *req, hf_response *res,
 {
     const char *sku, *location, *reason;
     int64_t delta = 0;
-    TRY(body_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "sku", true, 64, &sku, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "location", false, 32, &location,
-                        err));
-    TRY(hf_json_get_int(req, req->body, NULL, "delta", true, &delta, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "reason", false, MAX_NAME,
-                        &reason, err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "sku", true, 64, &sku, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "location", false, 32,
+                           &location, err));
+    HF_TRY(hf_json_get_int(req, req->body, NULL, "delta", true, &delta, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "reason", false, MAX_NAME,
+                           &reason, err));
     hf_inventory inv;
-    TRY(hf_catalog_inventory_adjust(t, req->svc, sku, location, delta, reason,
-                                    req->actor, req->arena, &inv, err));
+    HF_TRY(hf_catalog_inventory_adjust(t, req->svc, sku, location, delta,
+                                       reason, req->actor, req->arena, &inv,
+                                       err));
     return hf_http_json(req, res, 201, inventory_json(&inv), err);
 }
 
@@ -294,7 +264,7 @@ static hf_rc read_inventory(hf_txn *t, void *arg, hf_err *err)
 static hf_rc get_inventory(hf_request *req, hf_response *res, hf_err *err)
 {
     inventory_read r = {req, {0}};
-    TRY(hf_store_read(req->svc->store, read_inventory, &r, err));
+    HF_TRY(hf_store_read(req->svc->store, read_inventory, &r, err));
     return hf_http_json(req, res, 200, inventory_json(&r.inv), err);
 }
 
@@ -305,14 +275,14 @@ static hf_rc post_customer(hf_txn *t, hf_request *req, hf_response *res,
 {
     hf_customer c;
     memset(&c, 0, sizeof(c));
-    TRY(body_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "email", true, 254, &c.email,
-                        err));
-    TRY(hf_json_get_str(req, req->body, NULL, "name", false, MAX_NAME, &c.name,
-                        err));
-    TRY(hf_json_get_str(req, req->body, NULL, "phone", false, 32, &c.phone,
-                        err));
-    TRY(hf_catalog_customer_create(t, req->svc, &c, req->arena, err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "email", true, 254, &c.email,
+                           err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "name", false, MAX_NAME,
+                           &c.name, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "phone", false, 32, &c.phone,
+                           err));
+    HF_TRY(hf_catalog_customer_create(t, req->svc, &c, req->arena, err));
     return hf_http_json(req, res, 201, customer_json(&c), err);
 }
 
@@ -330,7 +300,7 @@ static hf_rc read_customer(hf_txn *t, void *arg, hf_err *err)
 static hf_rc get_customer(hf_request *req, hf_response *res, hf_err *err)
 {
     customer_read r = {req, {0}};
-    TRY(hf_store_read(req->svc->store, read_customer, &r, err));
+    HF_TRY(hf_store_read(req->svc->store, read_customer, &r, err));
     return hf_http_json(req, res, 200, customer_json(&r.c), err);
 }
 
@@ -356,8 +326,8 @@ static hf_rc read_address(hf_request *req, json_t *obj, const char *field,
     };
     for (size_t i = 0; i < HF_ARRAY_LEN(fields); i++) {
         const char **slot = (const char **)((char *)ad + fields[i].offset);
-        TRY(hf_json_get_str(req, obj, field, fields[i].name, fields[i].required,
-                            fields[i].max, slot, err));
+        HF_TRY(hf_json_get_str(req, obj, field, fields[i].name,
+                               fields[i].required, fields[i].max, slot, err));
     }
     return HF_OK;
 }
@@ -379,9 +349,10 @@ static hf_rc read_lines(hf_request *req, json_t *arr, hf_line_request **out,
         if (!json_is_object(line))
             return hf_fail(err, HF_EMALFORMED, "malformed", field,
                            "%s must be an object", field);
-        TRY(hf_json_get_str(req, line, field, "sku", true, 64, &lines[i].sku,
-                            err));
-        TRY(hf_json_get_int(req, line, field, "qty", true, &lines[i].qty, err));
+        HF_TRY(hf_json_get_str(req, line, field, "sku", true, 64, &lines[i].sku,
+                               err));
+        HF_TRY(
+            hf_json_get_int(req, line, field, "qty", true, &lines[i].qty, err));
     }
     *out = lines;
     *n = count;
@@ -394,16 +365,16 @@ static hf_rc read_payment(hf_request *req, json_t *body, hf_payment_info *p,
     json_t *obj;
     const char *capture = NULL;
     memset(p, 0, sizeof(*p));
-    TRY(hf_json_get_obj(req, body, NULL, "payment", false, &obj, err));
+    HF_TRY(hf_json_get_obj(req, body, NULL, "payment", false, &obj, err));
     if (obj != NULL) {
-        TRY(hf_json_get_str(req, obj, "payment", "method", false, 32,
-                            &p->method, err));
-        TRY(hf_json_get_str(req, obj, "payment", "gateway", false, 32,
-                            &p->gateway, err));
-        TRY(hf_json_get_str(req, obj, "payment", "token", false, 255, &p->token,
-                            err));
-        TRY(hf_json_get_str(req, obj, "payment", "capture", false, 16, &capture,
-                            err));
+        HF_TRY(hf_json_get_str(req, obj, "payment", "method", false, 32,
+                               &p->method, err));
+        HF_TRY(hf_json_get_str(req, obj, "payment", "gateway", false, 32,
+                               &p->gateway, err));
+        HF_TRY(hf_json_get_str(req, obj, "payment", "token", false, 255,
+                               &p->token, err));
+        HF_TRY(hf_json_get_str(req, obj, "payment", "capture", false, 16,
+                               &capture, err));
     }
     if (p->method == NULL)
         p->method = "card";
@@ -422,44 +393,45 @@ static hf_rc post_order(hf_txn *t, hf_request *req, hf_response *res,
     memset(&pr, 0, sizeof(pr));
     json_t *customer, *lines, *ship, *bill;
     const char *method;
-    TRY(body_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "customer_id", false, 64,
-                        &pr.customer_id, err));
-    TRY(hf_json_get_obj(req, req->body, NULL, "customer",
-                        pr.customer_id == NULL, &customer, err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "customer_id", false, 64,
+                           &pr.customer_id, err));
+    HF_TRY(hf_json_get_obj(req, req->body, NULL, "customer",
+                           pr.customer_id == NULL, &customer, err));
     if (customer != NULL) {
-        TRY(hf_json_get_str(req, customer, "customer", "email",
-                            pr.customer_id == NULL, 254, &pr.customer.email,
-                            err));
-        TRY(hf_json_get_str(req, customer, "customer", "name", false, MAX_NAME,
-                            &pr.customer.name, err));
-        TRY(hf_json_get_str(req, customer, "customer", "phone", false, 32,
-                            &pr.customer.phone, err));
+        HF_TRY(hf_json_get_str(req, customer, "customer", "email",
+                               pr.customer_id == NULL, 254, &pr.customer.email,
+                               err));
+        HF_TRY(hf_json_get_str(req, customer, "customer", "name", false,
+                               MAX_NAME, &pr.customer.name, err));
+        HF_TRY(hf_json_get_str(req, customer, "customer", "phone", false, 32,
+                               &pr.customer.phone, err));
     }
-    TRY(hf_json_get_array(req, req->body, NULL, "lines", true, &lines, err));
-    TRY(read_lines(req, lines, &pr.lines, &pr.n_lines, err));
-    TRY(hf_json_get_obj(req, req->body, NULL, "shipping_address", true, &ship,
-                        err));
-    TRY(read_address(req, ship, "shipping_address", &pr.shipping_address, err));
-    TRY(hf_json_get_obj(req, req->body, NULL, "billing_address", false, &bill,
-                        err));
+    HF_TRY(hf_json_get_array(req, req->body, NULL, "lines", true, &lines, err));
+    HF_TRY(read_lines(req, lines, &pr.lines, &pr.n_lines, err));
+    HF_TRY(hf_json_get_obj(req, req->body, NULL, "shipping_address", true,
+                           &ship, err));
+    HF_TRY(
+        read_address(req, ship, "shipping_address", &pr.shipping_address, err));
+    HF_TRY(hf_json_get_obj(req, req->body, NULL, "billing_address", false,
+                           &bill, err));
     if (bill != NULL) {
-        TRY(read_address(req, bill, "billing_address", &pr.billing_address,
-                         err));
+        HF_TRY(read_address(req, bill, "billing_address", &pr.billing_address,
+                            err));
         pr.has_billing_address = true;
     }
-    TRY(hf_json_get_str(req, req->body, NULL, "shipping_method", false, 32,
-                        &method, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "shipping_method", false, 32,
+                           &method, err));
     if (method != NULL &&
         !hf_shipping_method_parse(method, &pr.shipping_method))
         return hf_fail(err, HF_EINVAL, "invalid", "shipping_method",
                        "shipping_method must be standard or expedited");
-    TRY(hf_json_get_str(req, req->body, NULL, "channel", false, 32, &pr.channel,
-                        err));
-    TRY(read_payment(req, req->body, &pr.payment, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "channel", false, 32,
+                           &pr.channel, err));
+    HF_TRY(read_payment(req, req->body, &pr.payment, err));
     pr.actor = req->actor;
     hf_order_result out;
-    TRY(hf_orders_place_txn(t, req->svc, &pr, req->arena, &out, err));
+    HF_TRY(hf_orders_place_txn(t, req->svc, &pr, req->arena, &out, err));
     return raw(res, 201, out.doc);
 }
 
@@ -478,7 +450,7 @@ static hf_rc read_order_doc(hf_txn *t, void *arg, hf_err *err)
 static hf_rc get_order(hf_request *req, hf_response *res, hf_err *err)
 {
     order_read r = {req, NULL};
-    TRY(hf_store_read(req->svc->store, read_order_doc, &r, err));
+    HF_TRY(hf_store_read(req->svc->store, read_order_doc, &r, err));
     return raw(res, 200, r.doc);
 }
 
@@ -502,7 +474,7 @@ static hf_rc get_orders(hf_request *req, hf_response *res, hf_err *err)
     order_page p;
     memset(&p, 0, sizeof(p));
     p.req = req;
-    TRY(list_limit(req, &p.filter.limit, err));
+    HF_TRY(hf_http_list_limit(req, &p.filter.limit, err));
     p.filter.status = hf_http_query(req, "status");
     p.filter.customer_id = hf_http_query(req, "customer_id");
     hf_order_status ignored;
@@ -517,7 +489,7 @@ static hf_rc get_orders(hf_request *req, hf_response *res, hf_err *err)
             return hf_fail(err, HF_EINVAL, "invalid", "cursor",
                            "cursor must come from next_cursor");
     }
-    TRY(hf_store_read(req->svc->store, read_orders, &p, err));
+    HF_TRY(hf_store_read(req->svc->store, read_orders, &p, err));
     /* splice the stored documents into the list without re-parsing */
     size_t len = 64;
     for (size_t i = 0; i < p.n; i++)
@@ -558,7 +530,7 @@ static hf_rc get_order_events(hf_request *req, hf_response *res, hf_err *err)
     events_read r;
     memset(&r, 0, sizeof(r));
     r.req = req;
-    TRY(hf_store_read(req->svc->store, read_events, &r, err));
+    HF_TRY(hf_store_read(req->svc->store, read_events, &r, err));
     hf_jsonw w;
     hf_jw_init(&w, req->arena);
     hf_jw_object(&w);
@@ -580,20 +552,21 @@ static hf_rc post_cancel(hf_txn *t, hf_request *req, hf_response *res,
     hf_cancel_request cr;
     memset(&cr, 0, sizeof(cr));
     json_t *lines;
-    TRY(body_object(req, err));
+    HF_TRY(hf_http_need_object(req, err));
     cr.order = req->params[0];
-    TRY(hf_json_get_str(req, req->body, NULL, "reason", true, 64, &cr.reason,
-                        err));
-    TRY(hf_json_get_str(req, req->body, NULL, "note", false, MAX_TEXT, &cr.note,
-                        err));
-    TRY(hf_json_get_array(req, req->body, NULL, "lines", false, &lines, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "reason", true, 64, &cr.reason,
+                           err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "note", false, MAX_TEXT,
+                           &cr.note, err));
+    HF_TRY(
+        hf_json_get_array(req, req->body, NULL, "lines", false, &lines, err));
     if (lines != NULL)
-        TRY(read_lines(req, lines, &cr.lines, &cr.n_lines, err));
+        HF_TRY(read_lines(req, lines, &cr.lines, &cr.n_lines, err));
     if (lines != NULL && cr.lines == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     cr.actor = req->actor;
     hf_order_result out;
-    TRY(hf_orders_cancel_txn(t, req->svc, &cr, req->arena, &out, err));
+    HF_TRY(hf_orders_cancel_txn(t, req->svc, &cr, req->arena, &out, err));
     return raw(res, 200, out.doc);
 }
 
@@ -602,14 +575,14 @@ static hf_rc post_transition(hf_txn *t, hf_request *req, hf_response *res,
 {
     hf_transition_request tr;
     memset(&tr, 0, sizeof(tr));
-    TRY(body_object(req, err));
+    HF_TRY(hf_http_need_object(req, err));
     tr.order = req->params[0];
-    TRY(hf_json_get_str(req, req->body, NULL, "to", true, 32, &tr.to, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "reason", false, MAX_TEXT,
-                        &tr.reason, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "to", true, 32, &tr.to, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "reason", false, MAX_TEXT,
+                           &tr.reason, err));
     tr.actor = req->actor;
     hf_order_result out;
-    TRY(hf_orders_transition_txn(t, req->svc, &tr, req->arena, &out, err));
+    HF_TRY(hf_orders_transition_txn(t, req->svc, &tr, req->arena, &out, err));
     return raw(res, 200, out.doc);
 }
 
@@ -635,17 +608,17 @@ static hf_rc post_shipment(hf_txn *t, hf_request *req, hf_response *res,
 {
     hf_ship_request sr;
     memset(&sr, 0, sizeof(sr));
-    TRY(body_object(req, err));
+    HF_TRY(hf_http_need_object(req, err));
     sr.order = req->params[0];
-    TRY(hf_json_get_str(req, req->body, NULL, "carrier", true, 32, &sr.carrier,
-                        err));
-    TRY(hf_json_get_str(req, req->body, NULL, "tracking_number", true, 64,
-                        &sr.tracking_number, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "service_level", false, 32,
-                        &sr.service_level, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "carrier", true, 32,
+                           &sr.carrier, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "tracking_number", true, 64,
+                           &sr.tracking_number, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "service_level", false, 32,
+                           &sr.service_level, err));
     sr.actor = req->actor;
     hf_shipment sh;
-    TRY(hf_tracking_ship_txn(t, req->svc, &sr, req->arena, &sh, err));
+    HF_TRY(hf_tracking_ship_txn(t, req->svc, &sr, req->arena, &sh, err));
     return shipment_reply(req, res, 201, &sh, NULL, 0, err);
 }
 
@@ -655,7 +628,7 @@ static hf_rc read_time(hf_request *req, json_t *obj, const char *name,
 {
     const char *text;
     *out = 0;
-    TRY(hf_json_get_str(req, obj, NULL, name, required, 40, &text, err));
+    HF_TRY(hf_json_get_str(req, obj, NULL, name, required, 40, &text, err));
     if (text != NULL && hf_time_parse(text, out) != 0)
         return hf_fail(err, HF_EINVAL, "invalid", name,
                        "%s must be an RFC 3339 time such as "
@@ -691,28 +664,28 @@ static hf_rc read_scan(hf_request *req, hf_scan_request *sr, hf_err *err)
     const char *status;
     json_t *loc;
     hf_tracking_event *e = &sr->event;
-    TRY(body_object(req, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "status", true, 32, &status,
-                        err));
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "status", true, 32, &status,
+                           err));
     if (!hf_ship_status_parse(status, &e->status))
         return hf_fail(err, HF_EINVAL, "invalid", "status",
                        "status must be label_created, picked_up, in_transit, "
                        "out_for_delivery, delivered or exception");
-    TRY(read_time(req, req->body, "time", true, &e->at, err));
-    TRY(read_time(req, req->body, "estimated_delivery", false,
-                  &e->carrier_estimate, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "description", false, MAX_TEXT,
-                        &e->description, err));
-    TRY(hf_json_get_obj(req, req->body, NULL, "location", false, &loc, err));
+    HF_TRY(read_time(req, req->body, "time", true, &e->at, err));
+    HF_TRY(read_time(req, req->body, "estimated_delivery", false,
+                     &e->carrier_estimate, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "description", false, MAX_TEXT,
+                           &e->description, err));
+    HF_TRY(hf_json_get_obj(req, req->body, NULL, "location", false, &loc, err));
     if (loc != NULL) {
-        TRY(hf_json_get_str(req, loc, "location", "city", false, 100, &e->city,
-                            err));
-        TRY(hf_json_get_str(req, loc, "location", "region", false, 100,
-                            &e->region, err));
-        TRY(hf_json_get_str(req, loc, "location", "country", false, 2,
-                            &e->country, err));
-        TRY(read_degrees(req, loc, "latitude", 90, &e->latitude, err));
-        TRY(read_degrees(req, loc, "longitude", 180, &e->longitude, err));
+        HF_TRY(hf_json_get_str(req, loc, "location", "city", false, 100,
+                               &e->city, err));
+        HF_TRY(hf_json_get_str(req, loc, "location", "region", false, 100,
+                               &e->region, err));
+        HF_TRY(hf_json_get_str(req, loc, "location", "country", false, 2,
+                               &e->country, err));
+        HF_TRY(read_degrees(req, loc, "latitude", 90, &e->latitude, err));
+        HF_TRY(read_degrees(req, loc, "longitude", 180, &e->longitude, err));
     }
     sr->actor = req->actor;
     return HF_OK;
@@ -723,11 +696,11 @@ static hf_rc scan_reply(hf_txn *t, hf_request *req, hf_response *res,
 {
     hf_shipment sh;
     bool duplicate;
-    TRY(hf_tracking_scan_txn(t, req->svc, sr, req->arena, &sh, &duplicate,
-                             err));
+    HF_TRY(hf_tracking_scan_txn(t, req->svc, sr, req->arena, &sh, &duplicate,
+                                err));
     hf_tracking_event *events;
     size_t n;
-    TRY(hf_txn_tracking_events(t, sh.seq, req->arena, &events, &n, err));
+    HF_TRY(hf_txn_tracking_events(t, sh.seq, req->arena, &events, &n, err));
     /* a repeat of a recorded event is answered 200 and changes nothing */
     return shipment_reply(req, res, duplicate ? 200 : 201, &sh, events, n, err);
 }
@@ -738,7 +711,7 @@ static hf_rc post_shipment_event(hf_txn *t, hf_request *req, hf_response *res,
     hf_scan_request sr;
     memset(&sr, 0, sizeof(sr));
     sr.shipment = req->params[0];
-    TRY(read_scan(req, &sr, err));
+    HF_TRY(read_scan(req, &sr, err));
     return scan_reply(t, req, res, &sr, err);
 }
 
@@ -748,9 +721,9 @@ static hf_rc post_carrier_event(hf_txn *t, hf_request *req, hf_response *res,
     hf_scan_request sr;
     memset(&sr, 0, sizeof(sr));
     sr.carrier = req->params[0];
-    TRY(read_scan(req, &sr, err));
-    TRY(hf_json_get_str(req, req->body, NULL, "tracking_number", true, 64,
-                        &sr.tracking_number, err));
+    HF_TRY(read_scan(req, &sr, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "tracking_number", true, 64,
+                           &sr.tracking_number, err));
     return scan_reply(t, req, res, &sr, err);
 }
 
@@ -764,7 +737,8 @@ typedef struct shipment_read {
 static hf_rc read_shipment(hf_txn *t, void *arg, hf_err *err)
 {
     shipment_read *r = arg;
-    TRY(hf_txn_shipment_get(t, r->req->params[0], r->req->arena, &r->sh, err));
+    HF_TRY(
+        hf_txn_shipment_get(t, r->req->params[0], r->req->arena, &r->sh, err));
     return hf_txn_tracking_events(t, r->sh.seq, r->req->arena, &r->events,
                                   &r->n, err);
 }
@@ -774,7 +748,7 @@ static hf_rc get_shipment(hf_request *req, hf_response *res, hf_err *err)
     shipment_read r;
     memset(&r, 0, sizeof(r));
     r.req = req;
-    TRY(hf_store_read(req->svc->store, read_shipment, &r, err));
+    HF_TRY(hf_store_read(req->svc->store, read_shipment, &r, err));
     return shipment_reply(req, res, 200, &r.sh, r.events, r.n, err);
 }
 
@@ -791,7 +765,7 @@ static hf_rc read_shipments(hf_txn *t, void *arg, hf_err *err)
     shipment_page *p = arg;
     if (p->order != NULL) {
         hf_order o;
-        TRY(hf_txn_order_get(t, p->order, p->req->arena, &o, err));
+        HF_TRY(hf_txn_order_get(t, p->order, p->req->arena, &o, err));
         p->filter.order_seq = o.seq;
     }
     return hf_txn_shipment_list(t, &p->filter, p->req->arena, &p->items, &p->n,
@@ -801,7 +775,7 @@ static hf_rc read_shipments(hf_txn *t, void *arg, hf_err *err)
 static hf_rc shipments_reply(hf_request *req, hf_response *res,
                              shipment_page *p, hf_err *err)
 {
-    TRY(hf_store_read(req->svc->store, read_shipments, p, err));
+    HF_TRY(hf_store_read(req->svc->store, read_shipments, p, err));
     hf_jsonw w;
     hf_jw_init(&w, req->arena);
     hf_jw_object(&w);
@@ -832,7 +806,7 @@ static hf_rc get_shipments(hf_request *req, hf_response *res, hf_err *err)
     memset(&p, 0, sizeof(p));
     p.req = req;
     p.filter.delayed = -1;
-    TRY(list_limit(req, &p.filter.limit, err));
+    HF_TRY(hf_http_list_limit(req, &p.filter.limit, err));
     const char *delayed = hf_http_query(req, "delayed");
     if (delayed != NULL) {
         if (strcmp(delayed, "true") != 0 && strcmp(delayed, "false") != 0)
@@ -859,7 +833,7 @@ static hf_rc get_order_shipments(hf_request *req, hf_response *res, hf_err *err)
     p.req = req;
     p.order = req->params[0];
     p.filter.delayed = -1;
-    p.filter.limit = MAX_LIST;
+    p.filter.limit = HF_LIST_MAX;
     return shipments_reply(req, res, &p, err);
 }
 
@@ -875,15 +849,15 @@ static hf_rc read_feed(hf_txn *t, void *arg, hf_err *err)
 {
     feed_read *f = arg;
     hf_customer c;
-    TRY(hf_txn_customer_get(t, f->req->params[0], f->req->arena, &c, err));
-    return hf_txn_notification_list(t, c.id, MAX_LIST, f->req->arena, &f->items,
-                                    &f->n, err);
+    HF_TRY(hf_txn_customer_get(t, f->req->params[0], f->req->arena, &c, err));
+    return hf_txn_notification_list(t, c.id, HF_LIST_MAX, f->req->arena,
+                                    &f->items, &f->n, err);
 }
 
 static hf_rc get_notifications(hf_request *req, hf_response *res, hf_err *err)
 {
     feed_read f = {req, NULL, 0};
-    TRY(hf_store_read(req->svc->store, read_feed, &f, err));
+    HF_TRY(hf_store_read(req->svc->store, read_feed, &f, err));
     hf_jsonw w;
     hf_jw_init(&w, req->arena);
     hf_jw_object(&w);
@@ -915,9 +889,9 @@ static hf_rc post_preferences(hf_txn *t, hf_request *req, hf_response *res,
                               hf_err *err)
 {
     static const char *const channels[] = {"email", "sms", "inapp"};
-    TRY(body_object(req, err));
+    HF_TRY(hf_http_need_object(req, err));
     hf_customer c;
-    TRY(hf_txn_customer_get(t, req->params[0], req->arena, &c, err));
+    HF_TRY(hf_txn_customer_get(t, req->params[0], req->arena, &c, err));
     hf_time now = hf_clock_now(req->svc->clock);
     json_t *out = json_object();
     for (size_t i = 0; i < HF_ARRAY_LEN(channels); i++) {
@@ -928,9 +902,9 @@ static hf_rc post_preferences(hf_txn *t, hf_request *req, hf_response *res,
                            "%s must be true (send) or false (do not send)",
                            channels[i]);
         if (v != NULL)
-            TRY(hf_txn_preference_put(t, c.id, channels[i], !json_is_true(v),
-                                      now, err));
-        TRY(hf_txn_preference_get(t, c.id, channels[i], &opted_out, err));
+            HF_TRY(hf_txn_preference_put(t, c.id, channels[i], !json_is_true(v),
+                                         now, err));
+        HF_TRY(hf_txn_preference_get(t, c.id, channels[i], &opted_out, err));
         json_object_set_new(out, channels[i], json_boolean(!opted_out));
     }
     return hf_http_json(req, res, 200, out, err);

@@ -414,6 +414,18 @@ static const char *offer_of_call(const done_call *d, hf_arena *a)
     return copy;
 }
 
+/* The offers on the table, the phase and the outcome, as members of the
+ * object being written. */
+static void state_members(hf_jsonw *w, turn_ctx *x)
+{
+    hf_jw_key(w, "offers");
+    offers_json(w, &x->state.st, x->a);
+    hf_jw_key(w, "state");
+    hf_jw_str(w, hf_phase_name(x->state.st.phase));
+    hf_jw_key(w, "outcome");
+    hf_jw_str(w, hf_outcome_name(x->state.st.outcome));
+}
+
 static const char *turn_json(turn_ctx *x, const hf_turn *turn, bool request)
 {
     hf_jsonw w;
@@ -433,8 +445,6 @@ static const char *turn_json(turn_ctx *x, const hf_turn *turn, bool request)
         hf_jw_key(&w, "intent");
         intent_json(&w, &x->intent);
     }
-    hf_jw_key(&w, "offers");
-    offers_json(&w, &x->state.st, x->a);
     hf_jw_key(&w, "tool_calls");
     hf_jw_array(&w);
     for (size_t i = 0; i < x->n_done; i++)
@@ -442,10 +452,7 @@ static const char *turn_json(turn_ctx *x, const hf_turn *turn, bool request)
     hf_jw_array_end(&w);
     hf_jw_key(&w, "decision");
     hf_jw_str(&w, turn->decision);
-    hf_jw_key(&w, "state");
-    hf_jw_str(&w, hf_phase_name(x->state.st.phase));
-    hf_jw_key(&w, "outcome");
-    hf_jw_str(&w, hf_outcome_name(x->state.st.outcome));
+    state_members(&w, x);
     hf_jw_key(&w, "policy_version");
     hf_jw_str(&w, x->conv.policy_version);
     hf_jw_object_end(&w);
@@ -468,12 +475,7 @@ static const char *decision_json(turn_ctx *x, const hf_turn *turn)
     hf_jw_int(&w, turn->plan_line);
     hf_jw_key(&w, "reply");
     hf_jw_str(&w, turn->reply);
-    hf_jw_key(&w, "offers");
-    offers_json(&w, &x->state.st, x->a);
-    hf_jw_key(&w, "state");
-    hf_jw_str(&w, hf_phase_name(x->state.st.phase));
-    hf_jw_key(&w, "outcome");
-    hf_jw_str(&w, hf_outcome_name(x->state.st.outcome));
+    state_members(&w, x);
     hf_jw_object_end(&w);
     return hf_jw_finish(&w);
 }

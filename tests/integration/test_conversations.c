@@ -162,6 +162,15 @@ static bool has_event(const char *order, const char *type)
     return found;
 }
 
+/* The order is cancelled and its unit of cv-a back on sale. */
+static void assert_cancelled_and_restocked(const char *id)
+{
+    json_t *o = ts_get_order(ts, id);
+    assert_string_equal(ts_str(o, "status"), "cancelled");
+    json_decref(o);
+    ts_assert_inventory(ts, "cv-a", 10, 0, 10);
+}
+
 static void test_take_first_offer(void **state)
 {
     (void)state;
@@ -286,10 +295,7 @@ static void test_decline_everything_cancels(void **state)
     assert_outcome(t, "closed", "cancelled");
     assert_non_null(tool_call(t, "cancel_order"));
     json_decref(t);
-    json_t *o = ts_get_order(ts, id);
-    assert_string_equal(ts_str(o, "status"), "cancelled");
-    json_decref(o);
-    ts_assert_inventory(ts, "cv-a", 10, 0, 10);
+    assert_cancelled_and_restocked(id);
 }
 
 static void test_insist_at_once_cancels(void **state)
@@ -302,10 +308,7 @@ static void test_insist_at_once_cancels(void **state)
     json_t *t = say(conv, "I don't want any offers, just cancel it now");
     assert_outcome(t, "closed", "cancelled");
     json_decref(t);
-    json_t *o = ts_get_order(ts, id);
-    assert_string_equal(ts_str(o, "status"), "cancelled");
-    json_decref(o);
-    ts_assert_inventory(ts, "cv-a", 10, 0, 10);
+    assert_cancelled_and_restocked(id);
 }
 
 static void test_concern_goes_to_an_agent(void **state)
