@@ -230,6 +230,9 @@ static int run_http(int port, const char *key, const char *orders_file,
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     double *s = malloc((size_t)conversations * N_MESSAGES * sizeof(*s));
+    double *by_turn[N_MESSAGES];
+    for (int k = 0; k < N_MESSAGES; k++)
+        by_turn[k] = malloc((size_t)conversations * sizeof(double));
     size_t n = 0;
     int done = 0, retained = 0;
     while (done < conversations && fscanf(f, "%63s", number) == 1) {
@@ -252,6 +255,7 @@ static int run_http(int port, const char *key, const char *orders_file,
             double t0 = now_us();
             long status = post(c, url, payload, &j);
             s[n++] = now_us() - t0;
+            by_turn[k][done] = s[n - 1];
             free(payload);
             json_decref(text);
             if (status != 200) {
@@ -269,6 +273,12 @@ static int run_http(int port, const char *key, const char *orders_file,
     fclose(f);
     printf("conversations=%d retained=%d ", done, retained);
     report("message_http", s, n);
+    for (int k = 0; k < N_MESSAGES; k++) {
+        char what[32];
+        snprintf(what, sizeof what, "message_http_turn%d", k + 1);
+        report(what, by_turn[k], (size_t)done);
+        free(by_turn[k]);
+    }
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
     free(s);

@@ -553,11 +553,17 @@ static void on_cancel_request(turn_builder *b, hf_convo_state *st)
         decide(b, "confirm_cancel", "no offer can be made on this order", 0);
         return;
     }
-    say(b,
-        "I can cancel order %s for you. Before I do, would one of these "
-        "help you keep it?%s\nReply with the one you would like, or say "
-        "\"cancel\" and I will cancel it right away.",
-        in->facts->number, offer_list(st, b->a));
+    if (in->await_decision) /* the page shows the offers as choices */
+        say(b,
+            "Order %s can be cancelled. Before you do, would one of these "
+            "help you keep it?%s\nChoose one, or confirm the cancellation.",
+            in->facts->number, offer_list(st, b->a));
+    else
+        say(b,
+            "I can cancel order %s for you. Before I do, would one of these "
+            "help you keep it?%s\nReply with the one you would like, or say "
+            "\"cancel\" and I will cancel it right away.",
+            in->facts->number, offer_list(st, b->a));
     decide(b, "present_offers", "offer alternatives before cancelling",
            action_line(
                find_action(in->plan, HF_BRANCH_ALWAYS, HF_ACT_PRESENT_OFFERS)));

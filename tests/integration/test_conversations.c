@@ -548,7 +548,7 @@ static void test_a_repeated_message_is_one_turn(void **state)
 /* Writes text to DIR/NAME.md. */
 static void write_policy(const char *dir, const char *name, const char *text)
 {
-    char path[PATH_MAX];
+    char path[2 * PATH_MAX];
     snprintf(path, sizeof path, "%s/%s.md", dir, name);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
