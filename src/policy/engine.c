@@ -633,10 +633,37 @@ static void order_status_reply(turn_builder *b)
     decide(b, "answer_status", "the customer asked about the order", 0);
 }
 
+/* "Can you do 15%?" while 10% is offered: the ladder's later rung is put
+ * on the table, for the customer to say yes to. */
+static bool counter_asked_rung(turn_builder *b, hf_convo_state *st)
+{
+    hf_offer rung;
+    if (!ladder_rung_named(b->in, st, &rung))
+        return false;
+    st->offers[0] = rung;
+    st->n_offers = 1;
+    st->countered = true;
+    for (size_t i = 0; i < b->in->plan->n_offers; i++)
+        for (size_t k = 0; k < b->in->plan->offers[i].n_percents; k++)
+            if (b->in->plan->offers[i].kind == HF_OFFER_DISCOUNT &&
+                b->in->plan->offers[i].percents[k] == rung.percent)
+                st->rung = (int)k;
+    say(b, "Yes, I can make it %d%% off this order. Shall I apply it?",
+        rung.percent);
+    decide(b, "counter_offer",
+           "the customer asked for the ladder's next "
+           "rung",
+           0);
+    return true;
+}
+
 /* A message while offers are on the table. */
 static void while_offering(turn_builder *b, hf_convo_state *st,
                            const hf_intent_result *r)
 {
+    if ((r->intent == HF_INTENT_OTHER || r->intent == HF_INTENT_QUESTION) &&
+        counter_asked_rung(b, st))
+        return;
     switch (r->intent) {
     case HF_INTENT_ACCEPT_OFFER: {
         const hf_offer *o = chosen_offer(b->in, st);

@@ -211,6 +211,15 @@ static void test_naming_the_next_rung_takes_it(void **state)
     const hf_tool_call *c = call_of(f, HF_TOOL_SET_DISCOUNT);
     assert_non_null(c);
     assert_non_null(strstr(c->args, "\"percent\":15"));
+    /* asking for it puts it on the table, to say yes to */
+    hf_engine_state_init(&f->st);
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_QUESTION, HF_OFFER_DISCOUNT, 15);
+    assert_string_equal(f->turn.decision, "counter_offer");
+    assert_int_equal(f->turn.n_calls, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_NONE, 0);
+    assert_non_null(
+        strstr(call_of(f, HF_TOOL_SET_DISCOUNT)->args, "\"percent\":15"));
     /* but not a figure the ladder does not have */
     hf_engine_state_init(&f->st);
     say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
