@@ -359,6 +359,7 @@ typedef struct turn_ctx {
     bool has_intent;
     done_call *done;
     size_t n_done;
+    const char *coupon; /* a coupon code issued this turn, or NULL */
 } turn_ctx;
 
 static hf_rc append_event(turn_ctx *x, const char *kind, const char *body,
@@ -371,6 +372,16 @@ static hf_rc append_event(turn_ctx *x, const char *kind, const char *body,
     return hf_txn_conversation_event_append(x->t, x->conv.seq, &e, err);
 }
 
+/* The string member name of the JSON object text, copied into a. */
+static const char *json_field(const char *text, const char *name, hf_arena *a)
+{
+    json_t *j = json_loads(text, 0, NULL);
+    const char *v = json_string_value(json_object_get(j, name));
+    const char *copy = v ? hf_arena_strdup(a, v) : NULL;
+    json_decref(j);
+    return copy;
+}
+
 /* Runs the turn's tool calls. A guard's refusal rolls every call of the
  * turn back; *refused then names the offer and why. */
 static hf_rc run_calls(turn_ctx *x, const hf_turn *turn, const char *actor,
@@ -381,9 +392,14 @@ static hf_rc run_calls(turn_ctx *x, const hf_turn *turn, const char *actor,
     *refused = NULL;
     if (x->done == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-    hf_tool_env env = {
-        x->t,          x->svc, x->conv.id, x->order.id, x->state.reason,
-        x->state.note, actor,  x->a};
+    hf_tool_env env = {.t = x->t,
+                       .svc = x->svc,
+                       .conversation_id = x->conv.id,
+                       .order_id = x->order.id,
+                       .reason = x->state.reason,
+                       .note = x->state.note,
+                       .actor = actor,
+                       .a = x->a};
     hf_rc rc = hf_txn_savepoint(x->t, err);
     for (size_t i = 0; rc == HF_OK && i < turn->n_calls; i++) {
         done_call *d = &x->done[x->n_done++];
@@ -392,6 +408,8 @@ static hf_rc run_calls(turn_ctx *x, const hf_turn *turn, const char *actor,
         hf_err tool_err;
         hf_err_clear(&tool_err);
         rc = hf_tool_run(&env, &turn->calls[i], &d->result, &tool_err);
+        if (rc == HF_OK && d->tool == HF_TOOL_FUTURE_COUPON)
+            env.coupon = x->coupon = json_field(d->result, "code", x->a);
         if (rc == HF_EINVAL || rc == HF_ECONFLICT || rc == HF_ENOTFOUND ||
             rc == HF_EPAYMENT) {
             d->error = hf_arena_strdup(x->a, tool_err.code);
@@ -549,6 +567,9 @@ static hf_rc decide_and_act(turn_ctx *x, const hf_turn_request *req,
     done_call *refused;
     if ((rc = run_calls(x, turn, actor, &refused, err)) != HF_OK)
         return rc;
+    if (refused == NULL && x->coupon != NULL) /* known only now */
+        turn->reply = hf_arena_printf(x->a, "%s Your coupon code is %s.",
+                                      turn->reply, x->coupon);
     if (refused == NULL)
         return HF_OK;
     /* a guard said no: nothing of this turn happened; say so */

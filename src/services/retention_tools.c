@@ -198,7 +198,10 @@ static hf_rc send_message(const hf_tool_env *env, json_t *args, hf_jsonw *w,
     hf_jw_key(&p, "message");
     hf_jw_str(&p, message ? message : "");
     hf_jw_key(&p, "offer_description");
-    hf_jw_str(&p, offer ? offer : (message ? message : ""));
+    const char *what = offer ? offer : (message ? message : "");
+    if (env->coupon != NULL) /* the customer needs the code itself */
+        what = hf_arena_printf(env->a, "%s: code %s", what, env->coupon);
+    hf_jw_str(&p, what ? what : "");
     hf_jw_object_end(&p);
     const char *payload = hf_jw_finish(&p);
     if (payload == NULL)

@@ -18,6 +18,8 @@ typedef struct hf_tool_env {
     const char *note;     /* the customer's words for cancel_order; may be
                              NULL */
     const char *actor;    /* "conversation:cnv_..." */
+    const char *coupon;   /* a coupon code issued earlier in the turn (for
+                             the message that confirms it), or NULL */
     hf_arena *a;
 } hf_tool_env;
 

@@ -270,6 +270,7 @@ static void test_take_the_coupon(void **state)
     assert_non_null(call);
     const char *code = ts_str(json_object_get(call, "result"), "code");
     assert_true(strncmp(code, "SAVE20-", 7) == 0);
+    assert_non_null(strstr(ts_str(t, "reply"), code)); /* told the code */
     json_decref(t);
     assert_true(has_event(id, "coupon_issued"));
     /* one accepted offer per order: a second request gets none */
