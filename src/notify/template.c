@@ -83,6 +83,10 @@ static const hf_template_placeholder placeholder_table[] = {
     {"refund.amount", "129.95 USD", "the amount refunded, formatted money"},
     {"refund.method", "your Visa card ending in 4242",
      "where the refund goes, as a phrase"},
+    {"reply.text",
+     "It ships from our warehouse tomorrow morning by express; you will "
+     "have it on Friday.",
+     "what a person on the team wrote to the customer"},
     {"shipment.carrier", "UPS", "the carrier's name as customers know it"},
     {"shipment.delivered_at", "Wednesday, 25 November at 2:41 PM",
      "date and time the carrier reported delivery"},
@@ -127,6 +131,8 @@ static const struct notification {
     {"address_needs_fixing",
      "the shipping address fails validation before shipping"},
     {"winback_offer", "a customer who cancelled has not ordered since"},
+    {"agent_reply", "a person on the team answers a handed-over "
+                    "conversation"},
 };
 
 const char *hf_template_part_name(hf_template_part part)

@@ -924,6 +924,24 @@ hf_rc hf_escalation_reply_txn(hf_txn *t, const hf_services *svc, const char *id,
         return hf_fail(err, HF_ECONFLICT, "not_open", NULL,
                        "escalation %s is closed", id);
     rc = agent_event(t, svc, &e, "agent_reply", text, actor, a, err);
+    if (rc != HF_OK)
+        return rc;
+    /* the customer hears it by their channels, like any message */
+    hf_jsonw w;
+    hf_jw_init(&w, a);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "order_id");
+    hf_jw_str(&w, e.order_id);
+    hf_jw_key(&w, "conversation_id");
+    hf_jw_str(&w, e.conversation_id);
+    hf_jw_key(&w, "text");
+    hf_jw_str(&w, text);
+    hf_jw_object_end(&w);
+    const char *payload = hf_jw_finish(&w);
+    if (payload == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    rc = hf_txn_outbox_put(t, "conversation.agent_reply", e.order_id, payload,
+                           hf_clock_now(svc->clock), err);
     return rc == HF_OK ? escalation_reply(t, id, a, json, err) : rc;
 }
 

@@ -32,6 +32,7 @@ static const struct topic_template {
     {"order.cancelled", "cancellation_confirmed"},
     {"retention.offer_applied", "retention_offer_applied"},
     {"retention.survey", "cancellation_survey"},
+    {"conversation.agent_reply", "agent_reply"},
 };
 
 const char *hf_notify_template_for(const char *topic)
@@ -208,6 +209,11 @@ static const char *lookup(void *arg, const char *name)
     }
     if (strcmp(name, "refund.method") == 0)
         return o->payment.method ? o->payment.method : "";
+    if (strcmp(name, "reply.text") == 0) {
+        const char *text =
+            json_string_value(json_object_get(c->payload, "text"));
+        return text ? text : "";
+    }
     if (strcmp(name, "offer.description") == 0) {
         const char *d =
             json_string_value(json_object_get(c->payload, "offer_description"));

@@ -696,6 +696,76 @@ static void test_policy_test_screen(void **state)
     json_decref(after);
 }
 
+/* The in-app notification of kind in the customer's feed, waiting up to 5 s
+ * for the outbox to deliver it; NULL when none came. */
+static json_t *feed_item(const char *customer, const char *kind)
+{
+    for (int i = 0; i < 100; i++) {
+        long st;
+        json_t *feed =
+            ts_get(ts, &st, "/v1/customers/%s/notifications", customer);
+        ts_assert_status(st, 200, feed);
+        json_t *n;
+        size_t k;
+        json_array_foreach(json_object_get(feed, "data"), k, n)
+        {
+            if (strcmp(ts_str(n, "kind"), kind) == 0) {
+                json_t *copy = json_deep_copy(n);
+                json_decref(feed);
+                return copy;
+            }
+        }
+        json_decref(feed);
+        ts_sleep_ms(50);
+    }
+    return NULL;
+}
+
+/* With delivery on (in-app only: no SMTP or SMS set), the customer is told
+ * about the offer applied and hears what the agent wrote. */
+static void test_customer_hears_offer_and_agent(void **state)
+{
+    (void)state;
+    ts_free(ts);
+    ts = ts_start_with_config("[notify]\nenabled = true\n");
+    assert_non_null(ts);
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    json_t *o = ts_get_order(ts, id);
+    char customer[64];
+    snprintf(customer, sizeof customer, "%s",
+             ts_str(json_object_get(o, "customer"), "id"));
+    json_decref(o);
+    start_chat(number, conv, sizeof conv);
+    ask_to_cancel(conv);
+    json_decref(say(conv, "the free shipping upgrade please"));
+    json_t *n = feed_item(customer, "retention_offer_applied");
+    assert_non_null(n);
+    assert_non_null(strstr(ts_str(n, "body"), "expedited"));
+    json_decref(n);
+
+    char conv2[64];
+    start_chat(number, conv2, sizeof conv2);
+    json_t *t = say(conv2, "can I speak to a real person please");
+    json_t *call = tool_call(t, "route_to_agent");
+    assert_non_null(call);
+    char esc[64];
+    snprintf(esc, sizeof esc, "%s",
+             ts_str(json_object_get(call, "result"), "escalation"));
+    json_decref(t);
+    long st;
+    json_t *r =
+        ts_post_as(ts, ts->agent_key, NULL,
+                   json_pack("{s:s}", "text", "Your parcel leaves on Monday."),
+                   &st, "/v1/escalations/%s/replies", esc);
+    ts_assert_status(st, 200, r);
+    json_decref(r);
+    n = feed_item(customer, "agent_reply");
+    assert_non_null(n);
+    assert_string_equal(ts_str(n, "body"), "Your parcel leaves on Monday.");
+    json_decref(n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -713,6 +783,7 @@ int main(void)
         T(test_a_repeated_message_is_one_turn),
         T(test_policy_test_screen),
         T(test_conversation_keeps_its_policy_version),
+        T(test_customer_hears_offer_and_agent),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
