@@ -6,6 +6,7 @@
 #include "http/retention_routes.h"
 
 #include "services/conversations.h"
+#include "services/escalations.h"
 
 #include <stdlib.h>
 #include <string.h>

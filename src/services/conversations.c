@@ -10,6 +10,7 @@
 #include "services/conversations.h"
 
 #include "core/money.h"
+#include "services/conversation_state.h"
 #include "services/order_changes.h"
 #include "services/retention.h"
 #include "services/retention_tools.h"
@@ -21,159 +22,6 @@
 #include <string.h>
 
 enum { MAX_CTX = 24 };
-
-/* --- The engine's state as JSON ------------------------------------------- */
-
-static void offer_json(hf_jsonw *w, const hf_offer *o, hf_arena *a)
-{
-    hf_jw_object(w);
-    hf_jw_key(w, "id");
-    hf_jw_str(w, o->id);
-    hf_jw_key(w, "kind");
-    hf_jw_str(w, hf_offer_kind_name(o->kind));
-    hf_jw_key(w, "description");
-    hf_jw_str(w, hf_offer_describe(o, a));
-    if (o->percent) {
-        hf_jw_key(w, "percent");
-        hf_jw_int(w, o->percent);
-    }
-    if (o->valid_days) {
-        hf_jw_key(w, "valid_days");
-        hf_jw_int(w, o->valid_days);
-    }
-    if (o->sku[0]) {
-        hf_jw_key(w, "sku");
-        hf_jw_str(w, o->sku);
-        hf_jw_key(w, "name");
-        hf_jw_str(w, o->name);
-        hf_jw_key(w, "replaces");
-        hf_jw_str(w, o->from_sku);
-    }
-    hf_jw_object_end(w);
-}
-
-static void offers_json(hf_jsonw *w, const hf_convo_state *st, hf_arena *a)
-{
-    hf_jw_array(w);
-    for (int i = 0; i < st->n_offers; i++)
-        offer_json(w, &st->offers[i], a);
-    hf_jw_array_end(w);
-}
-
-/* The conversation's stored state: the engine's, plus the request's
- * reason and note. */
-typedef struct convo {
-    hf_convo_state st;
-    const char *reason; /* cancellation reason code, may be NULL */
-    const char *note;
-} convo;
-
-static const char *state_to_json(const convo *c, hf_arena *a)
-{
-    hf_jsonw w;
-    hf_jw_init(&w, a);
-    hf_jw_object(&w);
-    hf_jw_key(&w, "phase");
-    hf_jw_str(&w, hf_phase_name(c->st.phase));
-    hf_jw_key(&w, "outcome");
-    hf_jw_str(&w, hf_outcome_name(c->st.outcome));
-    hf_jw_key(&w, "rung");
-    hf_jw_int(&w, c->st.rung);
-    hf_jw_key(&w, "countered");
-    hf_jw_bool(&w, c->st.countered);
-    hf_jw_key(&w, "clarifications");
-    hf_jw_int(&w, c->st.clarifications);
-    hf_jw_key(&w, "offers");
-    offers_json(&w, &c->st, a);
-    if (c->st.accepted.kind != HF_OFFER_NONE) {
-        hf_jw_key(&w, "accepted");
-        offer_json(&w, &c->st.accepted, a);
-    }
-    if (c->reason) {
-        hf_jw_key(&w, "reason");
-        hf_jw_str(&w, c->reason);
-    }
-    if (c->note) {
-        hf_jw_key(&w, "note");
-        hf_jw_str(&w, c->note);
-    }
-    hf_jw_object_end(&w);
-    return hf_jw_finish(&w);
-}
-
-static void copy_str(char *dst, size_t size, json_t *v)
-{
-    snprintf(dst, size, "%s", json_is_string(v) ? json_string_value(v) : "");
-}
-
-static void offer_from_json(json_t *j, hf_offer *o)
-{
-    memset(o, 0, sizeof(*o));
-    copy_str(o->id, sizeof(o->id), json_object_get(j, "id"));
-    const char *kind = json_string_value(json_object_get(j, "kind"));
-    if (kind == NULL || !hf_offer_kind_parse(kind, &o->kind))
-        o->kind = HF_OFFER_NONE;
-    o->percent = (int)json_integer_value(json_object_get(j, "percent"));
-    o->valid_days = (int)json_integer_value(json_object_get(j, "valid_days"));
-    copy_str(o->sku, sizeof(o->sku), json_object_get(j, "sku"));
-    copy_str(o->name, sizeof(o->name), json_object_get(j, "name"));
-    copy_str(o->from_sku, sizeof(o->from_sku), json_object_get(j, "replaces"));
-}
-
-static int name_index(const char *name, const char *(*fn)(int), int count)
-{
-    for (int i = 0; name && i < count; i++)
-        if (strcmp(fn(i), name) == 0)
-            return i;
-    return 0;
-}
-
-static const char *phase_at(int i)
-{
-    return hf_phase_name((hf_phase)i);
-}
-
-static const char *outcome_at(int i)
-{
-    return hf_outcome_name((hf_outcome)i);
-}
-
-static hf_rc state_from_json(const char *text, hf_arena *a, convo *c,
-                             hf_err *err)
-{
-    memset(c, 0, sizeof(*c));
-    json_t *j = json_loads(text, 0, NULL);
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return hf_fail(err, HF_ESTORE, "store_error", NULL,
-                       "a conversation's stored state is damaged");
-    }
-    c->st.phase =
-        (hf_phase)name_index(json_string_value(json_object_get(j, "phase")),
-                             phase_at, HF_PHASE_COUNT);
-    c->st.outcome =
-        (hf_outcome)name_index(json_string_value(json_object_get(j, "outcome")),
-                               outcome_at, HF_OUTCOME_COUNT);
-    c->st.rung = (int)json_integer_value(json_object_get(j, "rung"));
-    c->st.countered = json_is_true(json_object_get(j, "countered"));
-    c->st.clarifications =
-        (int)json_integer_value(json_object_get(j, "clarifications"));
-    json_t *offers = json_object_get(j, "offers"), *o;
-    size_t i;
-    json_array_foreach(offers, i, o)
-    {
-        if (c->st.n_offers < HF_ENGINE_MAX_OFFERS)
-            offer_from_json(o, &c->st.offers[c->st.n_offers++]);
-    }
-    if (json_is_object(json_object_get(j, "accepted")))
-        offer_from_json(json_object_get(j, "accepted"), &c->st.accepted);
-    const char *reason = json_string_value(json_object_get(j, "reason"));
-    const char *note = json_string_value(json_object_get(j, "note"));
-    c->reason = reason ? hf_arena_strdup(a, reason) : NULL;
-    c->note = note ? hf_arena_strdup(a, note) : NULL;
-    json_decref(j);
-    return HF_OK;
-}
 
 /* --- What the engine is told ---------------------------------------------- */
 
@@ -354,7 +202,7 @@ typedef struct turn_ctx {
     hf_order_facts facts;
     hf_ctx_value ctx[MAX_CTX];
     size_t n_ctx;
-    convo state;
+    hf_convo state;
     hf_intent_result intent;
     bool has_intent;
     done_call *done;
@@ -437,7 +285,7 @@ static const char *offer_of_call(const done_call *d, hf_arena *a)
 static void state_members(hf_jsonw *w, turn_ctx *x)
 {
     hf_jw_key(w, "offers");
-    offers_json(w, &x->state.st, x->a);
+    hf_offers_json(w, &x->state.st, x->a);
     hf_jw_key(w, "state");
     hf_jw_str(w, hf_phase_name(x->state.st.phase));
     hf_jw_key(w, "outcome");
@@ -535,7 +383,7 @@ static hf_rc load_turn(turn_ctx *x, const char *id, hf_err *err)
     if (rc == HF_OK)
         rc = hf_txn_order_get(x->t, x->conv.order_id, x->a, &x->order, err);
     if (rc == HF_OK)
-        rc = state_from_json(x->conv.state_json, x->a, &x->state, err);
+        rc = hf_convo_from_json(x->conv.state_json, x->a, &x->state, err);
     return rc;
 }
 
@@ -613,7 +461,7 @@ static hf_rc run_turn(turn_ctx *x, const hf_turn_request *req, bool request,
     x->conv.version++;
     x->conv.state = hf_phase_name(x->state.st.phase);
     x->conv.outcome = hf_outcome_name(x->state.st.outcome);
-    x->conv.state_json = state_to_json(&x->state, x->a);
+    x->conv.state_json = hf_convo_to_json(&x->state, x->a);
     x->conv.updated_at = hf_clock_now(x->svc->clock);
     if (x->conv.state_json == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
@@ -639,7 +487,7 @@ hf_rc hf_conversation_turn_txn(hf_txn *t, const hf_services *svc,
  * ----------------------------------------------------------------- */
 
 static hf_rc create(hf_txn *t, const hf_services *svc, const char *order,
-                    const char *channel, const convo *initial, hf_arena *a,
+                    const char *channel, const hf_convo *initial, hf_arena *a,
                     hf_conversation *out, hf_order *o, hf_err *err)
 {
     if (svc->retention == NULL)
@@ -664,7 +512,7 @@ static hf_rc create(hf_txn *t, const hf_services *svc, const char *order,
         .policy_version = b->version,
         .state = hf_phase_name(HF_PHASE_START),
         .outcome = hf_outcome_name(HF_OUTCOME_OPEN),
-        .state_json = state_to_json(initial, a),
+        .state_json = hf_convo_to_json(initial, a),
         .version = 1,
         .created_at = now,
         .updated_at = now,
@@ -680,7 +528,7 @@ hf_rc hf_conversation_start_txn(hf_txn *t, const hf_services *svc,
                                 const char **json, hf_err *err)
 {
     (void)actor;
-    convo initial;
+    hf_convo initial;
     memset(&initial, 0, sizeof(initial));
     hf_conversation c;
     hf_order o;
@@ -742,7 +590,7 @@ hf_rc hf_cancellation_request_txn(hf_txn *t, const hf_services *svc,
     if (reason != NULL && !hf_cancel_reason_valid(reason))
         return hf_fail(err, HF_EINVAL, "invalid_reason", "reason",
                        "reason must be one of the cancellation reason codes");
-    convo initial;
+    hf_convo initial;
     memset(&initial, 0, sizeof(initial));
     initial.reason = reason;
     initial.note = note;
@@ -826,164 +674,6 @@ hf_rc hf_conversation_get_txn(hf_txn *t, const char *id, hf_arena *a,
         hf_jw_raw(&w, ev[i].body);
         hf_jw_object_end(&w);
     }
-    hf_jw_array_end(&w);
-    hf_jw_object_end(&w);
-    *json = hf_jw_finish(&w);
-    return *json ? HF_OK : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-}
-
-/* --- The agent queue
- * ---------------------------------------------------------- */
-
-static void escalation_json(hf_jsonw *w, const hf_escalation *e)
-{
-    hf_jw_object(w);
-    hf_jw_key(w, "id");
-    hf_jw_str(w, e->id);
-    hf_jw_key(w, "conversation");
-    hf_jw_str(w, e->conversation_id);
-    hf_jw_key(w, "order_id");
-    hf_jw_str(w, e->order_id);
-    hf_jw_key(w, "reason");
-    hf_jw_str(w, e->reason);
-    hf_jw_key(w, "status");
-    hf_jw_str(w, e->status);
-    hf_jw_key(w, "created_at");
-    hf_jw_time(w, e->created_at);
-    hf_jw_key(w, "closed_at");
-    if (e->closed_at)
-        hf_jw_time(w, e->closed_at);
-    else
-        hf_jw_null(w);
-    hf_jw_key(w, "agent");
-    if (e->agent)
-        hf_jw_str(w, e->agent);
-    else
-        hf_jw_null(w);
-    hf_jw_key(w, "resolution");
-    if (e->resolution)
-        hf_jw_str(w, e->resolution);
-    else
-        hf_jw_null(w);
-    hf_jw_object_end(w);
-}
-
-static hf_rc escalation_reply(hf_txn *t, const char *id, hf_arena *a,
-                              const char **json, hf_err *err)
-{
-    hf_escalation e;
-    hf_rc rc = hf_txn_escalation_get(t, id, a, &e, err);
-    if (rc != HF_OK)
-        return rc;
-    hf_jsonw w;
-    hf_jw_init(&w, a);
-    escalation_json(&w, &e);
-    *json = hf_jw_finish(&w);
-    return *json ? HF_OK : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-}
-
-/* Appends an agent's entry to the escalation's conversation. */
-static hf_rc agent_event(hf_txn *t, const hf_services *svc,
-                         const hf_escalation *e, const char *kind,
-                         const char *text, const char *actor, hf_arena *a,
-                         hf_err *err)
-{
-    hf_conversation c;
-    hf_rc rc = hf_txn_conversation_get(t, e->conversation_id, a, &c, err);
-    if (rc != HF_OK)
-        return rc;
-    hf_jsonw w;
-    hf_jw_init(&w, a);
-    hf_jw_object(&w);
-    hf_jw_key(&w, "escalation");
-    hf_jw_str(&w, e->id);
-    hf_jw_key(&w, "agent");
-    hf_jw_str(&w, actor);
-    hf_jw_key(&w, "text");
-    hf_jw_str(&w, text ? text : "");
-    hf_jw_object_end(&w);
-    int expected = c.version++;
-    hf_conversation_event ev = {++c.turns, hf_clock_now(svc->clock), kind,
-                                hf_jw_finish(&w)};
-    if (ev.body == NULL)
-        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-    c.updated_at = ev.at;
-    rc = hf_txn_conversation_event_append(t, c.seq, &ev, err);
-    return rc == HF_OK ? hf_txn_conversation_update(t, &c, expected, err) : rc;
-}
-
-hf_rc hf_escalation_reply_txn(hf_txn *t, const hf_services *svc, const char *id,
-                              const char *text, const char *actor, hf_arena *a,
-                              const char **json, hf_err *err)
-{
-    hf_escalation e;
-    hf_rc rc = hf_txn_escalation_get(t, id, a, &e, err);
-    if (rc != HF_OK)
-        return rc;
-    if (strcmp(e.status, "open") != 0)
-        return hf_fail(err, HF_ECONFLICT, "not_open", NULL,
-                       "escalation %s is closed", id);
-    rc = agent_event(t, svc, &e, "agent_reply", text, actor, a, err);
-    if (rc != HF_OK)
-        return rc;
-    /* the customer hears it by their channels, like any message */
-    hf_jsonw w;
-    hf_jw_init(&w, a);
-    hf_jw_object(&w);
-    hf_jw_key(&w, "order_id");
-    hf_jw_str(&w, e.order_id);
-    hf_jw_key(&w, "conversation_id");
-    hf_jw_str(&w, e.conversation_id);
-    hf_jw_key(&w, "text");
-    hf_jw_str(&w, text);
-    hf_jw_object_end(&w);
-    const char *payload = hf_jw_finish(&w);
-    if (payload == NULL)
-        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-    rc = hf_txn_outbox_put(t, "conversation.agent_reply", e.order_id, payload,
-                           hf_clock_now(svc->clock), err);
-    return rc == HF_OK ? escalation_reply(t, id, a, json, err) : rc;
-}
-
-hf_rc hf_escalation_close_txn(hf_txn *t, const hf_services *svc, const char *id,
-                              const char *resolution, const char *actor,
-                              hf_arena *a, const char **json, hf_err *err)
-{
-    hf_escalation e;
-    hf_rc rc = hf_txn_escalation_get(t, id, a, &e, err);
-    if (rc == HF_OK)
-        rc = hf_txn_escalation_close(t, id, hf_clock_now(svc->clock), actor,
-                                     resolution, err);
-    if (rc == HF_OK)
-        rc = agent_event(t, svc, &e, "agent_closed", resolution, actor, a, err);
-    return rc == HF_OK ? escalation_reply(t, id, a, json, err) : rc;
-}
-
-hf_rc hf_escalation_list_txn(hf_txn *t, const char *status, const char *after,
-                             int limit, hf_arena *a, const char **json,
-                             hf_err *err)
-{
-    int64_t after_seq = 0;
-    if (after != NULL) {
-        hf_escalation e;
-        hf_rc rc = hf_txn_escalation_get(t, after, a, &e, err);
-        if (rc != HF_OK)
-            return rc;
-        after_seq = e.seq;
-    }
-    hf_escalation *list;
-    size_t n;
-    hf_rc rc =
-        hf_txn_escalation_list(t, status, after_seq, limit, a, &list, &n, err);
-    if (rc != HF_OK)
-        return rc;
-    hf_jsonw w;
-    hf_jw_init(&w, a);
-    hf_jw_object(&w);
-    hf_jw_key(&w, "escalations");
-    hf_jw_array(&w);
-    for (size_t i = 0; i < n; i++)
-        escalation_json(&w, &list[i]);
     hf_jw_array_end(&w);
     hf_jw_object_end(&w);
     *json = hf_jw_finish(&w);
