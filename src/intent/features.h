@@ -4,8 +4,11 @@
  *
  * Steps: normalise (lower case, UTF-8 kept whole, apostrophes folded so
  * "don't" reads "do not"), split into tokens, stem them with libstemmer
- * (English), then emit stemmed word unigrams and bigrams, "not_"-marked
- * words after a negation, and character 3..5-grams inside word boundaries.
+ * (English), then emit stemmed word unigrams, bigrams and trigrams,
+ * "not_"-marked words after a negation, character 3..5-grams inside word
+ * boundaries, and a few indicators of the message's shape (ends with '?',
+ * opens with a question word, order number, percentage, all capitals,
+ * length bucket).
  * Every feature is hashed (FNV-1a) into HF_FEAT_DIM slots and the vector is
  * L2-normalised. Nothing here is global: the caller owns the stemmer, so
  * threads never share one.
@@ -21,7 +24,7 @@ struct sb_stemmer;
 #define HF_FEAT_BITS 18
 #define HF_FEAT_DIM (1u << HF_FEAT_BITS) /* hashed feature slots */
 /* Bumped whenever the features change, so old model files are refused. */
-#define HF_FEAT_VERSION 1u
+#define HF_FEAT_VERSION 2u
 /* Only the first HF_INTENT_MAX_TEXT bytes of a message are read. */
 #define HF_INTENT_MAX_TEXT 4096
 
