@@ -9,6 +9,7 @@
 #include "notify/template.h"
 #include "services/auth.h"
 #include "services/demo.h"
+#include "services/links.h"
 #include "services/notify.h"
 #include "services/retention.h"
 #include "services/sweeper.h"
@@ -89,6 +90,8 @@ static int open_services(cli *c, hf_services *svc, bool migrate)
         return fail("database", &err);
     hf_rc rc = migrate ? hf_store_migrate(svc->store, &err)
                        : hf_store_check_schema(svc->store, &err);
+    if (rc == HF_OK && migrate)
+        rc = hf_links_init(svc, &err);
     if (rc != HF_OK) {
         hf_store_close(svc->store);
         return fail("database", &err);

@@ -1,8 +1,10 @@
 /* notify.c - the outbox's delivery workers. */
 #include "services/notify.h"
+
 #include "connectors/send.h"
 #include "core/money.h"
 #include "notify/template.h"
+#include "services/links.h"
 #include "services/orders.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -18,6 +20,7 @@ enum {
     MAX_WORKERS = 8,
     IDLE_MS = 200,     /* look for new messages this often when idle */
     MAX_ATTEMPTS = 10, /* then the message is given up, and logged */
+    LINK_DAYS = 90,    /* how long a link in a message keeps working */
 };
 
 /* Which notification each outbox topic sends; topics not listed are
@@ -197,10 +200,15 @@ static const char *lookup(void *arg, const char *name)
         return day(c, o->placed_at);
     if (strcmp(name, "order.promised_by") == 0)
         return day(c, o->promised_by);
+    /* shopper links open one thing of one order, signed (links.h) */
     if (strcmp(name, "order_url") == 0 || strcmp(name, "tracking_url") == 0)
-        return hf_arena_printf(c->a, "%s/orders/%s", base, o->number);
-    if (strcmp(name, "survey_url") == 0)
-        return hf_arena_printf(c->a, "%s/orders/%s/survey", base, o->number);
+        return hf_links_url(c->n->svc, c->a, base, "/orders/%s", o->number,
+                            "order", o->id, LINK_DAYS);
+    if (strcmp(name, "survey_url") == 0) {
+        const char *tok =
+            hf_links_token(c->n->svc, c->a, "survey", o->id, LINK_DAYS);
+        return hf_arena_printf(c->a, "%s/surveys/%s", base, tok ? tok : "");
+    }
     if (strcmp(name, "refund.amount") == 0) {
         json_int_t amount =
             json_integer_value(json_object_get(c->payload, "amount"));

@@ -10,6 +10,8 @@
 #include "util/clock.h"
 #include "util/jsonw.h"
 
+#include <stdbool.h>
+
 typedef struct hf_services {
     hf_store *store;
     hf_clock *clock;
@@ -22,6 +24,10 @@ typedef struct hf_services {
     /* policies and the intent model for cancel requests; NULL when the
      * conversations endpoints are not available */
     struct hf_retention *retention;
+    /* signs shopper links (services/links.h); has_link_key is false in
+     * tools that send no messages */
+    unsigned char link_key[32];
+    bool has_link_key;
 } hf_services;
 
 #endif

@@ -292,3 +292,27 @@ hf_rc hf_txn_swap_candidate(hf_txn *t, const char *currency, hf_minor min_price,
     out->active = true;
     return hf_row_done(&r, err);
 }
+
+/* --- Settings ------------------------------------------------------------ */
+
+hf_rc hf_txn_setting_get(hf_txn *t, const char *name, hf_arena *a,
+                         const char **value, hf_err *err)
+{
+    STMT(st, t, SQL_SETTING_GET);
+    BIND_TEXT(st, 1, name);
+    hf_rc rc = hf_stmt_first(t, st, err);
+    if (rc != HF_OK)
+        return rc;
+    hf_row r = {t->drv, st, a, false};
+    *value = hf_row_text(&r, 0);
+    return hf_row_done(&r, err);
+}
+
+hf_rc hf_txn_setting_add(hf_txn *t, const char *name, const char *value,
+                         hf_err *err)
+{
+    STMT(st, t, SQL_SETTING_ADD);
+    BIND_TEXT(st, 1, name);
+    BIND_TEXT(st, 2, value);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
+}

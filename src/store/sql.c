@@ -316,6 +316,9 @@ const char *const hf_sql_text[SQL_COUNT] = {
     /* an active product of the same currency, priced at least ?2, with ?4
      * units free across locations; the same category first, then the
      * cheapest, so a swap costs the merchant least */
+    [SQL_SETTING_GET] = "SELECT value FROM settings WHERE name = ?1",
+    [SQL_SETTING_ADD] = "INSERT INTO settings (name, value) VALUES (?1, ?2) "
+                        "ON CONFLICT (name) DO NOTHING",
     [SQL_SWAP_CANDIDATE] =
         "SELECT p.sku, p.name, p.price, p.cost FROM products p "
         "WHERE p.active = 1 AND p.currency = ?1 AND p.price >= ?2 "
@@ -472,7 +475,8 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " opted_out INTEGER NOT NULL, updated_at BIGINT NOT NULL,"
     " PRIMARY KEY (customer_id, channel));",
     /* 4: retention - policy versions, conversations and their audit
-     * trail, the agent queue, accepted offers, coupons */
+     * trail, the agent queue, accepted offers, coupons; settings the
+     * service keeps for itself (the key that signs shopper links) */
     "CREATE TABLE policy_versions ("
     " id TEXT PRIMARY KEY, name TEXT NOT NULL, sources TEXT NOT NULL,"
     " created_at BIGINT NOT NULL);"
@@ -500,7 +504,8 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " code TEXT PRIMARY KEY, customer_id TEXT NOT NULL,"
     " order_id TEXT NOT NULL, percent INTEGER NOT NULL,"
     " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
-    " redeemed_at BIGINT);",
+    " redeemed_at BIGINT);"
+    "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

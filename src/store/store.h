@@ -496,6 +496,13 @@ typedef struct hf_coupon {
 /* HF_ECONFLICT coupon_exists when the code is taken. */
 hf_rc hf_txn_coupon_insert(hf_txn *t, const hf_coupon *c, hf_err *err);
 
+/* A setting the service keeps in the database; HF_ENOTFOUND when unset. */
+hf_rc hf_txn_setting_get(hf_txn *t, const char *name, hf_arena *a,
+                         const char **value, hf_err *err);
+/* Sets name to value unless it is set already (then it is left alone). */
+hf_rc hf_txn_setting_add(hf_txn *t, const char *name, const char *value,
+                         hf_err *err);
+
 /* A product to swap a line to: active, same currency, priced at least
  * min_price, not `sku`, with qty units free; same category first, then
  * the cheapest. HF_ENOTFOUND when there is none. */

@@ -180,6 +180,10 @@ static void test_confirmation_by_email_sms_and_inapp(void **state)
     assert_int_equal(received("sms", number, sms, 1), 1);
     assert_non_null(strstr(sms[0], "To: +15551230001"));
     assert_non_null(strstr(sms[0], "Idempotency-Key: outbox-"));
+    /* the order's link is signed for the shopper */
+    char link[64];
+    snprintf(link, sizeof link, "/orders/%s?t=", number);
+    assert_non_null(strstr(sms[0], link));
     free(sms[0]);
 
     long st;
