@@ -7,6 +7,7 @@
 
 #include "services/conversations.h"
 #include "services/escalations.h"
+#include "services/surveys.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -183,4 +184,49 @@ hf_rc hf_post_escalation_close(hf_txn *t, hf_request *req, hf_response *res,
     HF_TRY(hf_escalation_close_txn(t, req->svc, req->params[0], resolution,
                                    req->actor, req->arena, &json, err));
     return hf_http_raw(res, 200, json, err);
+}
+
+typedef struct survey_read {
+    hf_request *req;
+    const char *json;
+} survey_read;
+
+static hf_rc read_survey(hf_txn *t, void *arg, hf_err *err)
+{
+    survey_read *r = arg;
+    return hf_survey_get_txn(t, r->req->svc, r->req->params[0], r->req->arena,
+                             &r->json, err);
+}
+
+hf_rc hf_get_survey(hf_request *req, hf_response *res, hf_err *err)
+{
+    survey_read r = {req, NULL};
+    HF_TRY(hf_store_read(req->svc->store, read_survey, &r, err));
+    return hf_http_raw(res, 200, r.json, err);
+}
+
+hf_rc hf_post_survey(hf_txn *t, hf_request *req, hf_response *res, hf_err *err)
+{
+    hf_survey_answer s = {0};
+    int64_t rating = 0;
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "reason", true, 64, &s.reason,
+                           err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "improve", false,
+                           HF_SURVEY_TEXT_MAX, &s.improve, err));
+    HF_TRY(hf_json_get_int(req, req->body, NULL, "service_rating", true,
+                           &rating, err));
+    json_t *recommend = json_object_get(req->body, "recommend");
+    if (recommend == NULL)
+        return hf_fail(err, HF_EINVAL, "invalid", "recommend",
+                       "recommend is required");
+    if (!json_is_boolean(recommend))
+        return hf_fail(err, HF_EMALFORMED, "malformed", "recommend",
+                       "recommend is true or false");
+    s.recommend = json_is_true(recommend);
+    s.service_rating = rating >= 1 && rating <= 5 ? (int)rating : 0;
+    const char *json;
+    HF_TRY(hf_survey_answer_txn(t, req->svc, req->params[0], &s, req->arena,
+                                &json, err));
+    return hf_http_raw(res, 201, json, err);
 }

@@ -23,4 +23,8 @@ hf_rc hf_post_escalation_reply(hf_txn *t, hf_request *req, hf_response *res,
 hf_rc hf_post_escalation_close(hf_txn *t, hf_request *req, hf_response *res,
                                hf_err *err);
 
+/* The cancellation survey behind a shopper's signed link (no API key). */
+hf_rc hf_get_survey(hf_request *req, hf_response *res, hf_err *err);
+hf_rc hf_post_survey(hf_txn *t, hf_request *req, hf_response *res, hf_err *err);
+
 #endif

@@ -978,6 +978,10 @@ const hf_route hf_routes[] = {
      NULL, NULL},
     {"POST", "/v1/cancellation-requests/:id/decision", HF_ANY_ROLE, NULL,
      hf_post_cancellation_decision, "holdfast_cancellation_decisions_total"},
+    /* the cancellation survey: a shopper's signed link is its key */
+    {"GET", "/v1/surveys/:token", 0, hf_get_survey, NULL, NULL},
+    {"POST", "/v1/surveys/:token", 0, NULL, hf_post_survey,
+     "holdfast_surveys_answered_total"},
     /* the agent queue: escalated conversations wait for a person */
     {"GET", "/v1/escalations", ADMIN_AGENT, hf_get_escalations, NULL, NULL},
     {"POST", "/v1/escalations/:id/replies", ADMIN_AGENT, NULL,

@@ -316,3 +316,37 @@ hf_rc hf_txn_setting_add(hf_txn *t, const char *name, const char *value,
     BIND_TEXT(st, 2, value);
     return hf_stmt_exec(t, st, NULL, NULL, err);
 }
+
+/* --- The cancellation survey --------------------------------------------- */
+
+hf_rc hf_txn_survey_get(hf_txn *t, const char *order_id, hf_arena *a,
+                        hf_survey_answer *out, hf_err *err)
+{
+    STMT(st, t, SQL_SURVEY_GET);
+    BIND_TEXT(st, 1, order_id);
+    hf_rc rc = hf_stmt_first(t, st, err);
+    if (rc != HF_OK)
+        return rc;
+    hf_row r = {t->drv, st, a, false};
+    *out = (hf_survey_answer){hf_row_text(&r, 0), hf_row_text(&r, 1),
+                              (int)hf_row_int(&r, 2), hf_row_int(&r, 3) != 0,
+                              hf_row_int(&r, 4)};
+    return hf_row_done(&r, err);
+}
+
+hf_rc hf_txn_survey_put(hf_txn *t, const char *order_id,
+                        const hf_survey_answer *s, hf_err *err)
+{
+    STMT(st, t, SQL_SURVEY_PUT);
+    BIND_TEXT(st, 1, order_id);
+    BIND_TEXT(st, 2, s->reason);
+    BIND_TEXT(st, 3, s->improve);
+    BIND_INT(st, 4, s->service_rating);
+    BIND_INT(st, 5, s->recommend ? 1 : 0);
+    BIND_INT(st, 6, s->answered_at);
+    hf_rc rc = hf_stmt_exec(t, st, "already_answered", NULL, err);
+    if (rc == HF_ECONFLICT)
+        hf_fail(err, rc, "already_answered", NULL,
+                "this survey has been answered already");
+    return rc;
+}

@@ -316,6 +316,11 @@ const char *const hf_sql_text[SQL_COUNT] = {
     /* an active product of the same currency, priced at least ?2, with ?4
      * units free across locations; the same category first, then the
      * cheapest, so a swap costs the merchant least */
+    [SQL_SURVEY_GET] = "SELECT reason, improve, service_rating, recommend, "
+                       "answered_at FROM surveys WHERE order_id = ?1",
+    [SQL_SURVEY_PUT] = "INSERT INTO surveys (order_id, reason, improve, "
+                       "service_rating, recommend, answered_at) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [SQL_SETTING_GET] = "SELECT value FROM settings WHERE name = ?1",
     [SQL_SETTING_ADD] = "INSERT INTO settings (name, value) VALUES (?1, ?2) "
                         "ON CONFLICT (name) DO NOTHING",
@@ -505,7 +510,11 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " order_id TEXT NOT NULL, percent INTEGER NOT NULL,"
     " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
     " redeemed_at BIGINT);"
-    "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE surveys ("
+    " order_id TEXT PRIMARY KEY, reason TEXT NOT NULL, improve TEXT,"
+    " service_rating INTEGER NOT NULL, recommend INTEGER NOT NULL,"
+    " answered_at BIGINT NOT NULL);",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

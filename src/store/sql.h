@@ -85,6 +85,8 @@ typedef enum sql_id {
     SQL_RETENTION_PUT,
     SQL_COUPON_INSERT,
     SQL_SWAP_CANDIDATE,
+    SQL_SURVEY_GET,
+    SQL_SURVEY_PUT,
     SQL_SETTING_GET,
     SQL_SETTING_ADD,
     /* transaction control, prepared like the rest: compiling them again on

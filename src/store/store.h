@@ -496,6 +496,21 @@ typedef struct hf_coupon {
 /* HF_ECONFLICT coupon_exists when the code is taken. */
 hf_rc hf_txn_coupon_insert(hf_txn *t, const hf_coupon *c, hf_err *err);
 
+/* A customer's answers to the cancellation survey of one order. */
+typedef struct hf_survey_answer {
+    const char *reason;  /* a cancellation reason code */
+    const char *improve; /* how we could have done better; may be NULL */
+    int service_rating;  /* satisfaction with customer service, 1..5 */
+    bool recommend;      /* would recommend the shop */
+    hf_time answered_at;
+} hf_survey_answer;
+/* HF_ENOTFOUND when the order's survey is unanswered. */
+hf_rc hf_txn_survey_get(hf_txn *t, const char *order_id, hf_arena *a,
+                        hf_survey_answer *out, hf_err *err);
+/* HF_ECONFLICT already_answered when it was answered before. */
+hf_rc hf_txn_survey_put(hf_txn *t, const char *order_id,
+                        const hf_survey_answer *s, hf_err *err);
+
 /* A setting the service keeps in the database; HF_ENOTFOUND when unset. */
 hf_rc hf_txn_setting_get(hf_txn *t, const char *name, hf_arena *a,
                          const char **value, hf_err *err);

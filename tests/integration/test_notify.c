@@ -354,11 +354,88 @@ static void test_kill_during_delivery_loses_nothing(void **state)
             copies);
 }
 
+/* A cancellation through the policy sends the survey; its signed link
+ * opens that order's survey once, and nothing else opens it. */
+static void test_cancellation_survey_by_signed_link(void **state)
+{
+    (void)state;
+    char number[32], cust[64], order_id[64];
+    ts_product(ts, "nt-S", 2500, 100);
+    json_t *placed =
+        order_for("nt-S", "sam@example.com", "+15551230077", number, cust);
+    snprintf(order_id, sizeof order_id, "%s", ts_str(placed, "id"));
+    json_decref(placed);
+    long st;
+    json_t *r = ts_post_as(ts, ts->service_key, NULL,
+                           json_pack("{s:s}", "reason", "shipping_delay"), &st,
+                           "/v1/orders/%s/cancellation-requests", order_id);
+    ts_assert_status(st, 201, r);
+    char req[64];
+    snprintf(req, sizeof req, "%s", ts_str(r, "id"));
+    json_decref(r);
+    r = ts_post_as(ts, ts->service_key, NULL, json_pack("{s:b}", "decline", 1),
+                   &st, "/v1/cancellation-requests/%s/decision", req);
+    ts_assert_status(st, 200, r);
+    json_decref(r);
+
+    /* the survey's SMS carries /surveys/TOKEN */
+    assert_int_equal(wait_received("sms", "/surveys/", 1), 1);
+    char *sms[1];
+    assert_int_equal(received("sms", "/surveys/", sms, 1), 1);
+    char token[256];
+    const char *at = strstr(sms[0], "/surveys/") + strlen("/surveys/");
+    size_t n = strcspn(at, " \n");
+    assert_true(n > 20 && n < sizeof token);
+    memcpy(token, at, n);
+    token[n] = '\0';
+    free(sms[0]);
+
+    json_t *sv = ts_get_as(ts, NULL, &st, "/v1/surveys/%s", token);
+    ts_assert_status(st, 200, sv);
+    assert_string_equal(ts_str(sv, "order"), number);
+    assert_false(json_is_true(json_object_get(sv, "answered")));
+    assert_int_equal(json_array_size(json_object_get(sv, "questions")), 4);
+    json_decref(sv);
+    json_t *bad =
+        ts_post_as(ts, NULL, NULL,
+                   json_pack("{s:s, s:i, s:b}", "reason", "shipping_delay",
+                             "service_rating", 9, "recommend", 0),
+                   &st, "/v1/surveys/%s", token);
+    ts_assert_error(st, bad, 422, "invalid");
+    json_decref(bad);
+    json_t *ans = ts_post_as(
+        ts, NULL, NULL,
+        json_pack("{s:s, s:s, s:i, s:b}", "reason", "shipping_delay", "improve",
+                  "faster shipping", "service_rating", 4, "recommend", 1),
+        &st, "/v1/surveys/%s", token);
+    ts_assert_status(st, 201, ans);
+    json_decref(ans);
+    ans = ts_post_as(ts, NULL, NULL,
+                     json_pack("{s:s, s:i, s:b}", "reason", "other",
+                               "service_rating", 1, "recommend", 0),
+                     &st, "/v1/surveys/%s", token);
+    ts_assert_error(st, ans, 409, "already_answered");
+    json_decref(ans);
+    sv = ts_get_as(ts, NULL, &st, "/v1/surveys/%s", token);
+    assert_true(json_is_true(json_object_get(sv, "answered")));
+    assert_int_equal(ts_int2(sv, "answer", "service_rating"), 4);
+    json_decref(sv);
+    /* a token one character off, or made up, opens nothing */
+    token[n / 2] = token[n / 2] == 'A' ? 'B' : 'A';
+    sv = ts_get_as(ts, NULL, &st, "/v1/surveys/%s", token);
+    ts_assert_error(st, sv, 401, "bad_token");
+    json_decref(sv);
+    sv = ts_get_as(ts, NULL, &st, "/v1/surveys/b3JkXzE.9999999999.AAAA");
+    ts_assert_error(st, sv, 401, "bad_token");
+    json_decref(sv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_confirmation_by_email_sms_and_inapp),
         cmocka_unit_test(test_opt_out_is_honoured),
+        cmocka_unit_test(test_cancellation_survey_by_signed_link),
         cmocka_unit_test(test_delay_is_told_at_once),
         cmocka_unit_test(test_two_processes_deliver_each_message_once),
         cmocka_unit_test(test_kill_during_delivery_loses_nothing),
