@@ -948,6 +948,74 @@ static void test_mixed_outcome(void **state)
     assert_true(f.out.needs_review);
 }
 
+/* --- The documentation ------------------------------------------------ */
+
+/* The row docs/validation.md shows for r. */
+static void doc_row(const hf_country_rule *r, char *out, size_t size)
+{
+    char fmt[160] = "none";
+    if (r->postal != NULL) {
+        size_t n = 0;
+        const char *p = r->postal;
+        n += (size_t)snprintf(fmt, sizeof(fmt), "`");
+        for (; *p != '\0' && n + 8 < sizeof(fmt); p++) {
+            if (*p == '|')
+                n += (size_t)snprintf(fmt + n, sizeof(fmt) - n, "` or `");
+            else
+                fmt[n++] = *p;
+        }
+        snprintf(fmt + n, sizeof(fmt) - n, "`");
+    }
+    snprintf(out, size, "| %s | %s | %s | %s | %s | %s | %s |", r->code,
+             r->name, fmt, r->example != NULL ? r->example : "-",
+             r->postal == NULL    ? "-"
+             : r->postal_required ? "required"
+                                  : "optional",
+             r->region_required ? "required" : "-",
+             r->house_number ? "required" : "-");
+}
+
+/* docs/validation.md carries the country table exactly as the code has
+ * it; on a difference the whole expected table is printed to paste. */
+static void test_docs_country_table_matches(void **state)
+{
+    (void)state;
+    static char doc[200000];
+    FILE *fp = fopen(HF_SOURCE_DIR "/docs/validation.md", "r");
+    assert_non_null(fp);
+    size_t len = fread(doc, 1, sizeof(doc) - 1, fp);
+    fclose(fp);
+    doc[len] = '\0';
+
+    size_t n;
+    const hf_country_rule *t = hf_postal_countries(&n);
+    bool all = true;
+    for (size_t i = 0; i < n; i++) {
+        char row[400];
+        doc_row(&t[i], row, sizeof(row));
+        if (strstr(doc, row) == NULL) {
+            print_error("missing from docs/validation.md: %s\n", row);
+            all = false;
+        }
+    }
+    if (!all) {
+        for (size_t i = 0; i < n; i++) {
+            char row[400];
+            doc_row(&t[i], row, sizeof(row));
+            print_message("%s\n", row);
+        }
+        fail_msg("docs/validation.md's country table differs from postal.c");
+    }
+    /* and every reason code is documented */
+    for (int c = 0; c < HF_VC_COUNT; c++) {
+        char code[64];
+        snprintf(code, sizeof(code), "`%s`",
+                 hf_validate_code_name((hf_validate_code)c));
+        if (strstr(doc, code) == NULL)
+            fail_msg("docs/validation.md lacks %s", code);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -974,6 +1042,7 @@ int main(void)
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_code_table),
         cmocka_unit_test(test_mixed_outcome),
+        cmocka_unit_test(test_docs_country_table_matches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
