@@ -660,6 +660,25 @@ hf_rc hf_validate_order(const hf_validate_input *in, hf_validate_result *out)
     return HF_OK;
 }
 
+hf_rc hf_validate_address(const hf_address *a, bool shipping,
+                          bool carrier_refuses_po_box, hf_validate_result *out)
+{
+    hf_validate_input in = {.carrier_refuses_po_box = carrier_refuses_po_box};
+
+    if (out == NULL)
+        return HF_EINVAL;
+    memset(out, 0, sizeof(*out));
+    out->outcome = HF_VALIDATE_ACCEPT;
+    if (a == NULL) {
+        out->outcome = HF_VALIDATE_REJECT;
+        return HF_EINVAL;
+    }
+    check_address(a, shipping ? "shipping_address" : "billing_address",
+                  shipping, &in, out,
+                  shipping ? out->shipping_postal : out->billing_postal);
+    return HF_OK;
+}
+
 void hf_validate_input_from_order(const hf_order *o, hf_validate_input *in)
 {
     memset(in, 0, sizeof(*in));

@@ -134,6 +134,15 @@ typedef struct hf_validate_result {
  * allocated; out holds no pointers into in. */
 hf_rc hf_validate_order(const hf_validate_input *in, hf_validate_result *out);
 
+/* Checks one address alone, with the same rules as hf_validate_order (the
+ * house-number and PO-box rules only when shipping is true): for a
+ * customer correcting a held order's address. Reasons name fields
+ * "shipping_address.*" or "billing_address.*". An ACCEPT releases the
+ * hold when the address was the only reason. Returns HF_EINVAL (outcome
+ * REJECT) when a or out is NULL. */
+hf_rc hf_validate_address(const hf_address *a, bool shipping,
+                          bool carrier_refuses_po_box, hf_validate_result *out);
+
 /* Fills the parts of *in that come from the order itself: addresses,
  * currency, total, payment method and authorization (authorized when
  * o->payment.authorized + captured > 0). Leaves lines, recent orders,

@@ -888,6 +888,87 @@ static void test_input_from_order(void **state)
     assert_false(in.payment_authorized);
 }
 
+/* A held order's address, corrected by the customer, passes alone. */
+static void test_corrected_address_releases(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_order(&f);
+    f.in.carrier_refuses_po_box = true;
+    f.ship.postal_code = "6270";
+    f.ship.line1 = "PO Box 12";
+    assert_int_equal(run(&f), HF_VALIDATE_HOLD);
+    assert_int_equal(f.out.n_reasons, 2);
+
+    hf_validate_result r;
+    assert_int_equal(hf_validate_address(&f.ship, true, true, &r), HF_OK);
+    assert_int_equal(r.outcome, HF_VALIDATE_HOLD);
+    assert_int_equal(r.n_reasons, 2);
+    assert_string_equal(r.reasons[0].field, "shipping_address.postal_code");
+    f.ship.postal_code = "62701-0001";
+    f.ship.line1 = "1 Main St";
+    assert_int_equal(hf_validate_address(&f.ship, true, true, &r), HF_OK);
+    assert_int_equal(r.outcome, HF_VALIDATE_ACCEPT);
+    assert_int_equal(r.n_reasons, 0);
+    assert_false(r.customer_prompt);
+    assert_string_equal(r.shipping_postal, "62701-0001");
+    /* a billing address is not held for a missing number or a PO box */
+    f.bill.line1 = "PO Box 12";
+    assert_int_equal(hf_validate_address(&f.bill, false, true, &r), HF_OK);
+    assert_int_equal(r.outcome, HF_VALIDATE_ACCEPT);
+    f.bill.postal_code = NULL;
+    assert_int_equal(hf_validate_address(&f.bill, false, true, &r), HF_OK);
+    assert_string_equal(r.reasons[0].field, "billing_address.postal_code");
+    assert_int_equal(hf_validate_address(NULL, true, true, &r), HF_EINVAL);
+    assert_int_equal(r.outcome, HF_VALIDATE_REJECT);
+}
+
+/* Random bytes in every address field (a fixed seed): no crash under the
+ * sanitizers, and the outcome always agrees with the reasons. */
+static void test_random_addresses_hold_together(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "0123456789 abcxyzABCPOBox.-#/,\x01"
+                                   "\xc3\xa9\xe2\x82\xac\xff\xed\xa0";
+    uint64_t seed = 42;
+    char buf[8][64];
+    for (int iter = 0; iter < 3000; iter++) {
+        fixture f;
+        setup_order(&f);
+        f.in.carrier_refuses_po_box = iter % 2;
+        const char **fields[] = {&f.ship.name,    &f.ship.line1,
+                                 &f.ship.line2,   &f.ship.city,
+                                 &f.ship.region,  &f.ship.postal_code,
+                                 &f.ship.country, &f.ship.phone};
+        for (size_t k = 0; k < HF_ARRAY_LEN(fields); k++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t len = (size_t)(seed >> 58); /* 0..63 */
+            if (k == 6)
+                len %= 4; /* country: short, so some are real codes */
+            for (size_t i = 0; i < len && i < sizeof(buf[k]) - 1; i++) {
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                buf[k][i] = alphabet[(seed >> 33) % (sizeof(alphabet) - 1)];
+            }
+            buf[k][len < sizeof(buf[k]) ? len : sizeof(buf[k]) - 1] = '\0';
+            *fields[k] = (seed >> 20) % 7 == 0 ? NULL : buf[k];
+        }
+        hf_validate_outcome o = run(&f);
+        assert_true(f.out.n_reasons <= HF_VALIDATE_MAX_REASONS);
+        assert_int_equal(o == HF_VALIDATE_ACCEPT, f.out.n_reasons == 0);
+        bool prompt = false, review = false, reject = false;
+        for (size_t i = 0; i < f.out.n_reasons; i++) {
+            prompt |= f.out.reasons[i].severity == HF_VSEV_CUSTOMER;
+            review |= f.out.reasons[i].severity == HF_VSEV_REVIEW;
+            reject |= f.out.reasons[i].severity == HF_VSEV_REJECT;
+            assert_non_null(memchr(f.out.reasons[i].message, '\0',
+                                   sizeof(f.out.reasons[i].message)));
+        }
+        assert_int_equal(prompt, f.out.customer_prompt);
+        assert_int_equal(review, f.out.needs_review);
+        assert_int_equal(reject, o == HF_VALIDATE_REJECT);
+    }
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -1039,6 +1120,8 @@ int main(void)
         cmocka_unit_test(test_signature),
         cmocka_unit_test(test_likely_duplicate),
         cmocka_unit_test(test_input_from_order),
+        cmocka_unit_test(test_corrected_address_releases),
+        cmocka_unit_test(test_random_addresses_hold_together),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_code_table),
         cmocka_unit_test(test_mixed_outcome),
