@@ -624,9 +624,11 @@ static void check_duplicate(const hf_validate_input *in,
         return;
     for (size_t i = 0; i < in->n_recent; i++) {
         const hf_recent_order *r = &in->recent[i];
-        hf_time age = in->now - r->placed_at;
-        if (r->signature != sig || age < -window || age > window)
-            continue;
+        hf_time age;
+        if (r->signature != sig ||
+            __builtin_sub_overflow(in->now, r->placed_at, &age) ||
+            age < -window || age > window)
+            continue; /* other items, or a time nowhere near now */
         if (best == NULL || r->placed_at > best->placed_at)
             best = r;
     }

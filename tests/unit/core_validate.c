@@ -849,6 +849,10 @@ static void test_likely_duplicate(void **state)
     f.in.n_recent = 2;
     expect_one(&f, HF_VC_LIKELY_DUPLICATE, "lines");
     assert_non_null(strstr(f.out.reasons[0].message, "2 minutes"));
+    /* absurd times are not near now, and do not overflow */
+    f.recent[0] = (hf_recent_order){"HF-1", INT64_MIN, sig};
+    f.recent[1] = (hf_recent_order){"HF-2", INT64_MAX, sig};
+    expect_accept(&f);
     /* no lines: nothing to duplicate */
     f.in.n_lines = 0;
     expect_one(&f, HF_VC_NO_LINES, "lines");
