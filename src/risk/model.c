@@ -4,6 +4,7 @@
  * global.
  */
 #include "risk/model.h"
+#include "risk/forest.h"
 #include "util/mem.h"
 
 #include <errno.h>
@@ -14,9 +15,29 @@
 #include <xgboost/c_api.h>
 
 struct hf_risk_model {
-    hf_risk_encoding *enc; /* how cells become features */
-    BoosterHandle booster; /* the trees */
+    hf_risk_encoding *enc;  /* how cells become features */
+    BoosterHandle booster;  /* the trees */
+    hf_risk_forest *forest; /* the same trees compiled for scoring, or NULL
+                               when XGBoost scores (forest.h) */
 };
+
+/* Compiles m's trees into m->forest. A model forest.c does not support
+ * keeps forest NULL and is scored by XGBoost; only running out of memory
+ * is an error. */
+static hf_rc compile_forest(hf_risk_model *m, hf_err *err)
+{
+    bst_ulong len = 0;
+    const char *json = NULL;
+    if (XGBoosterSaveModelToBuffer(m->booster, "{\"format\": \"json\"}", &len,
+                                   &json) != 0)
+        return HF_OK;
+    hf_err ignored;
+    hf_rc rc = hf_risk_forest_compile(
+        json, len, hf_risk_encoding_features(m->enc), &m->forest, &ignored);
+    if (rc == HF_ENOMEM)
+        return hf_fail(err, HF_ENOMEM, "no_memory", NULL, "out of memory");
+    return HF_OK;
+}
 
 /* Records XGBoost's last error as HF_EIO. */
 static hf_rc xgb_fail(hf_err *err, const char *what)
@@ -147,6 +168,8 @@ hf_rc hf_risk_model_train(const hf_risk_table *t, const char *label,
     for (int i = 0; rc == HF_OK && i < p->rounds; i++)
         if (XGBoosterUpdateOneIter(m->booster, i, dm) != 0)
             rc = xgb_fail(err, "training");
+    if (rc == HF_OK)
+        rc = compile_forest(m, err);
     if (dm != NULL)
         XGDMatrixFree(dm);
     hf_free(x);
@@ -166,6 +189,7 @@ void hf_risk_model_free(hf_risk_model *m)
         return;
     if (m->booster != NULL)
         XGBoosterFree(m->booster);
+    hf_risk_forest_free(m->forest);
     hf_risk_encoding_free(m->enc);
     hf_free(m);
 }
@@ -264,6 +288,8 @@ hf_rc hf_risk_model_load(const char *path, int nthread, hf_risk_model **out,
             rc = hf_fail(err, HF_EPARSE, "bad_model", NULL,
                          "%s: the trees and the encoding disagree", path);
     }
+    if (rc == HF_OK)
+        rc = compile_forest(m, err);
     if (rc != HF_OK) {
         hf_risk_model_free(m);
         return rc;
@@ -275,6 +301,22 @@ hf_rc hf_risk_model_load(const char *path, int nthread, hf_risk_model **out,
 /* See model.h. */
 hf_rc hf_risk_model_predict(hf_risk_model *m, const float *x, size_t rows,
                             float *out, hf_err *err)
+{
+    if (m->forest == NULL)
+        return hf_risk_model_predict_xgboost(m, x, rows, out, err);
+    hf_risk_forest_predict(m->forest, x, rows, out);
+    return HF_OK;
+}
+
+/* See model.h. */
+bool hf_risk_model_compiled(const hf_risk_model *m)
+{
+    return m->forest != NULL;
+}
+
+/* See model.h. */
+hf_rc hf_risk_model_predict_xgboost(hf_risk_model *m, const float *x,
+                                    size_t rows, float *out, hf_err *err)
 {
     if (rows == 0)
         return HF_OK;

@@ -77,6 +77,16 @@ const hf_risk_encoding *hf_risk_model_encoding(const hf_risk_model *m);
 hf_rc hf_risk_model_predict(hf_risk_model *m, const float *x, size_t rows,
                             float *out, hf_err *err);
 
+/* The same scores through XGBoost's own predictor rather than the
+ * compiled trees (forest.h); for checking them, and the fallback when the
+ * trees could not be compiled. */
+hf_rc hf_risk_model_predict_xgboost(hf_risk_model *m, const float *x,
+                                    size_t rows, float *out, hf_err *err);
+
+/* True when m scores through compiled trees (forest.h), false when
+ * through XGBoost's predictor. */
+bool hf_risk_model_compiled(const hf_risk_model *m);
+
 /* Encodes and scores every row of t into a new array (*scores, from
  * hf_malloc). Errors of hf_risk_encoding_matrix and
  * hf_risk_model_predict. */

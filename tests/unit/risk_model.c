@@ -158,6 +158,31 @@ static void test_saved_model_scores_the_same(void **state)
     hf_risk_table_free(tr);
 }
 
+static void test_compiled_trees_score_as_xgboost(void **state)
+{
+    (void)state;
+    hf_risk_table *tr = synthetic(600, 11), *te = synthetic(300, 12);
+    /* blanks in x: missing values must take each split's default way */
+    hf_risk_model *m = train(tr, 3);
+    assert_true(hf_risk_model_compiled(m));
+    float *x = NULL, a[300], b[300];
+    hf_err err;
+    assert_int_equal(
+        hf_risk_encoding_matrix(hf_risk_model_encoding(m), te, &x, &err),
+        HF_OK);
+    for (size_t r = 0; r < 300; r += 7)
+        x[r * 3] = NAN;
+    assert_int_equal(hf_risk_model_predict(m, x, 300, a, &err), HF_OK);
+    assert_int_equal(hf_risk_model_predict_xgboost(m, x, 300, b, &err), HF_OK);
+    for (size_t r = 0; r < 300; r++)
+        if (fabsf(a[r] - b[r]) > 1e-5f)
+            fail_msg("row %zu: compiled %.7f, XGBoost %.7f", r, a[r], b[r]);
+    hf_free(x);
+    hf_risk_model_free(m);
+    hf_risk_table_free(te);
+    hf_risk_table_free(tr);
+}
+
 static void test_training_refuses_bad_input(void **state)
 {
     (void)state;
@@ -220,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_positives_score_higher_on_new_rows),
         cmocka_unit_test(test_same_seed_same_scores),
         cmocka_unit_test(test_saved_model_scores_the_same),
+        cmocka_unit_test(test_compiled_trees_score_as_xgboost),
         cmocka_unit_test(test_training_refuses_bad_input),
         cmocka_unit_test(test_load_refuses_other_files),
     };
