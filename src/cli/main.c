@@ -317,6 +317,7 @@ static const command commands[] = {
      "  Creates an API key and prints it, alone, on standard output.\n",
      NULL},
     {"policy", NULL, HF_POLICY_USAGE, hf_policy_command},
+    {"risk", NULL, HF_RISK_USAGE, hf_risk_command},
     {"serve", cmd_serve,
      "holdfast serve [--db URL] [--listen HOST:PORT] [--config FILE]\n"
      "  Serves the API; GET /healthz answers 200 once ready.\n",
