@@ -21,9 +21,6 @@
     "holdfast intents classify [--model MODEL] TEXT\n"                         \
     "holdfast intents bench [--model MODEL] [--n N]\n"                         \
     "  Trains, evaluates, runs and times the customer-message classifier.\n"   \
-    "  train and eval also choose per-intent decision offsets by 5-fold\n"     \
-    "  cross-validation on their training data; classify and bench\n"          \
-    "  without --model train in memory without them, as the server does.\n"    \
     "  eval: [--min-f1 F] fails below F; [--tune] picks C by cross-\n"         \
     "  validation on the training split; --no-bitext leaves Bitext out.\n"
 

@@ -139,16 +139,11 @@ static int cmd_train(const intents_opts *o)
     rc = hf_intent_train(c.ex, c.n, &m, &err);
     if (rc == HF_OK)
         rc = hf_intent_model_save(m, o->out, &err);
-    if (rc == HF_OK) {
+    if (rc == HF_OK)
         fprintf(stderr,
                 "holdfast intents: trained on %zu examples (%zu from "
-                "Bitext), wrote %s\ndecision offsets:",
+                "Bitext), wrote %s\n",
                 c.n, c.from_bitext, o->out);
-        for (int k = 0; k < HF_INTENT_COUNT; k++)
-            fprintf(stderr, " %s %+.2f", hf_intent_name((hf_intent)k),
-                    hf_intent_model_offset(m, (hf_intent)k));
-        fputc('\n', stderr);
-    }
     hf_intent_model_free(m);
     hf_intent_corpus_free(&c);
     return rc == HF_OK ? 0 : hf_intents_fail(&err);

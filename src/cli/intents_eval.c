@@ -145,11 +145,8 @@ static bool split_corpus(const hf_intent_corpus *c, split *s)
 }
 
 /* Macro-F1 of 5-fold cross-validation with constant C on ex[0..n) (the
- * training split only: the held-out texts play no part in choosing), each
- * fold's model trained with the offset search (nested in the fold's
- * training part) when offsets is true. */
-static double cross_validate(const hf_intent_example *ex, size_t n, double C,
-                             bool offsets)
+ * training split only: the held-out texts play no part in choosing). */
+static double cross_validate(const hf_intent_example *ex, size_t n, double C)
 {
     hf_intent_example *tr = hf_malloc((n + 1) * sizeof(*tr));
     bool *keep = hf_malloc((n + 1) * sizeof(*keep));
@@ -166,7 +163,7 @@ static double cross_validate(const hf_intent_example *ex, size_t n, double C,
         }
         hf_intent_model *m = NULL;
         hf_err err;
-        if (hf_intent_train_with(tr, nt, C, true, offsets, &m, &err) != HF_OK)
+        if (hf_intent_train_with(tr, nt, C, true, &m, &err) != HF_OK)
             continue;
         tally(m, ex, n, keep, &part);
         for (int i = 0; i < NC; i++)
@@ -181,43 +178,21 @@ static double cross_validate(const hf_intent_example *ex, size_t n, double C,
     return macro;
 }
 
-/* Picks C by cross-validation on the training split (without offsets),
- * then cross-validates that C with the offset search nested in each fold,
- * so the offsets' effect is measured on texts they were not chosen on. */
+/* Picks C by cross-validation on the training split. */
 static double tune(const split *s)
 {
     static const double grid[] = {10, 30, 100, 300, 1000};
     double best_c = 0, best = -1;
     for (size_t i = 0; i < HF_ARRAY_LEN(grid); i++) {
-        double f = cross_validate(s->train, s->ntrain, grid[i], false);
+        double f = cross_validate(s->train, s->ntrain, grid[i]);
         printf("cv C=%-5g macro-F1 %.4f\n", grid[i], f);
         if (f > best) {
             best = f;
             best_c = grid[i];
         }
     }
-    printf("chosen C=%g\n", best_c);
-    printf("cv C=%-5g with offsets (nested) macro-F1 %.4f\n\n", best_c,
-           cross_validate(s->train, s->ntrain, best_c, true));
+    printf("chosen C=%g\n\n", best_c);
     return best_c;
-}
-
-/* Prints the decision offsets of m and the out-of-fold macro-F1 they were
- * chosen on. */
-static void print_offsets(const hf_intent_model *m)
-{
-    double before, after;
-    printf("decision offsets (added to log-probabilities):");
-    for (int k = 0; k < NC; k++)
-        printf("%s %s %+.2f", k % 5 ? "," : "\n ", hf_intent_name((hf_intent)k),
-               hf_intent_model_offset(m, (hf_intent)k));
-    printf("\n");
-    if (hf_intent_model_search_f1(m, &before, &after))
-        printf("chosen on out-of-fold predictions of the training split: "
-               "macro-F1 %.4f at 0, %.4f with them\n\n",
-               before, after);
-    else
-        printf("(no offset search)\n\n");
 }
 
 /* Trains on the split's training side and prints the held-out report;
@@ -230,8 +205,7 @@ static int evaluate(const intents_opts *o, const hf_intent_corpus *c,
     hf_intent_model *m = NULL;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (hf_intent_train_with(s->train, s->ntrain, C, true, true, &m, &err) !=
-        HF_OK)
+    if (hf_intent_train_with(s->train, s->ntrain, C, true, &m, &err) != HF_OK)
         return hf_intents_fail(&err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("corpus: %zu examples (%zu from Bitext); %zu duplicates dropped "
@@ -241,7 +215,6 @@ static int evaluate(const intents_opts *o, const hf_intent_corpus *c,
            s->ntrain, s->ntest,
            (double)(t1.tv_sec - t0.tv_sec) +
                (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-    print_offsets(m);
     confusion all, ours;
     double acc, macro, acc_o, macro_o;
     tally(m, s->test, s->ntest, s->test_ours, &ours);

@@ -363,7 +363,7 @@ hf_rc hf_intent_corpus_split(const hf_intent_corpus *c,
     return HF_OK;
 }
 
-/* Loads the corpus and trains on all of it, without the offset search. */
+/* Loads the corpus and trains on all of it. */
 hf_rc hf_intent_train_default(const char *data_dir, const char *bitext_csv,
                               hf_intent_model **out, hf_err *err)
 {
@@ -371,7 +371,7 @@ hf_rc hf_intent_train_default(const char *data_dir, const char *bitext_csv,
     hf_rc rc = hf_intent_corpus_load(data_dir, bitext_csv, &c, err);
     if (rc != HF_OK)
         return rc;
-    rc = hf_intent_train_with(c.ex, c.n, 0, true, false, out, err);
+    rc = hf_intent_train(c.ex, c.n, out, err);
     hf_intent_corpus_free(&c);
     return rc;
 }

@@ -57,13 +57,9 @@ hf_rc hf_intent_corpus_split(const hf_intent_corpus *c,
                              hf_err *err);
 
 /*
- * Loads the corpus (as hf_intent_corpus_load) and trains on all of it
- * WITHOUT the decision-offset search (every offset 0: the intent is the
- * most probable one), so that it stays fast enough for server start-up:
- * from data/intents alone about 1 s on two cores, where the search (as in
- * hf_intent_train, `intents train`) takes about 5x longer. For a model
- * with offsets, train one with `holdfast intents train` and load it.
- * Errors: those of loading and training.
+ * Loads the corpus (as hf_intent_corpus_load) and trains on all of it.
+ * From data/intents alone this takes well under a second. Errors: those
+ * of loading and training.
  */
 hf_rc hf_intent_train_default(const char *data_dir, const char *bitext_csv,
                               hf_intent_model **out, hf_err *err);

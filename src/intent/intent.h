@@ -8,12 +8,6 @@
  * labelled examples (data/intents/ plus the public Bitext corpus, see
  * intent_corpus.h) and saved to one file. Classification is pure CPU, no
  * I/O, thread-safe on a shared model.
- *
- * The model gives each intent c a probability p_c (one sigmoid per
- * intent, normalised to sum to one) and the intent chosen is the argmax of
- * log p_c + b_c, where b_c is a per-intent decision offset chosen at
- * training time to maximise macro-F1 on out-of-fold predictions of the
- * training examples (5-fold cross-validation), and stored in the model.
  */
 #ifndef HF_INTENT_H
 #define HF_INTENT_H
@@ -44,12 +38,7 @@ bool hf_intent_parse(const char *name, hf_intent *out);
 
 typedef struct hf_intent_result {
     hf_intent intent;
-    /* p_intent: the model's probability of the chosen intent, 0..1, from
-     * the normalised one-vs-rest probabilities (which sum to one over the
-     * intents), before any offset. Offsets never enter it. When an offset
-     * makes the choice differ from the most probable intent, some other
-     * intent has a higher probability, so confidence is then below 0.5. */
-    double confidence;
+    double confidence;   /* the model's probability of intent, 0..1 */
     hf_offer_kind offer; /* the offer the message picks; NONE if none */
     int percent;         /* a percentage it names ("15%"), 0 if none */
     char order[32];      /* an order number it names ("HF-100042"), or "" */
@@ -63,42 +52,19 @@ typedef struct hf_intent_example {
     hf_intent intent;
 } hf_intent_example;
 
-/*
- * Trains a model on ex[0..n) with balanced class weights and decision
- * offsets: 5 models on deterministic folds of ex (by a hash of the text)
- * give every example out-of-fold probabilities; coordinate ascent over a
- * grid (-1.5..+1.5, step 0.05, from 0) picks the offsets maximising their
- * macro-F1; then the model is fitted on all of ex. About six fits' time.
- * If a fold would lack an intent (a tiny corpus) the offsets stay 0.
- * The same examples always give the same model. Errors: HF_EINVAL (no
- * examples, or a class with none), HF_ENOMEM. Free with
- * hf_intent_model_free.
- */
+/* Trains a model on ex[0..n). Errors: HF_EINVAL (no examples, or a class
+ * with none), HF_ENOMEM. Free with hf_intent_model_free. */
 hf_rc hf_intent_train(const hf_intent_example *ex, size_t n,
                       hf_intent_model **out, hf_err *err);
 
-/* Like hf_intent_train with regularisation constant C (0: the default),
- * class weights inversely proportional to class sizes only when balance
- * is true, and the offset search only when offsets is true (else every
- * offset is 0, one fit). Errors as hf_intent_train. */
+/* Like hf_intent_train with regularisation constant C (0: the default)
+ * and, when balance is true, class weights inversely proportional to
+ * class sizes. Errors as hf_intent_train. */
 hf_rc hf_intent_train_with(const hf_intent_example *ex, size_t n, double C,
-                           bool balance, bool offsets, hf_intent_model **out,
-                           hf_err *err);
+                           bool balance, hf_intent_model **out, hf_err *err);
 
-/* The decision offset b_i of intent i in m (0 when none was searched). */
-double hf_intent_model_offset(const hf_intent_model *m, hf_intent i);
-
-/* When m was trained here with the offset search: true, with the
- * out-of-fold macro-F1 at offsets 0 in *before and with the chosen
- * offsets in *after (optimistic: the offsets were chosen on them). False
- * for a loaded model or one trained without the search. */
-bool hf_intent_model_search_f1(const hf_intent_model *m, double *before,
-                               double *after);
-
-/* Saves to / loads from one file, weights and offsets. Errors: HF_EIO,
- * HF_EPARSE (a file that is not a model, or one of an older format, such
- * as a model saved before offsets existed; the message says which and to
- * train again), HF_ENOMEM. */
+/* Saves to / loads from one file. Errors: HF_EIO, HF_EPARSE (a file that
+ * is not a model, with the reason), HF_ENOMEM. */
 hf_rc hf_intent_model_save(const hf_intent_model *m, const char *path,
                            hf_err *err);
 hf_rc hf_intent_model_load(const char *path, hf_intent_model **out,

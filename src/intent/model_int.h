@@ -12,18 +12,11 @@
 
 /* A trained one-vs-rest logistic regression over hashed features. */
 struct hf_intent_model {
-    uint32_t dims;                 /* feature slots (HF_FEAT_DIM) */
-    int nr_class;                  /* always HF_INTENT_COUNT */
-    int labels[HF_INTENT_COUNT];   /* intent of weight column k */
-    float *w;                      /* (dims + 1) rows of nr_class weights;
-                                      row dims is the bias (hf_malloc) */
-    float offset[HF_INTENT_COUNT]; /* decision offset b_i of intent i
-                                      (indexed by intent, not column);
-                                      all 0 when none were searched */
-    double oof_f1[2];              /* out-of-fold macro-F1 at offsets 0
-                                      and with the chosen ones, when
-                                      training searched; else -1 (not
-                                      saved) */
+    uint32_t dims;               /* feature slots (HF_FEAT_DIM) */
+    int nr_class;                /* always HF_INTENT_COUNT */
+    int labels[HF_INTENT_COUNT]; /* intent of weight column k */
+    float *w;                    /* (dims + 1) rows of nr_class weights;
+                                    row dims is the bias (hf_malloc) */
 };
 
 /* An empty model with zero weights, or NULL when memory runs out. */

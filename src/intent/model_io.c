@@ -8,10 +8,8 @@
  *
  * Layout, all integers little-endian u32:
  *   "HFINTENT"                 magic, 8 bytes
- *   version (2), feature version (HF_FEAT_VERSION), dims, nr_class
+ *   version (1), feature version (HF_FEAT_VERSION), dims, nr_class
  *   labels[nr_class]           intent of each weight column
- *   float32 offset[nr_class]   decision offset of intent 0, 1, ... (by
- *                              intent, not by column); since version 2
  *   nrows                      rows that follow
  *   nrows x { index (0..dims, dims = bias), float32 w[nr_class] }
  *   checksum                   FNV-1a of every byte before it
@@ -26,8 +24,7 @@
 #include <string.h>
 
 #define MAGIC "HFINTENT"
-#define FORMAT_VERSION 2u    /* 2: decision offsets; 1 had none */
-#define MAX_OFFSET 64.0f     /* far beyond the search's grid */
+#define FORMAT_VERSION 1u
 #define MAX_FILE (64u << 20) /* far above any real model */
 
 /* A growing output buffer; ok turns false when memory runs out. */
@@ -90,8 +87,6 @@ static void encode(const hf_intent_model *m, wbuf *b)
     put_u32(b, (uint32_t)m->nr_class);
     for (int k = 0; k < m->nr_class; k++)
         put_u32(b, (uint32_t)m->labels[k]);
-    for (int k = 0; k < m->nr_class; k++)
-        put_f32(b, m->offset[k]);
     uint32_t nrows = 0;
     for (uint32_t r = 0; r <= m->dims; r++)
         nrows += row_used(m, r);
@@ -206,11 +201,6 @@ static hf_rc decode_header(rbuf *r, hf_intent_model **out, uint32_t *nrows,
         !get_u32(r, &nc))
         return hf_fail(err, HF_EPARSE, NULL, NULL, "%s: truncated header",
                        path);
-    if (ver == 1u)
-        return hf_fail(err, HF_EPARSE, NULL, NULL,
-                       "%s: model format version 1 (before decision "
-                       "offsets), this build reads %u; train it again",
-                       path, FORMAT_VERSION);
     if (ver != FORMAT_VERSION || fver != HF_FEAT_VERSION)
         return hf_fail(err, HF_EPARSE, NULL, NULL,
                        "%s: model version %u/%u, this build reads %u/%u; "
@@ -233,18 +223,6 @@ static hf_rc decode_header(rbuf *r, hf_intent_model **out, uint32_t *nrows,
         }
         seen[lab] = true;
         m->labels[k] = (int)lab;
-    }
-    for (uint32_t k = 0; k < nc; k++) {
-        uint32_t v = 0;
-        float f = 0;
-        bool ok = get_u32(r, &v);
-        memcpy(&f, &v, 4);
-        if (!ok || !isfinite(f) || fabsf(f) > MAX_OFFSET) {
-            hf_intent_model_free(m);
-            return hf_fail(err, HF_EPARSE, NULL, NULL,
-                           "%s: bad decision offsets", path);
-        }
-        m->offset[k] = f;
     }
     if (!get_u32(r, nrows)) {
         hf_intent_model_free(m);
