@@ -16,6 +16,7 @@
 #include <libstemmer.h>
 #include <linear.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The regularisation constant when none is given: chosen by 5-fold
@@ -200,6 +201,9 @@ hf_rc hf_intent_train_with(const hf_intent_example *ex, size_t n, double C,
         return hf_fail(err, HF_EINVAL, "bad_parameter", NULL, "%s", bad);
     }
     set_print_string_function(quiet);
+    /* liblinear's dual solver shuffles with the C library's rand(): seed
+     * it, so that the same examples always give the same model */
+    srand(1);
     struct model *lm = train(&p.prob, &param);
     lproblem_free(&p);
     if (lm == NULL)
