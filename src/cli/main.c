@@ -12,6 +12,7 @@
 #include "services/links.h"
 #include "services/notify.h"
 #include "services/retention.h"
+#include "services/screening.h"
 #include "services/sweeper.h"
 #include "util/config.h"
 #include "util/id.h"
@@ -86,6 +87,11 @@ static int open_services(cli *c, hf_services *svc, bool migrate)
                 until);
         return 1;
     }
+    /* [fraud] and [validation]: one configuration for the process */
+    static hf_screening_config screening;
+    if (hf_screening_config_load(c->cfg, &screening, &err) != HF_OK)
+        return fail("configuration", &err);
+    svc->screening = &screening;
     if (hf_store_open(db_url(c), &svc->store, &err) != HF_OK)
         return fail("database", &err);
     hf_rc rc = migrate ? hf_store_migrate(svc->store, &err)

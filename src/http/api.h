@@ -52,7 +52,8 @@ typedef hf_rc (*hf_write_handler)(hf_txn *t, hf_request *req, hf_response *res,
 /* The HTTP status for an error code. */
 int hf_http_status(const hf_err *err);
 
-/* Renders err as {"error": {"code", "message", "field"}} into res. */
+/* Renders err as {"error": {"code", "message", "field", "reasons"}} into
+ * res ("field" and "reasons" when err has them). */
 void hf_http_error(hf_request *req, hf_response *res, const hf_err *err);
 
 /* Sets res to status with the JSON body j (takes j's reference). */
@@ -99,6 +100,11 @@ hf_rc hf_json_get_int(hf_request *req, json_t *obj, const char *field,
 hf_rc hf_json_get_obj(hf_request *req, json_t *obj, const char *field,
                       const char *name, bool required, json_t **out,
                       hf_err *err);
+/* An address object's fields (name, line1, line2, city, region,
+ * postal_code, country, phone) into ad; field is the prefix for messages
+ * ("shipping_address"). Strings point into obj. */
+hf_rc hf_http_read_address(hf_request *req, json_t *obj, const char *field,
+                           hf_address *ad, hf_err *err);
 hf_rc hf_json_get_array(hf_request *req, json_t *obj, const char *field,
                         const char *name, bool required, json_t **out,
                         hf_err *err);

@@ -29,6 +29,10 @@ void hf_http_error(hf_request *req, hf_response *res, const hf_err *err)
         "message", err->message[0] ? err->message : "request failed");
     if (e != NULL && err->field[0])
         json_object_set_new(e, "field", json_string(err->field));
+    json_t *reasons = err->reasons ? json_loads(err->reasons, 0, NULL) : NULL;
+    if (e != NULL && json_is_array(reasons))
+        json_object_set(e, "reasons", reasons);
+    json_decref(reasons);
     json_t *body = json_pack("{s:o}", "error", e);
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     res->status = hf_http_status(err);

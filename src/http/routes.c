@@ -4,6 +4,7 @@
  */
 #include "http/routes.h"
 #include "http/retention_routes.h"
+#include "http/screening_routes.h"
 #include "http/sse.h"
 #include "services/catalog.h"
 #include "services/order_json.h"
@@ -306,8 +307,8 @@ static hf_rc get_customer(hf_request *req, hf_response *res, hf_err *err)
 
 /* --- Orders -------------------------------------------------------------- */
 
-static hf_rc read_address(hf_request *req, json_t *obj, const char *field,
-                          hf_address *ad, hf_err *err)
+hf_rc hf_http_read_address(hf_request *req, json_t *obj, const char *field,
+                           hf_address *ad, hf_err *err)
 {
     static const struct {
         const char *name;
@@ -411,13 +412,13 @@ static hf_rc post_order(hf_txn *t, hf_request *req, hf_response *res,
     HF_TRY(read_lines(req, lines, &pr.lines, &pr.n_lines, err));
     HF_TRY(hf_json_get_obj(req, req->body, NULL, "shipping_address", true,
                            &ship, err));
-    HF_TRY(
-        read_address(req, ship, "shipping_address", &pr.shipping_address, err));
+    HF_TRY(hf_http_read_address(req, ship, "shipping_address",
+                                &pr.shipping_address, err));
     HF_TRY(hf_json_get_obj(req, req->body, NULL, "billing_address", false,
                            &bill, err));
     if (bill != NULL) {
-        HF_TRY(read_address(req, bill, "billing_address", &pr.billing_address,
-                            err));
+        HF_TRY(hf_http_read_address(req, bill, "billing_address",
+                                    &pr.billing_address, err));
         pr.has_billing_address = true;
     }
     HF_TRY(hf_json_get_str(req, req->body, NULL, "shipping_method", false, 32,
@@ -429,6 +430,17 @@ static hf_rc post_order(hf_txn *t, hf_request *req, hf_response *res,
     HF_TRY(hf_json_get_str(req, req->body, NULL, "channel", false, 32,
                            &pr.channel, err));
     HF_TRY(read_payment(req, req->body, &pr.payment, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "currency", false, 8,
+                           &pr.currency, err));
+    json_t *client;
+    HF_TRY(
+        hf_json_get_obj(req, req->body, NULL, "client", false, &client, err));
+    if (client != NULL) {
+        HF_TRY(hf_json_get_str(req, client, "client", "ip", false, 64,
+                               &pr.client_ip, err));
+        HF_TRY(hf_json_get_str(req, client, "client", "ip_country", false, 8,
+                               &pr.client_ip_country, err));
+    }
     pr.actor = req->actor;
     hf_order_result out;
     HF_TRY(hf_orders_place_txn(t, req->svc, &pr, req->arena, &out, err));
@@ -953,6 +965,16 @@ const hf_route hf_routes[] = {
      "holdfast_order_cancellations_total"},
     {"POST", "/v1/orders/:id/transitions", HF_ANY_ROLE, NULL, post_transition,
      "holdfast_order_transitions_total"},
+    /* a held order's address, corrected by its shopper (the signed link
+     * from the "address needs fixing" message is the key) or by staff */
+    {"POST", "/v1/orders/:id/address", 0, NULL, hf_post_order_address,
+     "holdfast_address_corrections_total"},
+    {"POST", "/v1/orders/:id/shipping-address", ADMIN_AGENT, NULL,
+     hf_post_order_shipping_address, "holdfast_address_corrections_total"},
+    /* orders held by screening wait here for a person */
+    {"GET", "/v1/reviews", ADMIN_AGENT, hf_get_reviews, NULL, NULL},
+    {"POST", "/v1/reviews/:id/decision", ADMIN_AGENT, NULL,
+     hf_post_review_decision, "holdfast_review_decisions_total"},
     /* the warehouse hands orders to carriers; carriers report scans */
     {"POST", "/v1/orders/:id/shipments", ADMIN_SERVICE, NULL, post_shipment,
      "holdfast_shipments_created_total"},

@@ -29,6 +29,7 @@ static const struct topic_template {
     const char *topic, *template_name;
 } topic_templates[] = {
     {"order.confirmed", "order_confirmed"},
+    {"order.address_needs_fixing", "address_needs_fixing"},
     {"notify.order_shipped", "order_shipped"},
     {"notify.shipment_delayed", "shipment_delayed"},
     {"order.delivered", "delivered"},
@@ -166,6 +167,24 @@ static const char *first_name(context *c, const char *name)
     return hf_arena_strndup(c->a, name, n);
 }
 
+/* "1 Main St, Apt 2, Springfield, IL 62701, US": the address on one
+ * line, as the customer typed it. */
+static const char *address_text(context *c, const hf_address *ad)
+{
+    const char *parts[] = {ad->line1, ad->line2, ad->city};
+    const char *s = "";
+    for (size_t i = 0; i < HF_ARRAY_LEN(parts); i++)
+        if (parts[i] != NULL && parts[i][0] != '\0')
+            s = hf_arena_printf(c->a, "%s%s%s", s, *s ? ", " : "", parts[i]);
+    const char *region = ad->region ? ad->region : "";
+    const char *postal = ad->postal_code ? ad->postal_code : "";
+    if (*region || *postal)
+        s = hf_arena_printf(c->a, "%s, %s%s%s", s, region,
+                            *region && *postal ? " " : "", postal);
+    s = hf_arena_printf(c->a, "%s, %s", s, ad->country ? ad->country : "");
+    return s ? s : "";
+}
+
 /* hf_template_lookup_fn: the value of a placeholder for this message. */
 static const char *lookup(void *arg, const char *name)
 {
@@ -227,6 +246,20 @@ static const char *lookup(void *arg, const char *name)
             json_string_value(json_object_get(c->payload, "offer_description"));
         return d ? d : "";
     }
+    /* the address prompt: what is wrong, by when, and the signed link */
+    if (strcmp(name, "address.problem") == 0) {
+        const char *p =
+            json_string_value(json_object_get(c->payload, "problem"));
+        return p ? p : "the delivery address needs checking";
+    }
+    if (strcmp(name, "address.fix_by") == 0)
+        return day(c, (hf_time)json_integer_value(
+                          json_object_get(c->payload, "fix_by")));
+    if (strcmp(name, "address.text") == 0)
+        return address_text(c, &o->shipping_address);
+    if (strcmp(name, "fix_address_url") == 0)
+        return hf_links_url(c->n->svc, c->a, base, "/orders/%s/address",
+                            o->number, "address", o->id, LINK_DAYS);
     if (strcmp(name, "delay.reason") == 0)
         return delay_text(
             json_string_value(json_object_get(c->payload, "delay_reason")));

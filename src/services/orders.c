@@ -4,6 +4,7 @@
 #include "core/allocation.h"
 #include "core/payment.h"
 #include "services/order_json.h"
+#include "services/screening.h"
 #include "util/id.h"
 
 #include <ctype.h>
@@ -201,9 +202,11 @@ static hf_rc resolve_customer(hf_txn *t, const hf_place_request *req,
     return rc;
 }
 
-/* Prices the lines from the catalog. */
+/* Prices the lines from the catalog, and says in vlines what the catalog
+ * knows of each: an unknown or inactive product is left for validation to
+ * reject with its reason. */
 static hf_rc build_lines(hf_txn *t, const hf_place_request *req, hf_arena *a,
-                         hf_order *o, hf_err *err)
+                         hf_order *o, hf_validate_line *vlines, hf_err *err)
 {
     o->lines = hf_arena_zalloc(a, req->n_lines * sizeof(*o->lines));
     if (o->lines == NULL)
@@ -212,13 +215,21 @@ static hf_rc build_lines(hf_txn *t, const hf_place_request *req, hf_arena *a,
     for (size_t i = 0; i < req->n_lines; i++) {
         char field[32];
         snprintf(field, sizeof(field), "lines[%zu].sku", i);
+        const char *sku = req->lines[i].sku;
+        vlines[i] = (hf_validate_line){sku, req->lines[i].qty, false, false,
+                                       HF_STOCK_UNCHECKED};
+        o->lines[i] = (hf_order_line){(int)i + 1, sku, sku,  req->lines[i].qty,
+                                      0,          0,   NULL, 0};
         hf_product p;
-        hf_rc rc = hf_txn_product_get(t, req->lines[i].sku, a, &p, err);
-        if (rc == HF_ENOTFOUND || (rc == HF_OK && !p.active))
-            return hf_fail(err, HF_EINVAL, "unknown_sku", field,
-                           "no product %s is for sale", req->lines[i].sku);
+        hf_rc rc = hf_txn_product_get(t, sku, a, &p, err);
+        if (rc == HF_ENOTFOUND)
+            continue;
         if (rc != HF_OK)
             return rc;
+        vlines[i].known = true;
+        vlines[i].active = p.active;
+        if (!p.active)
+            continue;
         if (o->currency == NULL)
             o->currency = p.currency;
         else if (strcmp(o->currency, p.currency) != 0)
@@ -336,11 +347,30 @@ hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,
     o.version = 1;
     o.status = HF_STATUS_PENDING;
 
+    hf_validate_line *vlines =
+        hf_arena_alloc(a, (req->n_lines + 1) * sizeof(*vlines));
+    if (vlines == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     if ((rc = resolve_customer(t, req, now, a, &o.customer, err)) != HF_OK ||
-        (rc = build_lines(t, req, a, &o, err)) != HF_OK ||
-        (rc = hf_orders_reserve(t, &o, a, err)) != HF_OK)
+        (rc = build_lines(t, req, a, &o, vlines, err)) != HF_OK)
         return rc;
-    o.shipping_total = hf_shipping_price(o.shipping_method, o.currency);
+    o.shipping_total =
+        hf_shipping_price(o.shipping_method, o.currency ? o.currency : "USD");
+    /* validation and fraud screening reject before anything is reserved
+     * or charged */
+    hf_screening scr;
+    const char *currency = req->currency ? req->currency : o.currency;
+    if ((rc = hf_screening_check(t, svc, &o, vlines, req->n_lines,
+                                 currency ? currency : "", req->client_ip,
+                                 req->client_ip_country, now, a, &scr, err)) !=
+        HF_OK)
+        return rc;
+    if (req->currency != NULL && strcmp(req->currency, o.currency) != 0)
+        return hf_fail(err, HF_EINVAL, "currency_mismatch", "currency",
+                       "the order is in %s but its products are priced in %s",
+                       req->currency, o.currency);
+    if ((rc = hf_orders_reserve(t, &o, a, err)) != HF_OK)
+        return rc;
     if ((rc = hf_txn_order_next_seq(t, &o.seq, err)) != HF_OK)
         return rc;
     o.number = hf_arena_printf(a, "HF-%lld", (long long)o.seq);
@@ -363,12 +393,27 @@ hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,
         (rc = hf_orders_add_event(&o, a, now, "status_changed", "system",
                                   HF_STATUS_PENDING, HF_STATUS_CONFIRMED,
                                   "payment authorized, stock reserved", NULL,
-                                  err)) != HF_OK ||
-        (rc = hf_orders_persist(t, &o, 0, 0, a, out, err)) != HF_OK)
+                                  err)) != HF_OK)
+        return rc;
+    if (scr.hold) {
+        /* placed, reserved and authorized, but waiting: for the customer
+         * to fix the address, or for a person to review it */
+        o.held_from = HF_STATUS_CONFIRMED;
+        o.status = HF_STATUS_ON_HOLD;
+        if ((rc = hf_orders_add_event(&o, a, now, "status_changed", "system",
+                                      HF_STATUS_CONFIRMED, HF_STATUS_ON_HOLD,
+                                      scr.hold_reason, scr.hold_data, err)) !=
+            HF_OK)
+            return rc;
+    }
+    if ((rc = hf_orders_persist(t, &o, 0, 0, a, out, err)) != HF_OK ||
+        (rc = hf_screening_record(t, svc, &o, &scr, now, a, err)) != HF_OK)
         return rc;
     const char *note = hf_arena_printf(
         a, "{\"order_id\":\"%s\",\"number\":\"%s\"}", o.id, o.number);
-    return hf_txn_outbox_put(t, "order.confirmed", o.id, note, now, err);
+    /* a held order is confirmed to the customer when it is released */
+    return hf_txn_outbox_put(t, scr.hold ? "order.on_hold" : "order.confirmed",
+                             o.id, note, now, err);
 }
 
 /* --- Running a txn function as its own write ----------------------------- */

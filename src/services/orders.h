@@ -27,10 +27,14 @@ typedef struct hf_place_request {
     hf_address billing_address;
     bool has_billing_address;
     hf_shipping_method shipping_method;
-    const char *channel;     /* NULL: "web" */
-    hf_payment_info payment; /* method, gateway, token, capture */
-    const char *actor;       /* who placed it: "api:key_..." */
-    hf_time placed_at;       /* 0: the clock's now (the demo sets it) */
+    const char *channel;           /* NULL: "web" */
+    hf_payment_info payment;       /* method, gateway, token, capture */
+    const char *actor;             /* who placed it: "api:key_..." */
+    hf_time placed_at;             /* 0: the clock's now (the demo sets it) */
+    const char *currency;          /* what the shop charged in; NULL: the
+                                      products' (must be theirs when given) */
+    const char *client_ip;         /* the shopper's IP, for fraud velocity */
+    const char *client_ip_country; /* its country (ISO 3166-1); NULL */
 } hf_place_request;
 
 typedef struct hf_order_result {
@@ -38,11 +42,13 @@ typedef struct hf_order_result {
     const char *doc; /* the order's JSON */
 } hf_order_result;
 
-/* Places an order: validates it, reserves its stock (never more than is
- * free), authorizes (and with capture=immediate captures) the payment,
- * and records it as confirmed. Errors: HF_EINVAL (unknown_sku,
- * currency_mismatch, invalid, with field), HF_ECONFLICT out_of_stock,
- * HF_EPAYMENT (the gateway's code). */
+/* Places an order: validates and screens it (services/screening.h),
+ * reserves its stock (never more than is free), authorizes (and with
+ * capture=immediate captures) the payment, and records it as confirmed, or
+ * on hold (held from confirmed) when screening holds it. Errors: HF_EINVAL
+ * (order_rejected or fraud_rejected with err->reasons, currency_mismatch,
+ * invalid, with field), HF_ECONFLICT out_of_stock, HF_EPAYMENT (the
+ * gateway's code). */
 hf_rc hf_orders_place(const hf_services *svc, const hf_place_request *req,
                       hf_arena *a, hf_order_result *out, hf_err *err);
 hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,

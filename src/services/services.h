@@ -28,6 +28,9 @@ typedef struct hf_services {
      * tools that send no messages */
     unsigned char link_key[32];
     bool has_link_key;
+    /* validation and fraud screening at placement (services/screening.h);
+     * NULL: the documented defaults */
+    const struct hf_screening_config *screening;
 } hf_services;
 
 #endif

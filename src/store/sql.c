@@ -331,6 +331,52 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "FROM stock s WHERE s.sku = p.sku) >= ?4 "
         "ORDER BY CASE WHEN p.category = ?5 THEN 0 ELSE 1 END, p.price, p.sku "
         "LIMIT 1",
+    [SQL_ORDER_SCREENING_PUT] =
+        "UPDATE orders SET line_signature = ?2, addr_key = ?3, payment_fp = "
+        "?4, "
+        "client_ip = ?5, address_hold = ?6 WHERE seq = ?1",
+    [SQL_ORDER_ADDRESS_HOLD_GET] =
+        "SELECT address_hold FROM orders WHERE seq = ?1",
+    [SQL_ORDER_ADDRESS_HOLD_SET] =
+        "UPDATE orders SET address_hold = ?2 WHERE seq = ?1",
+    /* a cancelled order is no duplicate: ordering again is what the
+     * customer should do */
+    [SQL_ORDERS_RECENT] =
+        "SELECT number, placed_at, line_signature FROM orders "
+        "WHERE customer_id = ?1 AND placed_at >= ?2 AND status <> 'cancelled' "
+        "AND line_signature IS NOT NULL ORDER BY seq DESC LIMIT 50",
+    [SQL_VELOCITY_CUSTOMER] =
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN placed_at >= ?3 THEN 1 "
+        "ELSE 0 END), 0) FROM orders WHERE customer_id = ?1 AND placed_at >= "
+        "?2",
+    [SQL_VELOCITY_ADDRESS] =
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN placed_at >= ?3 THEN 1 "
+        "ELSE 0 END), 0) FROM orders WHERE addr_key = ?1 AND placed_at >= ?2",
+    [SQL_VELOCITY_PAYMENT] =
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN placed_at >= ?3 THEN 1 "
+        "ELSE 0 END), 0) FROM orders WHERE payment_fp = ?1 AND placed_at >= ?2",
+    [SQL_VELOCITY_IP] =
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN placed_at >= ?3 THEN 1 "
+        "ELSE 0 END), 0) FROM orders WHERE client_ip = ?1 AND placed_at >= ?2",
+    [SQL_CUSTOMER_ORDER_COUNT] =
+        "SELECT COUNT(*) FROM orders WHERE customer_id = ?1",
+    [SQL_REVIEW_INSERT] =
+        "INSERT INTO reviews (id, order_id, order_number, kind, score, "
+        "reasons, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', "
+        "?7)",
+    [SQL_REVIEW_GET] =
+        "SELECT seq, id, order_id, order_number, kind, score, reasons, status, "
+        "created_at, decided_by, decided_at, note FROM reviews WHERE id = ?1",
+    [SQL_REVIEW_LIST] =
+        "SELECT seq, id, order_id, order_number, kind, score, reasons, status, "
+        "created_at, decided_by, decided_at, note FROM reviews "
+        "WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) AND seq > ?2 "
+        "ORDER BY seq LIMIT ?3",
+    [SQL_REVIEW_DECIDE] =
+        "UPDATE reviews SET status = ?2, decided_by = ?3, decided_at = ?4, "
+        "note = ?5 WHERE id = ?1 AND status = 'open'",
+    [SQL_REVIEW_OPEN_COUNT] =
+        "SELECT COUNT(*) FROM reviews WHERE order_id = ?1 AND status = 'open'",
     [SQL_BEGIN] = "BEGIN",
     [SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
@@ -481,7 +527,8 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " PRIMARY KEY (customer_id, channel));",
     /* 4: retention - policy versions, conversations and their audit
      * trail, the agent queue, accepted offers, coupons; settings the
-     * service keeps for itself (the key that signs shopper links) */
+     * service keeps for itself (the key that signs shopper links);
+     * screening keys on orders and the review queue */
     "CREATE TABLE policy_versions ("
     " id TEXT PRIMARY KEY, name TEXT NOT NULL, sources TEXT NOT NULL,"
     " created_at BIGINT NOT NULL);"
@@ -514,7 +561,28 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     "CREATE TABLE surveys ("
     " order_id TEXT PRIMARY KEY, reason TEXT NOT NULL, improve TEXT,"
     " service_rating INTEGER NOT NULL, recommend INTEGER NOT NULL,"
-    " answered_at BIGINT NOT NULL);",
+    " answered_at BIGINT NOT NULL);"
+    /* screening at placement: what duplicate and velocity checks compare
+     * (the line signature, the normalised shipping address, a payment
+     * fingerprint, the client IP), whether the order waits for the
+     * customer to fix the address, and the review queue */
+    "ALTER TABLE orders ADD COLUMN line_signature BIGINT;"
+    "ALTER TABLE orders ADD COLUMN addr_key TEXT;"
+    "ALTER TABLE orders ADD COLUMN payment_fp TEXT;"
+    "ALTER TABLE orders ADD COLUMN client_ip TEXT;"
+    "ALTER TABLE orders ADD COLUMN address_hold INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX orders_by_customer_time ON orders(customer_id, placed_at);"
+    "CREATE INDEX orders_by_addr_key ON orders(addr_key, placed_at);"
+    "CREATE INDEX orders_by_payment_fp ON orders(payment_fp, placed_at);"
+    "CREATE INDEX orders_by_client_ip ON orders(client_ip, placed_at);"
+    "CREATE TABLE reviews ("
+    " seq @AUTO_ID@, id TEXT NOT NULL UNIQUE, order_id TEXT NOT NULL,"
+    " order_number TEXT NOT NULL, kind TEXT NOT NULL,"
+    " score INTEGER NOT NULL, reasons TEXT NOT NULL, status TEXT NOT NULL,"
+    " created_at BIGINT NOT NULL, decided_by TEXT, decided_at BIGINT,"
+    " note TEXT);"
+    "CREATE INDEX reviews_by_status ON reviews(status, seq);"
+    "CREATE INDEX reviews_by_order ON reviews(order_id, status);",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

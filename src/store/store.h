@@ -525,4 +525,82 @@ hf_rc hf_txn_swap_candidate(hf_txn *t, const char *currency, hf_minor min_price,
                             const char *sku, const char *category, int64_t qty,
                             hf_arena *a, hf_product *out, hf_err *err);
 
+/* --- Screening at placement (services/screening.c) ----------------------- */
+
+/* What the duplicate and velocity checks compare, stored with an order. */
+typedef struct hf_screening_keys {
+    uint64_t line_signature; /* hf_validate_order_signature */
+    const char *address_key; /* normalised shipping address */
+    const char *payment_fp;  /* payment fingerprint; NULL: none */
+    const char *client_ip;   /* the shopper's IP; NULL: unknown */
+    bool address_hold;       /* waits for the customer to fix the address */
+} hf_screening_keys;
+hf_rc hf_txn_order_screening_put(hf_txn *t, int64_t order_seq,
+                                 const hf_screening_keys *k, hf_err *err);
+/* Whether the order waits for its customer to fix the address. */
+hf_rc hf_txn_order_address_hold(hf_txn *t, int64_t order_seq, bool *out,
+                                hf_err *err);
+hf_rc hf_txn_order_address_hold_set(hf_txn *t, int64_t order_seq, bool hold,
+                                    hf_err *err);
+
+/* One of a customer's recent orders, for duplicate detection. */
+typedef struct hf_recent_order_row {
+    const char *number;
+    hf_time placed_at;
+    uint64_t signature;
+} hf_recent_order_row;
+/* The customer's orders placed since `since` that are not cancelled, the
+ * newest first (at most 50), into an arena array. */
+hf_rc hf_txn_orders_recent(hf_txn *t, const char *customer_id, hf_time since,
+                           hf_arena *a, hf_recent_order_row **out, size_t *n,
+                           hf_err *err);
+
+typedef enum hf_velocity_key {
+    HF_VK_CUSTOMER, /* the customer (one per email) */
+    HF_VK_ADDRESS,  /* hf_screening_keys.address_key */
+    HF_VK_PAYMENT,  /* hf_screening_keys.payment_fp */
+    HF_VK_IP,       /* hf_screening_keys.client_ip */
+} hf_velocity_key;
+/* Stored orders whose key equals value, placed in the hour and in the day
+ * before now (the day's count includes the hour's). */
+hf_rc hf_txn_order_velocity(hf_txn *t, hf_velocity_key key, const char *value,
+                            hf_time now, int64_t *last_hour, int64_t *last_day,
+                            hf_err *err);
+/* Every stored order of the customer. */
+hf_rc hf_txn_customer_order_count(hf_txn *t, const char *customer_id,
+                                  int64_t *out, hf_err *err);
+
+/* An order held for a person to look at. */
+typedef struct hf_review {
+    int64_t seq;
+    const char *id; /* "rev_..." */
+    const char *order_id;
+    const char *order_number;
+    const char *kind;    /* "fraud", "duplicate" */
+    int score;           /* the fraud score; 0 for a duplicate */
+    const char *reasons; /* a JSON array of {code, message, ...} */
+    const char *status;  /* "open", "approved", "rejected" */
+    hf_time created_at;
+    const char *decided_by; /* the deciding key's actor; NULL while open */
+    hf_time decided_at;     /* 0 while open */
+    const char *note;       /* the decider's note; may be NULL */
+} hf_review;
+hf_rc hf_txn_review_insert(hf_txn *t, const hf_review *r, hf_err *err);
+/* HF_ENOTFOUND not_found when there is no review id. */
+hf_rc hf_txn_review_get(hf_txn *t, const char *id, hf_arena *a, hf_review *out,
+                        hf_err *err);
+/* Reviews with the status (NULL: any) and seq above after_seq, oldest
+ * first. */
+hf_rc hf_txn_review_list(hf_txn *t, const char *status, int64_t after_seq,
+                         int limit, hf_arena *a, hf_review **out, size_t *n,
+                         hf_err *err);
+/* Records the decision on an open review; HF_ECONFLICT review_decided
+ * when it was decided already. */
+hf_rc hf_txn_review_decide(hf_txn *t, const char *id, const char *status,
+                           const char *by, hf_time at, const char *note,
+                           hf_err *err);
+/* The order's reviews still open. */
+hf_rc hf_txn_review_open_count(hf_txn *t, const char *order_id, int64_t *out,
+                               hf_err *err);
+
 #endif

@@ -10,6 +10,7 @@ hf_rc hf_fail(hf_err *err, hf_rc rc, const char *code, const char *field,
     if (err == NULL)
         return rc;
     err->rc = rc;
+    err->reasons = NULL;
     snprintf(err->code, sizeof(err->code), "%s", code ? code : hf_rc_name(rc));
     snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
     va_list ap;

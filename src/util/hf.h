@@ -35,6 +35,11 @@ typedef struct hf_err {
     char code[48];     /* stable snake_case code for clients */
     char message[256]; /* one sentence for a person */
     char field[96];    /* offending input field ("lines[0].qty"), or "" */
+    /* A JSON array of machine-readable reasons (an order's validation
+     * failures), rendered as the error's "reasons"; NULL when none. The
+     * text is owned by whoever set it (a request's arena) and must outlive
+     * the rendering of the error. hf_fail resets it. */
+    const char *reasons;
 } hf_err;
 
 /* Records a failure in err (which may be NULL) and returns rc, so that

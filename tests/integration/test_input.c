@@ -223,12 +223,12 @@ static void test_invalid_values(void **state)
     post_expect("/v1/orders",
                 order_with("lines", json_pack("[{s:s, s:i}]", "sku",
                                               "in-NO-SUCH", "qty", 1)),
-                422, "unknown_sku", NULL);
+                422, "order_rejected", "lines[0].sku");
     post_expect("/v1/orders",
                 order_with("lines", json_pack("[{s:s, s:i}, {s:s, s:i}]", "sku",
                                               "in-SNAP", "qty", 1, "sku",
                                               "in-NO-SUCH", "qty", 1)),
-                422, "unknown_sku", NULL);
+                422, "order_rejected", "lines[1].sku");
     /* So does a later line out of stock. */
     post_expect("/v1/orders",
                 order_with("lines", json_pack("[{s:s, s:i}, {s:s, s:i}]", "sku",

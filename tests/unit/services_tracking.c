@@ -89,6 +89,7 @@ static hf_rc place_fn(hf_txn *t, void *arg, hf_err *err)
                              .line1 = "1 Main St",
                              .city = "Springfield",
                              .region = "IL",
+                             .postal_code = "62701",
                              .country = "US"},
         .payment = {.method = "card", .gateway = "manual"},
         .actor = "test"};
