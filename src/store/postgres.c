@@ -474,10 +474,14 @@ static hf_rc pg_write(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
                 exec_text(c, "ROLLBACK", &ignored);
             release_conn(s, c);
             /* a racing insert of the same unique key: run again, and the
-             * function finds the other's row */
+             * function finds the other's row; a row changed by another
+             * transaction after this one read it (writes run at READ
+             * COMMITTED, so a version-guarded UPDATE then matches
+             * nothing): run again on what is committed now */
             if (rc == HF_EBUSY ||
                 (rc == HF_ECONFLICT &&
-                 strcmp(err->code, "idempotency_key_reused") == 0))
+                 (strcmp(err->code, "idempotency_key_reused") == 0 ||
+                  strcmp(err->code, "concurrent_update") == 0)))
                 continue;
             break;
         }
