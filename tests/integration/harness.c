@@ -969,3 +969,25 @@ fail:
     json_decref(all);
     return NULL;
 }
+
+json_t *ts_feed_item(hf_test_server *ts, const char *customer, const char *kind)
+{
+    for (int i = 0; i < 600; i++) {
+        long st;
+        json_t *feed =
+            ts_get(ts, &st, "/v1/customers/%s/notifications", customer);
+        json_t *n;
+        size_t k;
+        json_array_foreach(json_object_get(feed, "data"), k, n)
+        {
+            if (strcmp(ts_str(n, "kind"), kind) == 0) {
+                json_t *copy = json_deep_copy(n);
+                json_decref(feed);
+                return copy;
+            }
+        }
+        json_decref(feed);
+        ts_sleep_ms(50);
+    }
+    return NULL;
+}

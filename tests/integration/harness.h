@@ -231,6 +231,12 @@ json_t *ts_list_orders(hf_test_server *ts, const char *query, size_t max_pages);
  * query string; aborts when it does not fit, which is a bug in the test. */
 void ts_url_encode(const char *s, char *out, size_t outsz);
 
+/* The in-app notification of kind in the customer's feed, waiting up to
+ * 30 s for the outbox to deliver it (a loaded machine running sanitizers
+ * is slow); NULL when none came. New reference. */
+json_t *ts_feed_item(hf_test_server *ts, const char *customer,
+                     const char *kind);
+
 /* Milliseconds of a monotonic clock. */
 long long ts_now_ms(void);
 

@@ -695,33 +695,6 @@ static void test_policy_test_screen(void **state)
     json_decref(before);
     json_decref(after);
 }
-
-/* The in-app notification of kind in the customer's feed, waiting up to
- * 30 s for the outbox to deliver it (a loaded CI machine with sanitizers
- * is slow); NULL when none came. */
-static json_t *feed_item(const char *customer, const char *kind)
-{
-    for (int i = 0; i < 600; i++) {
-        long st;
-        json_t *feed =
-            ts_get(ts, &st, "/v1/customers/%s/notifications", customer);
-        ts_assert_status(st, 200, feed);
-        json_t *n;
-        size_t k;
-        json_array_foreach(json_object_get(feed, "data"), k, n)
-        {
-            if (strcmp(ts_str(n, "kind"), kind) == 0) {
-                json_t *copy = json_deep_copy(n);
-                json_decref(feed);
-                return copy;
-            }
-        }
-        json_decref(feed);
-        ts_sleep_ms(50);
-    }
-    return NULL;
-}
-
 /* With delivery on (in-app only: no SMTP or SMS set), the customer is told
  * about the offer applied and hears what the agent wrote. */
 static void test_customer_hears_offer_and_agent(void **state)
@@ -742,7 +715,7 @@ static void test_customer_hears_offer_and_agent(void **state)
     json_t *t0 = say(conv, "the free shipping upgrade please");
     assert_outcome(t0, "closed", "retained");
     json_decref(t0);
-    json_t *n = feed_item(customer, "retention_offer_applied");
+    json_t *n = ts_feed_item(ts, customer, "retention_offer_applied");
     assert_non_null(n);
     assert_non_null(strstr(ts_str(n, "body"), "expedited"));
     json_decref(n);
@@ -763,7 +736,7 @@ static void test_customer_hears_offer_and_agent(void **state)
                    &st, "/v1/escalations/%s/replies", esc);
     ts_assert_status(st, 200, r);
     json_decref(r);
-    n = feed_item(customer, "agent_reply");
+    n = ts_feed_item(ts, customer, "agent_reply");
     assert_non_null(n);
     assert_string_equal(ts_str(n, "body"), "Your parcel leaves on Monday.");
     json_decref(n);

@@ -7,6 +7,7 @@
  * carries the same Message-ID.
  */
 #include "harness.h"
+#include "sinks.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -19,43 +20,12 @@
 #include <unistd.h>
 
 static hf_test_server *ts;
-static pid_t sinks_pid;
-static char sinks_dir[256];
-
-static int start_sinks(int *smtp, int *http)
-{
-    snprintf(sinks_dir, sizeof sinks_dir, "/tmp/hf-sinks-XXXXXX");
-    if (mkdtemp(sinks_dir) == NULL)
-        return -1;
-    int fds[2];
-    if (pipe(fds) != 0)
-        return -1;
-    sinks_pid = fork();
-    if (sinks_pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        char script[PATH_MAX];
-        snprintf(script, sizeof script, "%s/sinks.py", HF_TEST_SOURCE_DIR);
-        execl("/usr/bin/python3", "python3", script, sinks_dir, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    char line[128] = "";
-    FILE *f = fdopen(fds[0], "r");
-    if (f == NULL || fgets(line, sizeof line, f) == NULL ||
-        sscanf(line, "READY smtp=%d http=%d", smtp, http) != 2) {
-        fprintf(stderr, "sinks did not start: %s\n", line);
-        return -1;
-    }
-    fclose(f);
-    return 0;
-}
+static ts_sinks sinks;
 
 static int setup(void **state)
 {
     (void)state;
-    int smtp, http;
-    if (start_sinks(&smtp, &http) != 0)
+    if (ts_sinks_start(&sinks) != 0)
         return -1;
     char ini[1024];
     snprintf(ini, sizeof ini,
@@ -66,7 +36,7 @@ static int setup(void **state)
              "sms_from = +15550000000\n"
              "shop_name = Test Shop\n"
              "lease_seconds = 2\n",
-             smtp, http);
+             sinks.smtp, sinks.http);
     ts = ts_start_with_config(ini);
     return ts ? 0 : -1;
 }
@@ -75,56 +45,9 @@ static int teardown(void **state)
 {
     (void)state;
     ts_free(ts);
-    if (sinks_pid > 0) {
-        kill(sinks_pid, SIGTERM);
-        waitpid(sinks_pid, NULL, 0);
-    }
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", sinks_dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return ts_sinks_stop(&sinks);
 }
-
-/* The received files of a kind ("mail", "sms") whose text contains
- * needle; each one's text goes to texts (up to max, caller frees). */
-static int received(const char *kind, const char *needle, char **texts, int max)
-{
-    DIR *d = opendir(sinks_dir);
-    int n = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, kind, strlen(kind)) != 0 ||
-            strstr(e->d_name, ".tmp") != NULL)
-            continue;
-        char path[600];
-        snprintf(path, sizeof path, "%s/%s", sinks_dir, e->d_name);
-        FILE *f = fopen(path, "r");
-        if (f == NULL)
-            continue;
-        static char buf[65536];
-        size_t len = fread(buf, 1, sizeof buf - 1, f);
-        buf[len] = '\0';
-        fclose(f);
-        if (strstr(buf, needle) == NULL)
-            continue;
-        if (texts != NULL && n < max)
-            texts[n] = strdup(buf);
-        n++;
-    }
-    if (d)
-        closedir(d);
-    return n;
-}
-
 /* Waits up to 10 s for at least `want` matching files. */
-static int wait_received(const char *kind, const char *needle, int want)
-{
-    int n = 0;
-    for (int i = 0; i < 200 && (n = received(kind, needle, NULL, 0)) < want;
-         i++)
-        ts_sleep_ms(50);
-    return n;
-}
-
 /* A header's value in a mail, or "". */
 static void header(const char *mail, const char *name, char *out, size_t n)
 {
@@ -160,9 +83,9 @@ static void test_confirmation_by_email_sms_and_inapp(void **state)
         order_for("nt-A", "nia@example.com", "+15551230001", number, cust);
     snprintf(order_id, sizeof order_id, "%s", ts_str(placed, "id"));
     json_decref(placed);
-    assert_int_equal(wait_received("mail", number, 1), 1);
+    assert_int_equal(ts_sinks_wait(&sinks, "mail", number, 1), 1);
     char *mail[1];
-    assert_int_equal(received("mail", number, mail, 1), 1);
+    assert_int_equal(ts_sinks_received(&sinks, "mail", number, mail, 1), 1);
     char subject[256], to[256], id[128];
     header(mail[0], "Subject: ", subject, sizeof subject);
     header(mail[0], "To: ", to, sizeof to);
@@ -175,9 +98,9 @@ static void test_confirmation_by_email_sms_and_inapp(void **state)
     assert_true(strncmp(id, "<outbox-", 8) == 0);
     free(mail[0]);
 
-    assert_int_equal(wait_received("sms", number, 1), 1);
+    assert_int_equal(ts_sinks_wait(&sinks, "sms", number, 1), 1);
     char *sms[1];
-    assert_int_equal(received("sms", number, sms, 1), 1);
+    assert_int_equal(ts_sinks_received(&sinks, "sms", number, sms, 1), 1);
     assert_non_null(strstr(sms[0], "To: +15551230001"));
     assert_non_null(strstr(sms[0], "Idempotency-Key: outbox-"));
     /* the order's link is signed for the shopper */
@@ -234,7 +157,7 @@ static void test_opt_out_is_honoured(void **state)
     ts_product(ts, "nt-B", 2500, 100);
     json_decref(
         order_for("nt-B", "omar@example.com", "+15551230002", number, cust));
-    assert_int_equal(wait_received("sms", number, 1), 1);
+    assert_int_equal(ts_sinks_wait(&sinks, "sms", number, 1), 1);
     long st;
     json_t *r = ts_post(ts, json_pack("{s:b}", "sms", 0), &st,
                         "/v1/customers/%s/preferences", cust);
@@ -245,9 +168,9 @@ static void test_opt_out_is_honoured(void **state)
     char second[32];
     json_decref(
         order_for("nt-B", "omar@example.com", "+15551230002", second, cust));
-    assert_int_equal(wait_received("mail", second, 1), 1);
+    assert_int_equal(ts_sinks_wait(&sinks, "mail", second, 1), 1);
     ts_sleep_ms(500); /* the SMS would have gone out with the email */
-    assert_int_equal(received("sms", second, NULL, 0), 0);
+    assert_int_equal(ts_sinks_received(&sinks, "sms", second, NULL, 0), 0);
 }
 
 static void test_delay_is_told_at_once(void **state)
@@ -279,9 +202,9 @@ static void test_delay_is_told_at_once(void **state)
     ts_assert_status(st, 201, r);
     json_decref(r);
     /* confirmation, shipped, and the delay: three mails for this order */
-    assert_int_equal(wait_received("mail", number, 3), 3);
+    assert_int_equal(ts_sinks_wait(&sinks, "mail", number, 3), 3);
     char *mails[3];
-    assert_int_equal(received("mail", number, mails, 3), 3);
+    assert_int_equal(ts_sinks_received(&sinks, "mail", number, mails, 3), 3);
     /* the delay notice says why, in words, and names the new date */
     int delays = 0;
     for (int i = 0; i < 3; i++) {
@@ -307,10 +230,10 @@ static int check_delivered(char numbers[][32], int n, bool allow_copies)
 {
     int copies = 0;
     for (int i = 0; i < n; i++) {
-        int got = wait_received("mail", numbers[i], 1);
+        int got = ts_sinks_wait(&sinks, "mail", numbers[i], 1);
         assert_true(got >= 1);
         char *mails[8];
-        int k = received("mail", numbers[i], mails, 8);
+        int k = ts_sinks_received(&sinks, "mail", numbers[i], mails, 8);
         char first[128] = "";
         for (int j = 0; j < k && j < 8; j++) {
             char id[128];
@@ -379,9 +302,9 @@ static void test_cancellation_survey_by_signed_link(void **state)
     json_decref(r);
 
     /* the survey's SMS carries /surveys/TOKEN */
-    assert_int_equal(wait_received("sms", "/surveys/", 1), 1);
+    assert_int_equal(ts_sinks_wait(&sinks, "sms", "/surveys/", 1), 1);
     char *sms[1];
-    assert_int_equal(received("sms", "/surveys/", sms, 1), 1);
+    assert_int_equal(ts_sinks_received(&sinks, "sms", "/surveys/", sms, 1), 1);
     char token[256];
     const char *at = strstr(sms[0], "/surveys/") + strlen("/surveys/");
     size_t n = strcspn(at, " \n");

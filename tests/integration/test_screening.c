@@ -8,6 +8,7 @@
  * releases the order and rejecting cancels it with its stock back.
  */
 #include "harness.h"
+#include "sinks.h"
 
 #include <dirent.h>
 #include <stdbool.h>
@@ -19,43 +20,12 @@
 #include <unistd.h>
 
 static hf_test_server *ts;
-static pid_t sinks_pid;
-static char sinks_dir[256];
-
-static int start_sinks(int *smtp, int *http)
-{
-    snprintf(sinks_dir, sizeof sinks_dir, "/tmp/hf-sinks-XXXXXX");
-    if (mkdtemp(sinks_dir) == NULL)
-        return -1;
-    int fds[2];
-    if (pipe(fds) != 0)
-        return -1;
-    sinks_pid = fork();
-    if (sinks_pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        char script[PATH_MAX];
-        snprintf(script, sizeof script, "%s/sinks.py", HF_TEST_SOURCE_DIR);
-        execl("/usr/bin/python3", "python3", script, sinks_dir, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    char line[128] = "";
-    FILE *f = fdopen(fds[0], "r");
-    if (f == NULL || fgets(line, sizeof line, f) == NULL ||
-        sscanf(line, "READY smtp=%d http=%d", smtp, http) != 2) {
-        fprintf(stderr, "sinks did not start: %s\n", line);
-        return -1;
-    }
-    fclose(f);
-    return 0;
-}
+static ts_sinks sinks;
 
 static int setup(void **state)
 {
     (void)state;
-    int smtp, http;
-    if (start_sinks(&smtp, &http) != 0)
+    if (ts_sinks_start(&sinks) != 0)
         return -1;
     char ini[1024];
     /* the documented defaults, stated so that the harness leaves them */
@@ -71,7 +41,7 @@ static int setup(void **state)
              "[fraud]\n"
              "review_at = 40\n"
              "reject_at = 80\n",
-             smtp, http);
+             sinks.smtp, sinks.http);
     ts = ts_start_with_config(ini);
     return ts ? 0 : -1;
 }
@@ -80,70 +50,8 @@ static int teardown(void **state)
 {
     (void)state;
     ts_free(ts);
-    if (sinks_pid > 0) {
-        kill(sinks_pid, SIGTERM);
-        waitpid(sinks_pid, NULL, 0);
-    }
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", sinks_dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return ts_sinks_stop(&sinks);
 }
-
-/* The first SMS whose text contains needle (caller frees), waiting up to
- * 10 s; NULL when none came. */
-static char *sms_with(const char *needle)
-{
-    for (int i = 0; i < 200; i++) {
-        DIR *d = opendir(sinks_dir);
-        struct dirent *e;
-        while (d && (e = readdir(d)) != NULL) {
-            if (strncmp(e->d_name, "sms", 3) != 0 ||
-                strstr(e->d_name, ".tmp") != NULL)
-                continue;
-            char path[600];
-            snprintf(path, sizeof path, "%s/%s", sinks_dir, e->d_name);
-            FILE *f = fopen(path, "r");
-            if (f == NULL)
-                continue;
-            static char buf[65536];
-            size_t len = fread(buf, 1, sizeof buf - 1, f);
-            buf[len] = '\0';
-            fclose(f);
-            if (strstr(buf, needle) != NULL) {
-                closedir(d);
-                return strdup(buf);
-            }
-        }
-        if (d)
-            closedir(d);
-        ts_sleep_ms(50);
-    }
-    return NULL;
-}
-
-static json_t *feed_item(const char *customer, const char *kind)
-{
-    for (int i = 0; i < 200; i++) {
-        long st;
-        json_t *feed =
-            ts_get(ts, &st, "/v1/customers/%s/notifications", customer);
-        ts_assert_status(st, 200, feed);
-        json_t *n;
-        size_t k;
-        json_array_foreach(json_object_get(feed, "data"), k, n)
-        {
-            if (strcmp(ts_str(n, "kind"), kind) == 0) {
-                json_t *copy = json_deep_copy(n);
-                json_decref(feed);
-                return copy;
-            }
-        }
-        json_decref(feed);
-        ts_sleep_ms(50);
-    }
-    return NULL;
-}
-
 /* The order's timeline entry of type whose reason contains needle (NULL:
  * any), as a new reference, or NULL. */
 static json_t *timeline_entry(const char *id, const char *type,
@@ -279,11 +187,11 @@ static void test_bad_postal_code_is_held_and_fixed_by_the_customer(void **state)
     json_decref(held);
 
     /* the customer hears it: in the app and by SMS, with a signed link */
-    json_t *n = feed_item(customer, "address_needs_fixing");
+    json_t *n = ts_feed_item(ts, customer, "address_needs_fixing");
     assert_non_null(n);
     assert_non_null(strstr(ts_str(n, "body"), "postal code"));
     json_decref(n);
-    char *sms = sms_with(number);
+    char *sms = ts_sinks_first(&sinks, "sms", number);
     assert_non_null(sms);
     const char *t = strstr(sms, "/address?t=");
     assert_non_null(t);
