@@ -341,6 +341,38 @@ hf_rc hf_risk_model_predict_xgboost(hf_risk_model *m, const float *x,
 }
 
 /* See model.h. */
+hf_rc hf_risk_model_contribs(hf_risk_model *m, const float *x, float *out,
+                             hf_err *err)
+{
+    size_t nf = hf_risk_encoding_features(m->enc);
+    char values[160];
+    snprintf(values, sizeof(values),
+             "{\"data\": [%ju, true], \"shape\": [1, %zu], "
+             "\"typestr\": \"<f4\", \"version\": 3}",
+             (uintmax_t)(uintptr_t)x, nf);
+    /* type 4: SHAP contributions, one per feature and the bias last */
+    static const char config[] =
+        "{\"type\": 4, \"training\": false, \"iteration_begin\": 0, "
+        "\"iteration_end\": 0, \"strict_shape\": false, \"cache_id\": 0, "
+        "\"missing\": NaN}";
+    const bst_ulong *shape = NULL;
+    bst_ulong dim = 0;
+    const float *result = NULL;
+    if (XGBoosterPredictFromDense(m->booster, values, config, NULL, &shape,
+                                  &dim, &result) != 0)
+        return xgb_fail(err, "contributions");
+    bst_ulong total = 1;
+    for (bst_ulong i = 0; i < dim; i++)
+        total *= shape[i];
+    if (total != nf + 1)
+        return hf_fail(err, HF_EIO, "xgboost", NULL,
+                       "contributions: %ju values for %zu features",
+                       (uintmax_t)total, nf);
+    memcpy(out, result, (nf + 1) * sizeof(*out));
+    return HF_OK;
+}
+
+/* See model.h. */
 hf_rc hf_risk_model_score_table(hf_risk_model *m, const hf_risk_table *t,
                                 float **scores, hf_err *err)
 {

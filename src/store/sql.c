@@ -99,7 +99,8 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
         "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
         "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
-        "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
+        "c.phone, c.created_at, o.risk_ppm, o.risk_model FROM orders o JOIN "
+        "customers c ON c.id = "
         "o.customer_id"
         " WHERE o.id = ?1",
     [SQL_ORDER_GET_BY_SEQ] =
@@ -113,7 +114,8 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
         "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
         "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
-        "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
+        "c.phone, c.created_at, o.risk_ppm, o.risk_model FROM orders o JOIN "
+        "customers c ON c.id = "
         "o.customer_id"
         " WHERE o.seq = ?1",
     [SQL_LINES_GET] = "SELECT line_no, sku, name, qty, cancelled_qty, "
@@ -377,6 +379,28 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "note = ?5 WHERE id = ?1 AND status = 'open'",
     [SQL_REVIEW_OPEN_COUNT] =
         "SELECT COUNT(*) FROM reviews WHERE order_id = ?1 AND status = 'open'",
+    /* the risk model's features (services/risk_features.c): every order
+     * placed before a time, oldest first; a customer's history and a SKU's
+     * cancellations as they stood at a moment, so that no feature sees what
+     * happened after the order it describes */
+    [SQL_RISK_ORDERS] = "SELECT seq FROM orders WHERE placed_at < ?1 "
+                        "ORDER BY placed_at, seq",
+    [SQL_RISK_CUSTOMER] =
+        "SELECT COUNT(*), MIN(o.placed_at), COALESCE(SUM(CASE WHEN EXISTS "
+        "(SELECT 1 FROM order_events e WHERE e.order_seq = o.seq AND "
+        "e.to_status = 'cancelled' AND e.at < ?2) THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM order_events e WHERE "
+        "e.order_seq = o.seq AND e.to_status = 'returned' AND e.at < ?2) "
+        "THEN 1 ELSE 0 END), 0) FROM orders o WHERE o.customer_id = ?1 AND "
+        "o.placed_at < ?2",
+    [SQL_RISK_SKU] =
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM "
+        "order_events e WHERE e.order_seq = l.order_seq AND e.to_status = "
+        "'cancelled' AND e.at < ?2) THEN 1 ELSE 0 END), 0) FROM order_lines l "
+        "JOIN orders o ON o.seq = l.order_seq WHERE l.sku = ?1 AND "
+        "o.placed_at < ?2",
+    [SQL_ORDER_RISK_PUT] =
+        "UPDATE orders SET risk_ppm = ?2, risk_model = ?3 WHERE seq = ?1",
     [SQL_BEGIN] = "BEGIN",
     [SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
@@ -582,7 +606,12 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " created_at BIGINT NOT NULL, decided_by TEXT, decided_at BIGINT,"
     " note TEXT);"
     "CREATE INDEX reviews_by_status ON reviews(status, seq);"
-    "CREATE INDEX reviews_by_order ON reviews(order_id, status);",
+    "CREATE INDEX reviews_by_order ON reviews(order_id, status);"
+    /* the cancellation-risk score at placement, in millionths, and the
+     * model that gave it; order lines by SKU for the SKU's history */
+    "ALTER TABLE orders ADD COLUMN risk_ppm BIGINT;"
+    "ALTER TABLE orders ADD COLUMN risk_model TEXT;"
+    "CREATE INDEX order_lines_by_sku ON order_lines(sku, order_seq);",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,
