@@ -4,6 +4,7 @@
 #include "core/allocation.h"
 #include "core/payment.h"
 #include "services/order_json.h"
+#include "services/risk_features.h"
 #include "services/screening.h"
 #include "util/id.h"
 
@@ -406,8 +407,21 @@ hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,
             HF_OK)
             return rc;
     }
+    if (svc->risk != NULL) {
+        /* the same features the model was trained on (risk export) */
+        hf_risk_row row;
+        if ((rc = hf_risk_features(t, &o, scr.hold, a, &row, err)) != HF_OK ||
+            (rc = hf_risk_scorer_score(svc->risk, &row, &o.risk_score, err)) !=
+                HF_OK)
+            return rc;
+        o.has_risk = true;
+        o.risk_model = hf_risk_scorer_name(svc->risk);
+    }
     if ((rc = hf_orders_persist(t, &o, 0, 0, a, out, err)) != HF_OK ||
         (rc = hf_screening_record(t, svc, &o, &scr, now, a, err)) != HF_OK)
+        return rc;
+    if (o.has_risk && (rc = hf_txn_order_risk_put(t, o.seq, o.risk_score,
+                                                  o.risk_model, err)) != HF_OK)
         return rc;
     const char *note = hf_arena_printf(
         a, "{\"order_id\":\"%s\",\"number\":\"%s\"}", o.id, o.number);

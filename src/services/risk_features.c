@@ -84,7 +84,8 @@ hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
     hf_minor subtotal, max_price;
     size_t main;
     line_totals(o, &subtotal, &max_price, &main);
-    v[0] = hf_arena_printf(a, "%lld", (long long)(subtotal + o->shipping_total));
+    v[0] =
+        hf_arena_printf(a, "%lld", (long long)(subtotal + o->shipping_total));
     v[1] = hf_arena_printf(a, "%zu", o->n_lines);
     v[2] = hf_arena_printf(a, "%lld", (long long)max_price);
     v[3] = "";
@@ -285,10 +286,9 @@ const char *hf_risk_scorer_name(const hf_risk_scorer *sc)
 static void encode(const hf_risk_scorer *sc, const hf_risk_row *row, float *x)
 {
     for (size_t i = 0; i < sc->nf; i++)
-        x[i] = sc->feature[i] < 0
-                   ? NAN
-                   : hf_risk_encoding_value(sc->enc, i,
-                                            row->value[sc->feature[i]]);
+        x[i] = sc->feature[i] < 0 ? NAN
+                                  : hf_risk_encoding_value(
+                                        sc->enc, i, row->value[sc->feature[i]]);
 }
 
 hf_rc hf_risk_scorer_score(hf_risk_scorer *sc, const hf_risk_row *row,
@@ -333,9 +333,8 @@ hf_rc hf_risk_scorer_explain(hf_risk_scorer *sc, const hf_risk_row *row,
                 best = i;
         if (best == sc->nf)
             break;
-        top[k] = (hf_risk_contribution){
-            hf_risk_encoding_name(sc->enc, best),
-            row->value[sc->feature[best]], c[best]};
+        top[k] = (hf_risk_contribution){hf_risk_encoding_name(sc->enc, best),
+                                        row->value[sc->feature[best]], c[best]};
         c[best] = NAN;
         (*n)++;
     }

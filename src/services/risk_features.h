@@ -57,8 +57,7 @@ typedef struct hf_risk_scorer hf_risk_scorer;
  * its columns to the features; a column that is no feature here reads as
  * missing. Errors: those of hf_risk_model_load; HF_EINVAL when not one of
  * the model's columns is a feature. Free with hf_risk_scorer_free. */
-hf_rc hf_risk_scorer_load(const char *path, hf_risk_scorer **out,
-                          hf_err *err);
+hf_rc hf_risk_scorer_load(const char *path, hf_risk_scorer **out, hf_err *err);
 
 /* Frees sc (NULL is fine). */
 void hf_risk_scorer_free(hf_risk_scorer *sc);

@@ -5,8 +5,8 @@
  */
 #include "store/queries_int.h"
 
-hf_rc hf_txn_risk_orders(hf_txn *t, hf_time until, hf_arena *a,
-                         int64_t **seqs, size_t *n, hf_err *err)
+hf_rc hf_txn_risk_orders(hf_txn *t, hf_time until, hf_arena *a, int64_t **seqs,
+                         size_t *n, hf_err *err)
 {
     STMT(st, t, SQL_RISK_ORDERS);
     BIND_INT(st, 1, until);

@@ -616,8 +616,8 @@ typedef struct hf_risk_history {
 
 /* The seqs of every order placed before until, oldest first, into an
  * arena array. */
-hf_rc hf_txn_risk_orders(hf_txn *t, hf_time until, hf_arena *a,
-                         int64_t **seqs, size_t *n, hf_err *err);
+hf_rc hf_txn_risk_orders(hf_txn *t, hf_time until, hf_arena *a, int64_t **seqs,
+                         size_t *n, hf_err *err);
 
 /* The customer's history as it stood at `before` (orders placed, and
  * cancellations and returns recorded, strictly earlier). */
