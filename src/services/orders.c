@@ -420,6 +420,12 @@ hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,
     if ((rc = hf_orders_persist(t, &o, 0, 0, a, out, err)) != HF_OK ||
         (rc = hf_screening_record(t, svc, &o, &scr, now, a, err)) != HF_OK)
         return rc;
+    /* the SKUs' history for the risk model, kept whether or not a model
+     * scores now, so that one trained later has it */
+    for (size_t i = 0; i < o.n_lines; i++)
+        if ((rc = hf_txn_risk_sku_add(t, o.lines[i].sku, now, 1, 0, err)) !=
+            HF_OK)
+            return rc;
     if (o.has_risk && (rc = hf_txn_order_risk_put(t, o.seq, o.risk_score,
                                                   o.risk_model, err)) != HF_OK)
         return rc;
@@ -609,6 +615,11 @@ hf_rc hf_orders_cancel_txn(hf_txn *t, const hf_services *svc,
     if (rc != HF_OK || (rc = hf_orders_persist(t, &o, version, first_new, a,
                                                out, err)) != HF_OK)
         return rc;
+    /* the SKUs' cancellation history for the risk model */
+    for (size_t i = 0; whole && i < o.n_lines; i++)
+        if ((rc = hf_txn_risk_sku_add(t, o.lines[i].sku, now, 0, 1, err)) !=
+            HF_OK)
+            return rc;
     const char *note = hf_arena_printf(
         a, "{\"order_id\":\"%s\",\"number\":\"%s\",\"amount\":%lld}", o.id,
         o.number, (long long)amount);

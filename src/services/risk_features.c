@@ -29,8 +29,9 @@ static const char *const names[HF_RISK_NFEATURES] = {
     "prior_cancellations",    /* of those, cancelled before this one */
     "prior_returns",          /* of those, returned before this one */
     "days_since_first_order", /* missing for a first order */
-    "sku_cancel_rate",        /* highest past cancellation rate of a SKU */
-    "sku_history_lines",      /* past lines of this order's SKUs */
+    "sku_cancel_rate",        /* highest cancellation rate of a SKU over
+                                 the 90 days before the placement day */
+    "sku_history_lines",      /* lines of this order's SKUs in those days */
     "hour",                   /* of placement, UTC */
     "weekday",                /* of placement, 0 Sunday .. 6 Saturday */
     "promised_days",          /* promised delivery, days after placement */

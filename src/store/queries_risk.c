@@ -52,9 +52,11 @@ hf_rc hf_txn_risk_sku(hf_txn *t, const char *sku, hf_time before,
                       int64_t *lines, int64_t *cancelled, hf_err *err)
 {
     *lines = *cancelled = 0;
+    int64_t day = before / HF_DAY;
     STMT(st, t, SQL_RISK_SKU);
     BIND_TEXT(st, 1, sku);
-    BIND_INT(st, 2, before);
+    BIND_INT(st, 2, day);
+    BIND_INT(st, 3, day - HF_RISK_SKU_DAYS);
     hf_rc rc = hf_stmt_first(t, st, err);
     if (rc == HF_ENOTFOUND)
         return HF_OK;
@@ -64,6 +66,17 @@ hf_rc hf_txn_risk_sku(hf_txn *t, const char *sku, hf_time before,
     *cancelled = t->drv->column_int(st, 1);
     t->drv->reset(st);
     return HF_OK;
+}
+
+hf_rc hf_txn_risk_sku_add(hf_txn *t, const char *sku, hf_time at, int64_t lines,
+                          int64_t cancelled, hf_err *err)
+{
+    STMT(st, t, SQL_RISK_SKU_ADD);
+    BIND_TEXT(st, 1, sku);
+    BIND_INT(st, 2, at / HF_DAY);
+    BIND_INT(st, 3, lines);
+    BIND_INT(st, 4, cancelled);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
 hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,

@@ -393,12 +393,15 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "e.order_seq = o.seq AND e.to_status = 'returned' AND e.at < ?2) "
         "THEN 1 ELSE 0 END), 0) FROM orders o WHERE o.customer_id = ?1 AND "
         "o.placed_at < ?2",
-    [SQL_RISK_SKU] =
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM "
-        "order_events e WHERE e.order_seq = l.order_seq AND e.to_status = "
-        "'cancelled' AND e.at < ?2) THEN 1 ELSE 0 END), 0) FROM order_lines l "
-        "JOIN orders o ON o.seq = l.order_seq WHERE l.sku = ?1 AND "
-        "o.placed_at < ?2",
+    /* a SKU's lines placed and orders cancelled per UTC day, summed
+     * over the 90 whole days before the placement day */
+    [SQL_RISK_SKU] = "SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(cancelled), "
+                     "0) FROM risk_sku_days WHERE sku = ?1 AND day < ?2 AND "
+                     "day >= ?3",
+    [SQL_RISK_SKU_ADD] =
+        "INSERT INTO risk_sku_days (sku, day, lines, cancelled) VALUES (?1, "
+        "?2, ?3, ?4) ON CONFLICT (sku, day) DO UPDATE SET lines = "
+        "risk_sku_days.lines + ?3, cancelled = risk_sku_days.cancelled + ?4",
     [SQL_ORDER_RISK_PUT] =
         "UPDATE orders SET risk_ppm = ?2, risk_model = ?3 WHERE seq = ?1",
     [SQL_BEGIN] = "BEGIN",
@@ -608,10 +611,13 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     "CREATE INDEX reviews_by_status ON reviews(status, seq);"
     "CREATE INDEX reviews_by_order ON reviews(order_id, status);"
     /* the cancellation-risk score at placement, in millionths, and the
-     * model that gave it; order lines by SKU for the SKU's history */
+     * model that gave it; each SKU's lines and cancellations per day,
+     * the history the SKU's cancellation rate is read from */
     "ALTER TABLE orders ADD COLUMN risk_ppm BIGINT;"
     "ALTER TABLE orders ADD COLUMN risk_model TEXT;"
-    "CREATE INDEX order_lines_by_sku ON order_lines(sku, order_seq);",
+    "CREATE TABLE risk_sku_days ("
+    " sku TEXT NOT NULL, day BIGINT NOT NULL, lines BIGINT NOT NULL,"
+    " cancelled BIGINT NOT NULL, PRIMARY KEY (sku, day));",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

@@ -106,6 +106,7 @@ typedef enum sql_id {
     SQL_RISK_ORDERS,
     SQL_RISK_CUSTOMER,
     SQL_RISK_SKU,
+    SQL_RISK_SKU_ADD,
     SQL_ORDER_RISK_PUT,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */

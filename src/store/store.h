@@ -624,10 +624,19 @@ hf_rc hf_txn_risk_orders(hf_txn *t, hf_time until, hf_arena *a, int64_t **seqs,
 hf_rc hf_txn_risk_customer(hf_txn *t, const char *customer_id, hf_time before,
                            hf_risk_history *out, hf_err *err);
 
-/* Lines of the SKU in orders placed before `before`, and how many of those
- * orders had been cancelled by then. */
+/* The days of a SKU's history its cancellation rate reads. */
+#define HF_RISK_SKU_DAYS 90
+
+/* A SKU's lines placed, and orders with it cancelled, over the
+ * HF_RISK_SKU_DAYS whole UTC days before the day of `before` (the day
+ * itself left out, so that nothing later than `before` can count). */
 hf_rc hf_txn_risk_sku(hf_txn *t, const char *sku, hf_time before,
                       int64_t *lines, int64_t *cancelled, hf_err *err);
+
+/* Counts lines placed and orders cancelled for the SKU on the UTC day of
+ * at (placement adds lines, a whole cancellation adds cancelled). */
+hf_rc hf_txn_risk_sku_add(hf_txn *t, const char *sku, hf_time at, int64_t lines,
+                          int64_t cancelled, hf_err *err);
 
 /* Stores the placement score (0..1) and the model's name on the order. */
 hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,
