@@ -615,7 +615,11 @@ hf_rc hf_orders_cancel_txn(hf_txn *t, const hf_services *svc,
     if (rc != HF_OK || (rc = hf_orders_persist(t, &o, version, first_new, a,
                                                out, err)) != HF_OK)
         return rc;
-    /* the SKUs' cancellation history for the risk model */
+    /* the customer's and the SKUs' cancellation history for the risk
+     * model */
+    if (whole &&
+        (rc = hf_txn_order_outcome_at(t, o.seq, false, now, err)) != HF_OK)
+        return rc;
     for (size_t i = 0; whole && i < o.n_lines; i++)
         if ((rc = hf_txn_risk_sku_add(t, o.lines[i].sku, now, 0, 1, err)) !=
             HF_OK)
@@ -652,6 +656,8 @@ static hf_rc on_reach(hf_txn *t, hf_order *o, hf_order_status to, hf_time at,
             }
         }
     } else if (to == HF_STATUS_RETURNED) {
+        /* for the customer's history (the risk model) */
+        rc = hf_txn_order_outcome_at(t, o->seq, true, at, err);
         /* the shipped units come back to where they left from */
         for (size_t i = 0; i < o->n_lines && rc == HF_OK; i++) {
             const hf_order_line *l = &o->lines[i];

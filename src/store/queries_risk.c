@@ -88,3 +88,12 @@ hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,
     BIND_TEXT(st, 3, model);
     return hf_stmt_exec(t, st, NULL, NULL, err);
 }
+
+hf_rc hf_txn_order_outcome_at(hf_txn *t, int64_t order_seq, bool returned,
+                              hf_time at, hf_err *err)
+{
+    STMT(st, t, returned ? SQL_ORDER_RETURNED_AT : SQL_ORDER_CANCELLED_AT);
+    BIND_INT(st, 1, order_seq);
+    BIND_INT(st, 2, at);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
+}

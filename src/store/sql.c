@@ -386,13 +386,10 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_RISK_ORDERS] = "SELECT seq FROM orders WHERE placed_at < ?1 "
                         "ORDER BY placed_at, seq",
     [SQL_RISK_CUSTOMER] =
-        "SELECT COUNT(*), MIN(o.placed_at), COALESCE(SUM(CASE WHEN EXISTS "
-        "(SELECT 1 FROM order_events e WHERE e.order_seq = o.seq AND "
-        "e.to_status = 'cancelled' AND e.at < ?2) THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM order_events e WHERE "
-        "e.order_seq = o.seq AND e.to_status = 'returned' AND e.at < ?2) "
-        "THEN 1 ELSE 0 END), 0) FROM orders o WHERE o.customer_id = ?1 AND "
-        "o.placed_at < ?2",
+        "SELECT COUNT(*), MIN(placed_at), COALESCE(SUM(CASE WHEN "
+        "cancelled_at < ?2 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN "
+        "returned_at < ?2 THEN 1 ELSE 0 END), 0) FROM orders WHERE "
+        "customer_id = ?1 AND placed_at < ?2",
     /* a SKU's lines placed and orders cancelled per UTC day, summed
      * over the 90 whole days before the placement day */
     [SQL_RISK_SKU] = "SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(cancelled), "
@@ -402,6 +399,10 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "INSERT INTO risk_sku_days (sku, day, lines, cancelled) VALUES (?1, "
         "?2, ?3, ?4) ON CONFLICT (sku, day) DO UPDATE SET lines = "
         "risk_sku_days.lines + ?3, cancelled = risk_sku_days.cancelled + ?4",
+    [SQL_ORDER_CANCELLED_AT] =
+        "UPDATE orders SET cancelled_at = ?2 WHERE seq = ?1",
+    [SQL_ORDER_RETURNED_AT] =
+        "UPDATE orders SET returned_at = ?2 WHERE seq = ?1",
     [SQL_ORDER_RISK_PUT] =
         "UPDATE orders SET risk_ppm = ?2, risk_model = ?3 WHERE seq = ?1",
     [SQL_BEGIN] = "BEGIN",
@@ -611,10 +612,16 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     "CREATE INDEX reviews_by_status ON reviews(status, seq);"
     "CREATE INDEX reviews_by_order ON reviews(order_id, status);"
     /* the cancellation-risk score at placement, in millionths, and the
-     * model that gave it; each SKU's lines and cancellations per day,
+     * model that gave it; when the order was cancelled or returned, read
+     * (covered by an index) for the customer's history as it stood at a
+     * moment; each SKU's lines and cancellations per day,
      * the history the SKU's cancellation rate is read from */
     "ALTER TABLE orders ADD COLUMN risk_ppm BIGINT;"
     "ALTER TABLE orders ADD COLUMN risk_model TEXT;"
+    "ALTER TABLE orders ADD COLUMN cancelled_at BIGINT;"
+    "ALTER TABLE orders ADD COLUMN returned_at BIGINT;"
+    "CREATE INDEX orders_risk_history ON orders(customer_id, placed_at,"
+    " cancelled_at, returned_at);"
     "CREATE TABLE risk_sku_days ("
     " sku TEXT NOT NULL, day BIGINT NOT NULL, lines BIGINT NOT NULL,"
     " cancelled BIGINT NOT NULL, PRIMARY KEY (sku, day));",

@@ -108,6 +108,8 @@ typedef enum sql_id {
     SQL_RISK_SKU,
     SQL_RISK_SKU_ADD,
     SQL_ORDER_RISK_PUT,
+    SQL_ORDER_CANCELLED_AT,
+    SQL_ORDER_RETURNED_AT,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */
     SQL_BEGIN,

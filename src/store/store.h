@@ -638,6 +638,11 @@ hf_rc hf_txn_risk_sku(hf_txn *t, const char *sku, hf_time before,
 hf_rc hf_txn_risk_sku_add(hf_txn *t, const char *sku, hf_time at, int64_t lines,
                           int64_t cancelled, hf_err *err);
 
+/* Records when the order was wholly cancelled (returned false) or came
+ * back (returned true), for the customer's history. */
+hf_rc hf_txn_order_outcome_at(hf_txn *t, int64_t order_seq, bool returned,
+                              hf_time at, hf_err *err);
+
 /* Stores the placement score (0..1) and the model's name on the order. */
 hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,
                             const char *model, hf_err *err);
