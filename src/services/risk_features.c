@@ -232,9 +232,10 @@ hf_rc hf_risk_scorer_load(const char *path, hf_risk_scorer **out, hf_err *err)
     hf_risk_scorer *sc = hf_calloc(1, sizeof(*sc));
     if (sc == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    pthread_mutex_init(&sc->lock, NULL);
     hf_rc rc = hf_risk_model_load(path, 1, &sc->model, err);
     if (rc != HF_OK) {
-        hf_free(sc);
+        hf_risk_scorer_free(sc);
         return rc;
     }
     sc->enc = hf_risk_model_encoding(sc->model);
@@ -261,7 +262,6 @@ hf_rc hf_risk_scorer_load(const char *path, hf_risk_scorer **out, hf_err *err)
                        "(train it on `holdfast risk export`)",
                        path);
     }
-    pthread_mutex_init(&sc->lock, NULL);
     *out = sc;
     return HF_OK;
 }
@@ -270,8 +270,7 @@ void hf_risk_scorer_free(hf_risk_scorer *sc)
 {
     if (sc == NULL)
         return;
-    if (sc->model != NULL && sc->feature != NULL && sc->name != NULL)
-        pthread_mutex_destroy(&sc->lock);
+    pthread_mutex_destroy(&sc->lock);
     hf_risk_model_free(sc->model);
     hf_free(sc->feature);
     hf_free(sc->name);
