@@ -624,7 +624,11 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " cancelled_at, returned_at);"
     "CREATE TABLE risk_sku_days ("
     " sku TEXT NOT NULL, day BIGINT NOT NULL, lines BIGINT NOT NULL,"
-    " cancelled BIGINT NOT NULL, PRIMARY KEY (sku, day));",
+    " cancelled BIGINT NOT NULL, PRIMARY KEY (sku, day));"
+    /* covering: the window's sum reads the index alone (half the cost of
+     * the features at placement) */
+    "CREATE INDEX risk_sku_days_cover ON risk_sku_days(sku, day, lines,"
+    " cancelled);",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,
