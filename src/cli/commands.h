@@ -38,7 +38,10 @@
     "holdfast risk split --csv FILE --by COL[,COL...] --fraction F\n"          \
     "                    --train OUT --test OUT\n"                             \
     "  Orders rows by the columns (numbers, month names, text) and writes\n"   \
-    "  the first fraction F to --train, the rest to --test.\n"
+    "  the first fraction F to --train, the rest to --test.\n"                 \
+    "holdfast risk export --db URL --out FILE.csv [--until DATE]\n"            \
+    "  Writes one row per order placed before DATE (default: now): its\n"      \
+    "  features as they stood at placement, placed_at and cancelled (0/1).\n"
 
 int hf_policy_command(int argc, char **argv);
 int hf_intents_command(int argc, char **argv);

@@ -12,6 +12,7 @@
 #include "services/links.h"
 #include "services/notify.h"
 #include "services/retention.h"
+#include "services/risk_features.h"
 #include "services/screening.h"
 #include "services/sweeper.h"
 #include "util/config.h"
@@ -66,6 +67,15 @@ static const char *listen_addr(cli *c)
     return l;
 }
 
+/* The process's risk scorer, freed at exit. */
+static hf_risk_scorer *risk_scorer;
+
+static void free_risk_scorer(void)
+{
+    hf_risk_scorer_free(risk_scorer);
+    risk_scorer = NULL;
+}
+
 /* Opens and migrates the store, and builds the services around it. */
 static int open_services(cli *c, hf_services *svc, bool migrate)
 {
@@ -92,6 +102,14 @@ static int open_services(cli *c, hf_services *svc, bool migrate)
     if (hf_screening_config_load(c->cfg, &screening, &err) != HF_OK)
         return fail("configuration", &err);
     svc->screening = &screening;
+    /* [risk] model: scores every order at placement */
+    const char *model = hf_config_get(c->cfg, "risk.model", NULL);
+    if (model != NULL && *model != '\0' && risk_scorer == NULL) {
+        if (hf_risk_scorer_load(model, &risk_scorer, &err) != HF_OK)
+            return fail("risk.model", &err);
+        atexit(free_risk_scorer);
+    }
+    svc->risk = risk_scorer;
     if (hf_store_open(db_url(c), &svc->store, &err) != HF_OK)
         return fail("database", &err);
     hf_rc rc = migrate ? hf_store_migrate(svc->store, &err)

@@ -1,7 +1,8 @@
 /*
  * risk_cmd.c - `holdfast risk train|eval|split`: trains the cancellation-
  * risk model on any CSV with a 0/1 label column, evaluates a model on
- * another file (JSON on standard output), and splits a file by time.
+ * another file (JSON on standard output), splits a file by time, and
+ * exports the store's orders as such a file (services/risk_features.h).
  * Exit status: 0 done, 1 failed (bad input), 2 usage.
  */
 #include "cli/commands.h"
@@ -9,6 +10,9 @@
 #include "risk/model.h"
 #include "risk/split.h"
 #include "risk/table.h"
+#include "services/risk_features.h"
+#include "store/store.h"
+#include "util/clock.h"
 #include "util/mem.h"
 
 #include <jansson.h>
@@ -29,6 +33,9 @@ typedef struct risk_opts {
     const char *by;        /* --by, comma-separated */
     const char *train;     /* --train (split output) */
     const char *test;      /* --test (split output) */
+    const char *db;        /* --db (export) */
+    const char *out;       /* --out (export) */
+    const char *until;     /* --until (export), RFC 3339 or a date */
     double threshold;      /* --threshold */
     double fraction;       /* --fraction */
     hf_risk_params params; /* --rounds, --seed, --eta, ... */
@@ -39,25 +46,14 @@ static const struct {
     const char *name; /* "--csv" */
     int field;        /* the case in set_option */
 } options[] = {
-    {"--by", 0},
-    {"--categorical", 1},
-    {"--colsample", 2},
-    {"--csv", 3},
-    {"--drop", 4},
-    {"--eta", 5},
-    {"--fraction", 6},
-    {"--label", 7},
-    {"--max-bin", 8},
-    {"--max-depth", 9},
-    {"--min-child-weight", 10},
-    {"--model", 11},
-    {"--nthread", 12},
-    {"--rounds", 13},
-    {"--seed", 14},
-    {"--subsample", 15},
-    {"--test", 16},
-    {"--threshold", 17},
-    {"--train", 18},
+    {"--by", 0},      {"--categorical", 1}, {"--colsample", 2},
+    {"--csv", 3},     {"--db", 19},         {"--drop", 4},
+    {"--eta", 5},     {"--fraction", 6},    {"--label", 7},
+    {"--max-bin", 8}, {"--max-depth", 9},   {"--min-child-weight", 10},
+    {"--model", 11},  {"--nthread", 12},    {"--out", 20},
+    {"--rounds", 13}, {"--seed", 14},       {"--subsample", 15},
+    {"--test", 16},   {"--threshold", 17},  {"--train", 18},
+    {"--until", 21},
 };
 
 /* Reads a number in [lo, hi] from s; false when it is not one. */
@@ -123,8 +119,14 @@ static bool set_option(risk_opts *o, int field, const char *v)
         return (o->test = v), true;
     case 17:
         return real_in(v, 0, 1, &o->threshold);
-    default:
+    case 18:
         return (o->train = v), true;
+    case 19:
+        return (o->db = v), true;
+    case 20:
+        return (o->out = v), true;
+    default:
+        return (o->until = v), true;
     }
 }
 
@@ -348,6 +350,48 @@ static int cmd_split(const risk_opts *o)
     return rc == HF_OK ? 0 : fail(&err);
 }
 
+/* Reads --until: an RFC 3339 time or a date (its midnight, UTC). */
+static bool parse_until(const char *s, hf_time *out)
+{
+    char buf[HF_TIME_TEXT + 16];
+    if (hf_time_parse(s, out) == 0)
+        return true;
+    snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
+    return strlen(s) == 10 && hf_time_parse(buf, out) == 0;
+}
+
+/* holdfast risk export */
+static int cmd_export(const risk_opts *o)
+{
+    if (!o->db || !o->out) {
+        fprintf(stderr, "holdfast risk export: --db and --out are required\n");
+        return 2;
+    }
+    hf_time until = hf_clock_now(hf_clock_system()) + 1;
+    if (o->until && !parse_until(o->until, &until)) {
+        fprintf(stderr, "holdfast risk export: bad --until %s\n", o->until);
+        return 2;
+    }
+    hf_err err;
+    hf_err_clear(&err);
+    hf_store *s = NULL;
+    if (hf_store_open(o->db, &s, &err) != HF_OK)
+        return fail(&err);
+    hf_rc rc = hf_store_check_schema(s, &err);
+    FILE *f = rc == HF_OK ? fopen(o->out, "w") : NULL;
+    if (rc == HF_OK && f == NULL)
+        rc = hf_fail(&err, HF_EIO, "io", NULL, "%s: cannot create", o->out);
+    size_t rows = 0;
+    if (rc == HF_OK)
+        rc = hf_risk_export(s, until, f, &rows, &err);
+    if (f != NULL && fclose(f) != 0 && rc == HF_OK)
+        rc = hf_fail(&err, HF_EIO, "io", NULL, "%s: write failed", o->out);
+    if (rc == HF_OK)
+        fprintf(stderr, "holdfast risk: %zu orders to %s\n", rows, o->out);
+    hf_store_close(s);
+    return rc == HF_OK ? 0 : fail(&err);
+}
+
 /* See commands.h. */
 int hf_risk_command(int argc, char **argv)
 {
@@ -367,6 +411,8 @@ int hf_risk_command(int argc, char **argv)
         return cmd_eval(&o);
     if (strcmp(o.sub, "split") == 0)
         return cmd_split(&o);
+    if (strcmp(o.sub, "export") == 0)
+        return cmd_export(&o);
     fprintf(stderr, "holdfast risk: unknown command %s\n", o.sub);
     fputs(HF_RISK_USAGE, stderr);
     return 2;

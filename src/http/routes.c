@@ -6,6 +6,7 @@
 #include "http/retention_routes.h"
 #include "http/screening_routes.h"
 #include "http/sse.h"
+#include "services/risk_features.h"
 #include "services/catalog.h"
 #include "services/order_json.h"
 #include "services/orders.h"
@@ -558,6 +559,72 @@ static hf_rc get_order_events(hf_request *req, hf_response *res, hf_err *err)
     return raw(res, 200, body);
 }
 
+typedef struct risk_read {
+    hf_request *req;
+    hf_order order;
+    hf_risk_row row;
+} risk_read;
+
+static hf_rc read_risk(hf_txn *t, void *arg, hf_err *err)
+{
+    risk_read *r = arg;
+    hf_rc rc =
+        hf_txn_order_get(t, r->req->params[0], r->req->arena, &r->order, err);
+    if (rc != HF_OK || !r->order.has_risk || r->req->svc->risk == NULL)
+        return rc;
+    /* the features as they stood at placement, as the score saw them */
+    return hf_risk_features(t, &r->order, hf_risk_order_held(&r->order),
+                            r->req->arena, &r->row, err);
+}
+
+/* GET /v1/orders/{id}/risk: the placement score and the features that
+ * moved it most (SHAP contributions in log-odds); 404 without a score. */
+static hf_rc get_order_risk(hf_request *req, hf_response *res, hf_err *err)
+{
+    risk_read r;
+    memset(&r, 0, sizeof(r));
+    r.req = req;
+    HF_TRY(hf_store_read(req->svc->store, read_risk, &r, err));
+    if (!r.order.has_risk || req->svc->risk == NULL)
+        return hf_fail(err, HF_ENOTFOUND, "not_found", NULL,
+                       "order %s has no risk score", req->params[0]);
+    hf_risk_contribution top[HF_RISK_TOP];
+    size_t n = 0;
+    double now_score = 0;
+    HF_TRY(hf_risk_scorer_explain(req->svc->risk, &r.row, &now_score, top, &n,
+                                  err));
+    hf_jsonw w;
+    char num[32];
+    hf_jw_init(&w, req->arena);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "order_id");
+    hf_jw_str(&w, r.order.id);
+    hf_jw_key(&w, "score");
+    snprintf(num, sizeof(num), "%.6f", r.order.risk_score);
+    hf_jw_raw(&w, num);
+    hf_jw_key(&w, "model");
+    hf_jw_str(&w, r.order.risk_model);
+    hf_jw_key(&w, "features");
+    hf_jw_array(&w);
+    for (size_t i = 0; i < n; i++) {
+        hf_jw_object(&w);
+        hf_jw_key(&w, "name");
+        hf_jw_str(&w, top[i].name);
+        hf_jw_key(&w, "value");
+        hf_jw_str(&w, top[i].value);
+        hf_jw_key(&w, "contribution");
+        snprintf(num, sizeof(num), "%.6f", top[i].contribution);
+        hf_jw_raw(&w, num);
+        hf_jw_object_end(&w);
+    }
+    hf_jw_array_end(&w);
+    hf_jw_object_end(&w);
+    const char *body = hf_jw_finish(&w);
+    if (body == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    return raw(res, 200, body);
+}
+
 static hf_rc post_cancel(hf_txn *t, hf_request *req, hf_response *res,
                          hf_err *err)
 {
@@ -956,6 +1023,8 @@ const hf_route hf_routes[] = {
      "holdfast_orders_placed_total"},
     {"GET", "/v1/orders/:id", HF_ANY_ROLE, get_order, NULL, NULL},
     {"GET", "/v1/orders/:id/events", HF_ANY_ROLE, get_order_events, NULL, NULL},
+    /* the cancellation-risk score and its top features */
+    {"GET", "/v1/orders/:id/risk", HF_ANY_ROLE, get_order_risk, NULL, NULL},
     /* live Server-Sent Events: one order's timeline, or every order's */
     {"GET", "/v1/orders/:id/stream", HF_ANY_ROLE, hf_sse_order_stream, NULL,
      NULL},

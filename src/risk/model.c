@@ -341,6 +341,40 @@ hf_rc hf_risk_model_predict_xgboost(hf_risk_model *m, const float *x,
 }
 
 /* See model.h. */
+hf_rc hf_risk_model_contribs(hf_risk_model *m, const float *x, float *out,
+                             hf_err *err)
+{
+    size_t nf = hf_risk_encoding_features(m->enc);
+    /* contributions need a DMatrix: the in-place predictor has no type 4 */
+    DMatrixHandle dm = NULL;
+    if (XGDMatrixCreateFromMat(x, 1, (bst_ulong)nf, NAN, &dm) != 0)
+        return xgb_fail(err, "contributions");
+    /* type 2: SHAP contributions, one per feature and the bias last (4
+     * would be the interactions, features+1 squared) */
+    static const char config[] =
+        "{\"type\": 2, \"training\": false, \"iteration_begin\": 0, "
+        "\"iteration_end\": 0, \"strict_shape\": false}";
+    const bst_ulong *shape = NULL;
+    bst_ulong dim = 0;
+    const float *result = NULL;
+    hf_rc rc = HF_OK;
+    if (XGBoosterPredictFromDMatrix(m->booster, dm, config, &shape, &dim,
+                                    &result) != 0)
+        rc = xgb_fail(err, "contributions");
+    bst_ulong total = 1;
+    for (bst_ulong i = 0; rc == HF_OK && i < dim; i++)
+        total *= shape[i];
+    if (rc == HF_OK && total != nf + 1)
+        rc = hf_fail(err, HF_EIO, "xgboost", NULL,
+                     "contributions: %ju values for %zu features",
+                     (uintmax_t)total, nf);
+    if (rc == HF_OK)
+        memcpy(out, result, (nf + 1) * sizeof(*out));
+    XGDMatrixFree(dm);
+    return rc;
+}
+
+/* See model.h. */
 hf_rc hf_risk_model_score_table(hf_risk_model *m, const hf_risk_table *t,
                                 float **scores, hf_err *err)
 {

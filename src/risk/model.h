@@ -83,6 +83,13 @@ hf_rc hf_risk_model_predict(hf_risk_model *m, const float *x, size_t rows,
 hf_rc hf_risk_model_predict_xgboost(hf_risk_model *m, const float *x,
                                     size_t rows, float *out, hf_err *err);
 
+/* Each feature's SHAP contribution to one row's score x (one float per
+ * feature of the encoding), in log-odds: out[0..features) and the bias in
+ * out[features]; they sum to the row's margin. HF_EIO when XGBoost
+ * fails. */
+hf_rc hf_risk_model_contribs(hf_risk_model *m, const float *x, float *out,
+                             hf_err *err);
+
 /* True when m scores through compiled trees (forest.h), false when
  * through XGBoost's predictor. */
 bool hf_risk_model_compiled(const hf_risk_model *m);

@@ -1,6 +1,7 @@
 /* order_json.c - rendering orders as JSON. */
 #include "services/order_json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,6 +209,19 @@ void hf_order_write(hf_jsonw *w, const hf_order *o)
     hf_jw_time(w, o->updated_at);
     hf_jw_key(w, "promised_by");
     hf_jw_time(w, o->promised_by);
+    hf_jw_key(w, "risk");
+    if (o->has_risk) {
+        hf_jw_object(w);
+        hf_jw_key(w, "score");
+        char score[32];
+        snprintf(score, sizeof(score), "%.6f", o->risk_score);
+        hf_jw_raw(w, score);
+        hf_jw_key(w, "model");
+        hf_jw_str(w, o->risk_model);
+        hf_jw_object_end(w);
+    } else {
+        hf_jw_null(w);
+    }
     hf_jw_key(w, "cancellation");
     if (o->cancel_reason != NULL) {
         hf_jw_object(w);

@@ -4,6 +4,7 @@
 #include "core/allocation.h"
 #include "core/payment.h"
 #include "services/order_json.h"
+#include "services/risk_features.h"
 #include "services/screening.h"
 #include "util/id.h"
 
@@ -406,8 +407,27 @@ hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,
             HF_OK)
             return rc;
     }
+    if (svc->risk != NULL) {
+        /* the same features the model was trained on (risk export) */
+        hf_risk_row row;
+        if ((rc = hf_risk_features(t, &o, scr.hold, a, &row, err)) != HF_OK ||
+            (rc = hf_risk_scorer_score(svc->risk, &row, &o.risk_score, err)) !=
+                HF_OK)
+            return rc;
+        o.has_risk = true;
+        o.risk_model = hf_risk_scorer_name(svc->risk);
+    }
     if ((rc = hf_orders_persist(t, &o, 0, 0, a, out, err)) != HF_OK ||
         (rc = hf_screening_record(t, svc, &o, &scr, now, a, err)) != HF_OK)
+        return rc;
+    /* the SKUs' history for the risk model, kept whether or not a model
+     * scores now, so that one trained later has it */
+    for (size_t i = 0; i < o.n_lines; i++)
+        if ((rc = hf_txn_risk_sku_add(t, o.lines[i].sku, now, 1, 0, err)) !=
+            HF_OK)
+            return rc;
+    if (o.has_risk && (rc = hf_txn_order_risk_put(t, o.seq, o.risk_score,
+                                                  o.risk_model, err)) != HF_OK)
         return rc;
     const char *note = hf_arena_printf(
         a, "{\"order_id\":\"%s\",\"number\":\"%s\"}", o.id, o.number);
@@ -595,6 +615,15 @@ hf_rc hf_orders_cancel_txn(hf_txn *t, const hf_services *svc,
     if (rc != HF_OK || (rc = hf_orders_persist(t, &o, version, first_new, a,
                                                out, err)) != HF_OK)
         return rc;
+    /* the customer's and the SKUs' cancellation history for the risk
+     * model */
+    if (whole &&
+        (rc = hf_txn_order_outcome_at(t, o.seq, false, now, err)) != HF_OK)
+        return rc;
+    for (size_t i = 0; whole && i < o.n_lines; i++)
+        if ((rc = hf_txn_risk_sku_add(t, o.lines[i].sku, now, 0, 1, err)) !=
+            HF_OK)
+            return rc;
     const char *note = hf_arena_printf(
         a, "{\"order_id\":\"%s\",\"number\":\"%s\",\"amount\":%lld}", o.id,
         o.number, (long long)amount);
@@ -627,6 +656,8 @@ static hf_rc on_reach(hf_txn *t, hf_order *o, hf_order_status to, hf_time at,
             }
         }
     } else if (to == HF_STATUS_RETURNED) {
+        /* for the customer's history (the risk model) */
+        rc = hf_txn_order_outcome_at(t, o->seq, true, at, err);
         /* the shipped units come back to where they left from */
         for (size_t i = 0; i < o->n_lines && rc == HF_OK; i++) {
             const hf_order_line *l = &o->lines[i];

@@ -31,6 +31,9 @@ typedef struct hf_services {
     /* validation and fraud screening at placement (services/screening.h);
      * NULL: the documented defaults */
     const struct hf_screening_config *screening;
+    /* the cancellation-risk model that scores orders at placement
+     * (services/risk_features.h); NULL: orders carry no score */
+    struct hf_risk_scorer *risk;
 } hf_services;
 
 #endif

@@ -512,6 +512,9 @@ static void read_order_row(hf_row *r, hf_order *o)
     o->customer.name = hf_row_text(r, c + 1);
     o->customer.phone = hf_row_text(r, c + 2);
     o->customer.created_at = hf_row_int(r, c + 3);
+    o->risk_model = hf_row_text(r, c + 5);
+    o->has_risk = o->risk_model != NULL;
+    o->risk_score = (double)hf_row_int(r, c + 4) / 1e6;
 }
 
 static hf_rc read_lines(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)

@@ -99,7 +99,8 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
         "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
         "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
-        "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
+        "c.phone, c.created_at, o.risk_ppm, o.risk_model FROM orders o JOIN "
+        "customers c ON c.id = "
         "o.customer_id"
         " WHERE o.id = ?1",
     [SQL_ORDER_GET_BY_SEQ] =
@@ -113,7 +114,8 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
         "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
         "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
-        "c.phone, c.created_at FROM orders o JOIN customers c ON c.id = "
+        "c.phone, c.created_at, o.risk_ppm, o.risk_model FROM orders o JOIN "
+        "customers c ON c.id = "
         "o.customer_id"
         " WHERE o.seq = ?1",
     [SQL_LINES_GET] = "SELECT line_no, sku, name, qty, cancelled_qty, "
@@ -377,6 +379,32 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "note = ?5 WHERE id = ?1 AND status = 'open'",
     [SQL_REVIEW_OPEN_COUNT] =
         "SELECT COUNT(*) FROM reviews WHERE order_id = ?1 AND status = 'open'",
+    /* the risk model's features (services/risk_features.c): every order
+     * placed before a time, oldest first; a customer's history and a SKU's
+     * cancellations as they stood at a moment, so that no feature sees what
+     * happened after the order it describes */
+    [SQL_RISK_ORDERS] = "SELECT seq FROM orders WHERE placed_at < ?1 "
+                        "ORDER BY placed_at, seq",
+    [SQL_RISK_CUSTOMER] =
+        "SELECT COUNT(*), MIN(placed_at), COALESCE(SUM(CASE WHEN "
+        "cancelled_at < ?2 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN "
+        "returned_at < ?2 THEN 1 ELSE 0 END), 0) FROM orders WHERE "
+        "customer_id = ?1 AND placed_at < ?2",
+    /* a SKU's lines placed and orders cancelled per UTC day, summed
+     * over the 90 whole days before the placement day */
+    [SQL_RISK_SKU] = "SELECT COALESCE(SUM(lines), 0), COALESCE(SUM(cancelled), "
+                     "0) FROM risk_sku_days WHERE sku = ?1 AND day < ?2 AND "
+                     "day >= ?3",
+    [SQL_RISK_SKU_ADD] =
+        "INSERT INTO risk_sku_days (sku, day, lines, cancelled) VALUES (?1, "
+        "?2, ?3, ?4) ON CONFLICT (sku, day) DO UPDATE SET lines = "
+        "risk_sku_days.lines + ?3, cancelled = risk_sku_days.cancelled + ?4",
+    [SQL_ORDER_CANCELLED_AT] =
+        "UPDATE orders SET cancelled_at = ?2 WHERE seq = ?1",
+    [SQL_ORDER_RETURNED_AT] =
+        "UPDATE orders SET returned_at = ?2 WHERE seq = ?1",
+    [SQL_ORDER_RISK_PUT] =
+        "UPDATE orders SET risk_ppm = ?2, risk_model = ?3 WHERE seq = ?1",
     [SQL_BEGIN] = "BEGIN",
     [SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
@@ -582,7 +610,25 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " created_at BIGINT NOT NULL, decided_by TEXT, decided_at BIGINT,"
     " note TEXT);"
     "CREATE INDEX reviews_by_status ON reviews(status, seq);"
-    "CREATE INDEX reviews_by_order ON reviews(order_id, status);",
+    "CREATE INDEX reviews_by_order ON reviews(order_id, status);"
+    /* the cancellation-risk score at placement, in millionths, and the
+     * model that gave it; when the order was cancelled or returned, read
+     * (covered by an index) for the customer's history as it stood at a
+     * moment; each SKU's lines and cancellations per day,
+     * the history the SKU's cancellation rate is read from */
+    "ALTER TABLE orders ADD COLUMN risk_ppm BIGINT;"
+    "ALTER TABLE orders ADD COLUMN risk_model TEXT;"
+    "ALTER TABLE orders ADD COLUMN cancelled_at BIGINT;"
+    "ALTER TABLE orders ADD COLUMN returned_at BIGINT;"
+    "CREATE INDEX orders_risk_history ON orders(customer_id, placed_at,"
+    " cancelled_at, returned_at);"
+    "CREATE TABLE risk_sku_days ("
+    " sku TEXT NOT NULL, day BIGINT NOT NULL, lines BIGINT NOT NULL,"
+    " cancelled BIGINT NOT NULL, PRIMARY KEY (sku, day));"
+    /* covering: the window's sum reads the index alone (half the cost of
+     * the features at placement) */
+    "CREATE INDEX risk_sku_days_cover ON risk_sku_days(sku, day, lines,"
+    " cancelled);",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

@@ -103,6 +103,13 @@ typedef enum sql_id {
     SQL_REVIEW_LIST,
     SQL_REVIEW_DECIDE,
     SQL_REVIEW_OPEN_COUNT,
+    SQL_RISK_ORDERS,
+    SQL_RISK_CUSTOMER,
+    SQL_RISK_SKU,
+    SQL_RISK_SKU_ADD,
+    SQL_ORDER_RISK_PUT,
+    SQL_ORDER_CANCELLED_AT,
+    SQL_ORDER_RETURNED_AT,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */
     SQL_BEGIN,

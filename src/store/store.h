@@ -603,4 +603,48 @@ hf_rc hf_txn_review_decide(hf_txn *t, const char *id, const char *status,
 hf_rc hf_txn_review_open_count(hf_txn *t, const char *order_id, int64_t *out,
                                hf_err *err);
 
+/* --- The cancellation-risk model (services/risk_features.c) ----------- */
+
+/* A customer's orders placed before a moment, and how many of them had
+ * been cancelled or returned by then. */
+typedef struct hf_risk_history {
+    int64_t orders;    /* placed before the moment */
+    int64_t cancelled; /* of those, cancelled before the moment */
+    int64_t returned;  /* of those, returned before the moment */
+    hf_time first_at;  /* the first one's placement; 0 without orders */
+} hf_risk_history;
+
+/* The seqs of every order placed before until, oldest first, into an
+ * arena array. */
+hf_rc hf_txn_risk_orders(hf_txn *t, hf_time until, hf_arena *a, int64_t **seqs,
+                         size_t *n, hf_err *err);
+
+/* The customer's history as it stood at `before` (orders placed, and
+ * cancellations and returns recorded, strictly earlier). */
+hf_rc hf_txn_risk_customer(hf_txn *t, const char *customer_id, hf_time before,
+                           hf_risk_history *out, hf_err *err);
+
+/* The days of a SKU's history its cancellation rate reads. */
+#define HF_RISK_SKU_DAYS 90
+
+/* A SKU's lines placed, and orders with it cancelled, over the
+ * HF_RISK_SKU_DAYS whole UTC days before the day of `before` (the day
+ * itself left out, so that nothing later than `before` can count). */
+hf_rc hf_txn_risk_sku(hf_txn *t, const char *sku, hf_time before,
+                      int64_t *lines, int64_t *cancelled, hf_err *err);
+
+/* Counts lines placed and orders cancelled for the SKU on the UTC day of
+ * at (placement adds lines, a whole cancellation adds cancelled). */
+hf_rc hf_txn_risk_sku_add(hf_txn *t, const char *sku, hf_time at, int64_t lines,
+                          int64_t cancelled, hf_err *err);
+
+/* Records when the order was wholly cancelled (returned false) or came
+ * back (returned true), for the customer's history. */
+hf_rc hf_txn_order_outcome_at(hf_txn *t, int64_t order_seq, bool returned,
+                              hf_time at, hf_err *err);
+
+/* Stores the placement score (0..1) and the model's name on the order. */
+hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,
+                            const char *model, hf_err *err);
+
 #endif

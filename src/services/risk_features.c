@@ -1,0 +1,343 @@
+/*
+ * risk_features.c - an order's features for the cancellation-risk model,
+ * the export that trains it, and the scorer that reads them (see
+ * risk_features.h).
+ */
+#include "services/risk_features.h"
+#include "risk/model.h"
+#include "util/mem.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The features, one row each, in the export's column order. */
+static const char *const names[HF_RISK_NFEATURES] = {
+    "total",                  /* minor units as placed (before changes) */
+    "lines",                  /* order lines */
+    "max_unit_price",         /* the dearest line's unit price */
+    "main_category",          /* category of the line worth the most */
+    "payment_method",         /* card, paypal, ... */
+    "payment_gateway",        /* the gateway that authorized it */
+    "shipping_method",        /* standard, express, ... */
+    "ship_country",           /* ISO country of the shipping address */
+    "ship_region",            /* its region (state, province) */
+    "channel",                /* web, pos, marketplace, phone */
+    "prior_orders",           /* the customer's orders placed earlier */
+    "prior_cancellations",    /* of those, cancelled before this one */
+    "prior_returns",          /* of those, returned before this one */
+    "days_since_first_order", /* missing for a first order */
+    "sku_cancel_rate",        /* highest cancellation rate of a SKU over
+                                 the 90 days before the placement day */
+    "sku_history_lines",      /* lines of this order's SKUs in those days */
+    "hour",                   /* of placement, UTC */
+    "weekday",                /* of placement, 0 Sunday .. 6 Saturday */
+    "promised_days",          /* promised delivery, days after placement */
+    "held",                   /* 1 when screening held it at placement */
+};
+
+const char *hf_risk_feature_name(size_t f)
+{
+    return f < HF_RISK_NFEATURES ? names[f] : NULL;
+}
+
+bool hf_risk_order_held(const hf_order *o)
+{
+    for (size_t i = 0; i < o->n_events; i++)
+        if (o->events[i].at == o->placed_at &&
+            o->events[i].to == HF_STATUS_ON_HOLD)
+            return true;
+    return false;
+}
+
+static const char *text_or_blank(const char *s)
+{
+    return s ? s : "";
+}
+
+/* The order's lines as placed: ordered quantities, whatever was cancelled
+ * since (a later cancellation must not show in the features). */
+static void line_totals(const hf_order *o, hf_minor *subtotal,
+                        hf_minor *max_price, size_t *main)
+{
+    hf_minor best = -1;
+    *subtotal = *max_price = 0;
+    *main = 0;
+    for (size_t i = 0; i < o->n_lines; i++) {
+        const hf_order_line *l = &o->lines[i];
+        hf_minor v = l->unit_price * l->qty;
+        *subtotal += v;
+        if (l->unit_price > *max_price)
+            *max_price = l->unit_price;
+        if (v > best) {
+            best = v;
+            *main = i;
+        }
+    }
+}
+
+hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
+                       hf_risk_row *out, hf_err *err)
+{
+    const char **v = out->value;
+    hf_minor subtotal, max_price;
+    size_t main;
+    line_totals(o, &subtotal, &max_price, &main);
+    v[0] =
+        hf_arena_printf(a, "%lld", (long long)(subtotal + o->shipping_total));
+    v[1] = hf_arena_printf(a, "%zu", o->n_lines);
+    v[2] = hf_arena_printf(a, "%lld", (long long)max_price);
+    v[3] = "";
+    if (o->n_lines > 0) {
+        hf_product p;
+        hf_rc rc = hf_txn_product_get(t, o->lines[main].sku, a, &p, err);
+        if (rc == HF_OK)
+            v[3] = text_or_blank(p.category);
+        else if (rc != HF_ENOTFOUND)
+            return rc;
+    }
+    v[4] = text_or_blank(o->payment.method);
+    v[5] = text_or_blank(o->payment.gateway);
+    v[6] = hf_shipping_method_name(o->shipping_method);
+    v[7] = text_or_blank(o->shipping_address.country);
+    v[8] = text_or_blank(o->shipping_address.region);
+    v[9] = text_or_blank(o->channel);
+
+    hf_risk_history h;
+    hf_rc rc = hf_txn_risk_customer(t, o->customer.id, o->placed_at, &h, err);
+    if (rc != HF_OK)
+        return rc;
+    v[10] = hf_arena_printf(a, "%lld", (long long)h.orders);
+    v[11] = hf_arena_printf(a, "%lld", (long long)h.cancelled);
+    v[12] = hf_arena_printf(a, "%lld", (long long)h.returned);
+    v[13] = h.orders > 0
+                ? hf_arena_printf(a, "%.2f",
+                                  (double)(o->placed_at - h.first_at) / HF_DAY)
+                : "";
+
+    int64_t past = 0;
+    double worst = -1;
+    for (size_t i = 0; i < o->n_lines; i++) {
+        int64_t lines, cancelled;
+        if ((rc = hf_txn_risk_sku(t, o->lines[i].sku, o->placed_at, &lines,
+                                  &cancelled, err)) != HF_OK)
+            return rc;
+        past += lines;
+        if (lines > 0 && (double)cancelled / (double)lines > worst)
+            worst = (double)cancelled / (double)lines;
+    }
+    v[14] = worst >= 0 ? hf_arena_printf(a, "%.4f", worst) : "";
+    v[15] = hf_arena_printf(a, "%lld", (long long)past);
+
+    int64_t day = o->placed_at / HF_DAY;
+    v[16] = hf_arena_printf(a, "%d", (int)((o->placed_at % HF_DAY) / HF_HOUR));
+    v[17] = hf_arena_printf(a, "%d", (int)((day + 4) % 7)); /* 1970-01-01 Thu */
+    v[18] = hf_arena_printf(a, "%.2f",
+                            (double)(o->promised_by - o->placed_at) / HF_DAY);
+    v[19] = held ? "1" : "0";
+    for (size_t f = 0; f < HF_RISK_NFEATURES; f++)
+        if (v[f] == NULL)
+            return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    return HF_OK;
+}
+
+/* --- The export ----------------------------------------------------------- */
+
+/* Writes s as a CSV field, quoted when it needs to be. */
+static void put_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+typedef struct export_args {
+    hf_time until;
+    FILE *f;
+    size_t rows;
+} export_args;
+
+static hf_rc export_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    export_args *x = arg;
+    hf_arena *list = hf_arena_new(1 << 20), *a = hf_arena_new(1 << 16);
+    hf_rc rc = list && a ? HF_OK
+                         : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    int64_t *seqs = NULL;
+    size_t n = 0;
+    if (rc == HF_OK)
+        rc = hf_txn_risk_orders(t, x->until, list, &seqs, &n, err);
+    for (size_t f = 0; f < HF_RISK_NFEATURES && rc == HF_OK; f++)
+        fprintf(x->f, "%s,", names[f]);
+    if (rc == HF_OK)
+        fputs("placed_at,cancelled\n", x->f);
+    for (size_t i = 0; i < n && rc == HF_OK; i++) {
+        hf_arena_reset(a);
+        hf_order o;
+        char number[32], when[HF_TIME_TEXT];
+        snprintf(number, sizeof(number), "HF-%lld", (long long)seqs[i]);
+        hf_risk_row row;
+        if ((rc = hf_txn_order_get(t, number, a, &o, err)) != HF_OK ||
+            (rc = hf_risk_features(t, &o, hf_risk_order_held(&o), a, &row,
+                                   err)) != HF_OK)
+            break;
+        for (size_t f = 0; f < HF_RISK_NFEATURES; f++) {
+            put_field(x->f, row.value[f]);
+            fputc(',', x->f);
+        }
+        fprintf(x->f, "%s,%d\n", hf_time_format(o.placed_at, when),
+                o.status == HF_STATUS_CANCELLED ? 1 : 0);
+        x->rows++;
+    }
+    hf_arena_free(a);
+    hf_arena_free(list);
+    return rc;
+}
+
+hf_rc hf_risk_export(hf_store *s, hf_time until, FILE *f, size_t *rows,
+                     hf_err *err)
+{
+    export_args x = {until, f, 0};
+    hf_rc rc = hf_store_read(s, export_fn, &x, err);
+    *rows = x.rows;
+    if (rc == HF_OK && (fflush(f) != 0 || ferror(f)))
+        rc = hf_fail(err, HF_EIO, "io", NULL, "writing the export failed");
+    return rc;
+}
+
+/* --- The scorer ----------------------------------------------------------- */
+
+struct hf_risk_scorer {
+    hf_risk_model *model;
+    const hf_risk_encoding *enc; /* the model's */
+    size_t nf;                   /* the encoding's features */
+    int *feature;                /* [nf]: our feature index, -1 none */
+    char *name;                  /* the model file's name */
+    pthread_mutex_t lock;        /* the model is not thread-safe */
+};
+
+hf_rc hf_risk_scorer_load(const char *path, hf_risk_scorer **out, hf_err *err)
+{
+    *out = NULL;
+    hf_risk_scorer *sc = hf_calloc(1, sizeof(*sc));
+    if (sc == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    pthread_mutex_init(&sc->lock, NULL);
+    hf_rc rc = hf_risk_model_load(path, 1, &sc->model, err);
+    if (rc != HF_OK) {
+        hf_risk_scorer_free(sc);
+        return rc;
+    }
+    sc->enc = hf_risk_model_encoding(sc->model);
+    sc->nf = hf_risk_encoding_features(sc->enc);
+    const char *slash = strrchr(path, '/');
+    sc->name = hf_strdup(slash ? slash + 1 : path);
+    sc->feature = hf_calloc(sc->nf ? sc->nf : 1, sizeof(*sc->feature));
+    if (sc->name == NULL || sc->feature == NULL) {
+        hf_risk_scorer_free(sc);
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    }
+    size_t known = 0;
+    for (size_t i = 0; i < sc->nf; i++) {
+        sc->feature[i] = -1;
+        for (size_t f = 0; f < HF_RISK_NFEATURES; f++)
+            if (strcmp(hf_risk_encoding_name(sc->enc, i), names[f]) == 0)
+                sc->feature[i] = (int)f;
+        known += sc->feature[i] >= 0;
+    }
+    if (known == 0) {
+        hf_risk_scorer_free(sc);
+        return hf_fail(err, HF_EINVAL, "bad_model", NULL,
+                       "%s: none of the model's columns is an order feature "
+                       "(train it on `holdfast risk export`)",
+                       path);
+    }
+    *out = sc;
+    return HF_OK;
+}
+
+void hf_risk_scorer_free(hf_risk_scorer *sc)
+{
+    if (sc == NULL)
+        return;
+    pthread_mutex_destroy(&sc->lock);
+    hf_risk_model_free(sc->model);
+    hf_free(sc->feature);
+    hf_free(sc->name);
+    hf_free(sc);
+}
+
+const char *hf_risk_scorer_name(const hf_risk_scorer *sc)
+{
+    return sc->name;
+}
+
+/* Encodes row through the model's encoding into x[0..nf). */
+static void encode(const hf_risk_scorer *sc, const hf_risk_row *row, float *x)
+{
+    for (size_t i = 0; i < sc->nf; i++)
+        x[i] = sc->feature[i] < 0 ? NAN
+                                  : hf_risk_encoding_value(
+                                        sc->enc, i, row->value[sc->feature[i]]);
+}
+
+hf_rc hf_risk_scorer_score(hf_risk_scorer *sc, const hf_risk_row *row,
+                           double *score, hf_err *err)
+{
+    float stack[64], *x = sc->nf <= 64 ? stack : hf_malloc(sc->nf * 4);
+    if (x == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    encode(sc, row, x);
+    float s = 0;
+    pthread_mutex_lock(&sc->lock);
+    hf_rc rc = hf_risk_model_predict(sc->model, x, 1, &s, err);
+    pthread_mutex_unlock(&sc->lock);
+    if (x != stack)
+        hf_free(x);
+    *score = s;
+    return rc;
+}
+
+hf_rc hf_risk_scorer_explain(hf_risk_scorer *sc, const hf_risk_row *row,
+                             double *score, hf_risk_contribution *top,
+                             size_t *n, hf_err *err)
+{
+    *n = 0;
+    float *x = hf_malloc((2 * sc->nf + 1) * sizeof(*x));
+    if (x == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    float *c = x + sc->nf, s = 0;
+    encode(sc, row, x);
+    pthread_mutex_lock(&sc->lock);
+    hf_rc rc = hf_risk_model_predict(sc->model, x, 1, &s, err);
+    if (rc == HF_OK)
+        rc = hf_risk_model_contribs(sc->model, x, c, err);
+    pthread_mutex_unlock(&sc->lock);
+    *score = s;
+    /* a selection of the largest |c|, HF_RISK_TOP at most */
+    for (size_t k = 0; k < HF_RISK_TOP && rc == HF_OK; k++) {
+        size_t best = sc->nf;
+        for (size_t i = 0; i < sc->nf; i++)
+            if (sc->feature[i] >= 0 && !isnan(c[i]) &&
+                (best == sc->nf || fabsf(c[i]) > fabsf(c[best])))
+                best = i;
+        if (best == sc->nf)
+            break;
+        top[k] = (hf_risk_contribution){hf_risk_encoding_name(sc->enc, best),
+                                        row->value[sc->feature[best]], c[best]};
+        c[best] = NAN;
+        (*n)++;
+    }
+    hf_free(x);
+    return rc;
+}

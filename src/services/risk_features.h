@@ -1,0 +1,86 @@
+/*
+ * risk_features.h - the cancellation-risk model's view of an order: one
+ * row of named features taken from the order and from the store's history
+ * as it stood when the order was placed (nothing that happened later: not
+ * the order's own status or cancellation, not a later order's fate).
+ *
+ * The same code makes the rows of `holdfast risk export` (training) and
+ * the row scored at placement, and the features carry the same names in
+ * both, so a model trained on an export reads the placement rows through
+ * its saved encoding (risk/encode.h) exactly as it read the file.
+ *
+ * A scorer (hf_risk_scorer) is a loaded model plus the map from its
+ * encoding's columns to these features; it is safe to share between
+ * threads (a mutex guards the model).
+ */
+#ifndef HF_RISK_FEATURES_H
+#define HF_RISK_FEATURES_H
+
+#include "core/order.h"
+#include "store/store.h"
+#include "util/arena.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define HF_RISK_NFEATURES 20 /* features in a row */
+#define HF_RISK_TOP 5        /* contributions GET .../risk reports */
+
+/* One order's features as text cells, as they appear in the export. */
+typedef struct hf_risk_row {
+    const char *value[HF_RISK_NFEATURES]; /* "" when missing */
+} hf_risk_row;
+
+/* The name of feature f (the export's column header). */
+const char *hf_risk_feature_name(size_t f);
+
+/* Computes o's features as of o->placed_at. o must have its customer id,
+ * lines (sku, qty, unit_price), shipping, payment, placed_at and
+ * promised_by; held says whether screening held it at placement. Strings
+ * go into a. Errors: the store's. */
+hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
+                       hf_risk_row *out, hf_err *err);
+
+/* True when screening held o at placement (its timeline says so). */
+bool hf_risk_order_held(const hf_order *o);
+
+/* Writes the export of every order placed before until (oldest first) as
+ * CSV to f: the features, placed_at (RFC 3339) and cancelled (0/1, the
+ * label). *rows gets the number of orders written. Errors: the store's,
+ * HF_EIO when writing fails. */
+hf_rc hf_risk_export(hf_store *s, hf_time until, FILE *f, size_t *rows,
+                     hf_err *err);
+
+typedef struct hf_risk_scorer hf_risk_scorer;
+
+/* Loads a model written by `holdfast risk train` (risk/model.h) and maps
+ * its columns to the features; a column that is no feature here reads as
+ * missing. Errors: those of hf_risk_model_load; HF_EINVAL when not one of
+ * the model's columns is a feature. Free with hf_risk_scorer_free. */
+hf_rc hf_risk_scorer_load(const char *path, hf_risk_scorer **out, hf_err *err);
+
+/* Frees sc (NULL is fine). */
+void hf_risk_scorer_free(hf_risk_scorer *sc);
+
+/* The model's name as orders record it: its file name. Owned by sc. */
+const char *hf_risk_scorer_name(const hf_risk_scorer *sc);
+
+/* Scores a row: the probability of cancellation. Errors: the model's. */
+hf_rc hf_risk_scorer_score(hf_risk_scorer *sc, const hf_risk_row *row,
+                           double *score, hf_err *err);
+
+/* One feature's part in a score. */
+typedef struct hf_risk_contribution {
+    const char *name;    /* the feature (owned by the scorer) */
+    const char *value;   /* its text in the row */
+    double contribution; /* SHAP value, in log-odds */
+} hf_risk_contribution;
+
+/* Scores row and lists the HF_RISK_TOP features that moved the score
+ * most (by |contribution|, largest first) into top[0..*n). Errors: the
+ * model's. */
+hf_rc hf_risk_scorer_explain(hf_risk_scorer *sc, const hf_risk_row *row,
+                             double *score, hf_risk_contribution *top,
+                             size_t *n, hf_err *err);
+
+#endif

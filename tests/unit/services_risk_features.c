@@ -1,0 +1,186 @@
+/* services_risk_features.c - the risk model's features: taken as the
+ * store stood at the order's placement, so that what happens later (a
+ * later order of the customer cancelled) never changes them. */
+#include "services/risk_features.h"
+#include "services/demo.h"
+#include "services/orders.h"
+#include "util/id.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+enum { PRODUCTS = 20, CUSTOMERS = 50, ORDERS = 300, DAYS = 30, SEED = 7 };
+
+/* --- A temporary store --------------------------------------------------- */
+
+typedef struct shop {
+    char dir[64];
+    char path[96];
+    hf_store *store;
+    hf_clock *clock;
+    hf_services svc;
+} shop;
+
+static hf_time at(const char *text)
+{
+    hf_time t = 0;
+    if (hf_time_parse(text, &t) != 0)
+        fail_msg("bad time in test: %s", text);
+    return t;
+}
+
+/* The history ends here; the services' clock stands a week later. */
+static hf_time end_time(void)
+{
+    return at("2026-03-15T12:00:00Z");
+}
+
+static void shop_open(shop *s)
+{
+    memset(s, 0, sizeof(*s));
+    snprintf(s->dir, sizeof(s->dir), "/tmp/hf-demo-XXXXXX");
+    assert_non_null(mkdtemp(s->dir));
+    snprintf(s->path, sizeof(s->path), "%s/demo.db", s->dir);
+    hf_err err;
+    assert_int_equal(hf_store_open(s->path, &s->store, &err), HF_OK);
+    assert_int_equal(hf_store_migrate(s->store, &err), HF_OK);
+    s->clock = hf_clock_manual(end_time() + 7 * HF_DAY);
+    assert_non_null(s->clock);
+    s->svc = (hf_services){.store = s->store,
+                           .clock = s->clock,
+                           .last_cancellable = HF_STATUS_PACKED};
+}
+
+static void shop_close(shop *s)
+{
+    hf_store_close(s->store);
+    hf_clock_free(s->clock);
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char file[128];
+        snprintf(file, sizeof(file), "%s%s", s->path, suffixes[i]);
+        unlink(file);
+    }
+    rmdir(s->dir);
+}
+
+static hf_rc generate(shop *s, unsigned long seed, hf_err *err)
+{
+    hf_demo_options opt = {seed, DAYS, PRODUCTS, CUSTOMERS, ORDERS, end_time()};
+    return hf_demo_generate(&s->svc, &opt, err);
+}
+
+/* One text from SQL. */
+static void sql_text(const shop *s, const char *sql, char *out, size_t size)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    out[0] = '\0';
+    assert_int_equal(sqlite3_open_v2(s->path, &db, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+typedef struct feat_args {
+    const char *number;
+    hf_arena *a;
+    hf_risk_row row;
+} feat_args;
+
+static hf_rc feat_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    feat_args *f = arg;
+    hf_order o;
+    hf_rc rc = hf_txn_order_get(t, f->number, f->a, &o, err);
+    if (rc == HF_OK)
+        rc =
+            hf_risk_features(t, &o, hf_risk_order_held(&o), f->a, &f->row, err);
+    return rc;
+}
+
+static void features(shop *s, const char *number, hf_arena *a, hf_risk_row *row)
+{
+    feat_args f = {number, a, {{0}}};
+    hf_err err;
+    assert_int_equal(hf_store_read(s->store, feat_fn, &f, &err), HF_OK);
+    *row = f.row;
+}
+
+static void test_names_are_unique(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < HF_RISK_NFEATURES; i++) {
+        assert_non_null(hf_risk_feature_name(i));
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(hf_risk_feature_name(i),
+                                    hf_risk_feature_name(j));
+    }
+    assert_null(hf_risk_feature_name(HF_RISK_NFEATURES));
+}
+
+/* A customer's earlier order keeps its features when a later one is
+ * cancelled; the later one counts the earlier in its history. */
+static void test_no_future_leakage(void **state)
+{
+    (void)state;
+    shop s;
+    shop_open(&s);
+    hf_err err;
+    assert_int_equal(generate(&s, SEED, &err), HF_OK);
+    char early[32], late[32];
+    static const char pair[] =
+        "SELECT a.number || ' ' || b.number FROM orders a JOIN orders b ON "
+        "a.customer_id = b.customer_id AND b.placed_at > a.placed_at JOIN "
+        "order_lines la ON la.order_seq = a.seq JOIN order_lines lb ON "
+        "lb.order_seq = b.seq AND lb.sku = la.sku WHERE b.status IN "
+        "('confirmed', 'allocated', 'picking', 'packed') ORDER BY b.seq "
+        "LIMIT 1";
+    char both[70];
+    sql_text(&s, pair, both, sizeof(both));
+    assert_int_equal(sscanf(both, "%31s %31s", early, late), 2);
+
+    hf_arena *a = hf_arena_new(1 << 16);
+    hf_risk_row before, after, later;
+    features(&s, early, a, &before);
+    features(&s, late, a, &later);
+    /* the later order sees the earlier one in its history */
+    assert_true(atoi(later.value[10]) >= 1);
+    assert_true(atoi(later.value[15]) >= 1);
+    assert_string_not_equal(later.value[13], "");
+
+    hf_cancel_request cr = {late, "changed_mind", NULL, NULL, 0, "test"};
+    hf_order_result out;
+    assert_int_equal(hf_orders_cancel(&s.svc, &cr, a, &out, &err), HF_OK);
+    features(&s, early, a, &after);
+    for (size_t f = 0; f < HF_RISK_NFEATURES; f++)
+        assert_string_equal(before.value[f], after.value[f]);
+    /* and the later order's own features do not show its cancellation */
+    hf_risk_row late_after;
+    features(&s, late, a, &late_after);
+    for (size_t f = 0; f < HF_RISK_NFEATURES; f++)
+        assert_string_equal(later.value[f], late_after.value[f]);
+    hf_arena_free(a);
+    shop_close(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_names_are_unique),
+        cmocka_unit_test(test_no_future_leakage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
