@@ -31,6 +31,8 @@ typedef struct hf_services {
     /* validation and fraud screening at placement (services/screening.h);
      * NULL: the documented defaults */
     const struct hf_screening_config *screening;
+    /* the KPIs' targets ([kpi], services/analytics.h); NULL: the seed's */
+    const struct hf_kpi_targets *kpi_targets;
 } hf_services;
 
 #endif

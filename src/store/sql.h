@@ -103,6 +103,9 @@ typedef enum sql_id {
     SQL_REVIEW_LIST,
     SQL_REVIEW_DECIDE,
     SQL_REVIEW_OPEN_COUNT,
+    SQL_KPI_ADD,
+    SQL_KPI_SUM,
+    SQL_KPI_REQUESTS_OF_ORDER,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */
     SQL_BEGIN,
