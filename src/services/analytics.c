@@ -225,6 +225,8 @@ typedef struct counts {
     int64_t placed, cancelled, shipped, fulfillment_s, delivered, on_time;
     int64_t requests, resolved, resolution_s, retained, outcome_cancelled,
         escalated;
+    int64_t lost; /* requests made in the range whose order was cancelled
+                     within 30 days, as far as known today */
     int64_t buckets[N_BUCKETS];
     int64_t reasons_n; /* distinct reasons in reasons[] */
     struct {
@@ -248,6 +250,7 @@ static void fold(counts *c, const hf_kpi_sum *s)
         {"delivered", offsetof(counts, delivered)},
         {"on_time", offsetof(counts, on_time)},
         {"requests", offsetof(counts, requests)},
+        {"requests_lost", offsetof(counts, lost)},
         {"resolved", offsetof(counts, resolved)},
         {"resolution_s", offsetof(counts, resolution_s)},
         {"outcome:retained", offsetof(counts, retained)},
@@ -430,7 +433,7 @@ static void jw_num(hf_jsonw *w, double v)
         return;
     }
     char buf[32];
-    snprintf(buf, sizeof(buf), "%.6g", v);
+    snprintf(buf, sizeof(buf), "%.10g", v);
     hf_jw_raw(w, buf);
 }
 
@@ -447,6 +450,7 @@ static void json_counts(hf_jsonw *w, const counts *c)
         {"delivered_on_time", offsetof(counts, on_time)},
         {"cancellation_requests", offsetof(counts, requests)},
         {"requests_resolved", offsetof(counts, resolved)},
+        {"requests_lost", offsetof(counts, lost)},
         {"conversations_retained", offsetof(counts, retained)},
         {"conversations_cancelled", offsetof(counts, outcome_cancelled)},
         {"conversations_escalated", offsetof(counts, escalated)},
@@ -589,7 +593,7 @@ static void csv_rows(text *x, const char *dim, const counts *c,
         char cur[32] = "", tgt[32], p90[32] = "";
         snprintf(tgt, sizeof(tgt), "%.6g", k[i].target);
         if (k[i].known && !isnan(k[i].current))
-            snprintf(cur, sizeof(cur), "%.6g", k[i].current);
+            snprintf(cur, sizeof(cur), "%.10g", k[i].current);
         if (k[i].known && !isnan(k[i].p90) && !isinf(k[i].p90))
             snprintf(p90, sizeof(p90), "%.6g", k[i].p90);
         put(x, "%s,%s,%s,%s,%s,%s,%s,%lld,%s\r\n", dim, c->value, k[i].name,
