@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "http/server.h"
 #include "notify/template.h"
+#include "services/analytics.h"
 #include "services/auth.h"
 #include "services/demo.h"
 #include "services/links.h"
@@ -110,6 +111,11 @@ static int open_services(cli *c, hf_services *svc, bool migrate)
         atexit(free_risk_scorer);
     }
     svc->risk = risk_scorer;
+    /* [kpi]: the targets the KPIs are measured against */
+    static hf_kpi_targets kpi_targets;
+    if (hf_kpi_targets_load(c->cfg, &kpi_targets, &err) != HF_OK)
+        return fail("configuration", &err);
+    svc->kpi_targets = &kpi_targets;
     if (hf_store_open(db_url(c), &svc->store, &err) != HF_OK)
         return fail("database", &err);
     hf_rc rc = migrate ? hf_store_migrate(svc->store, &err)
@@ -315,6 +321,63 @@ static int cmd_demo(cli *c)
     return 0;
 }
 
+typedef struct kpi_args {
+    const hf_services *svc;
+    hf_kpi_query q;
+    hf_kpi_format format;
+    hf_arena *a;
+    const char *out;
+} kpi_args;
+
+static hf_rc kpi_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    kpi_args *k = arg;
+    return hf_analytics_kpis_txn(t, k->svc->kpi_targets, &k->q, k->format, k->a,
+                                 &k->out, err);
+}
+
+static int cmd_kpi(cli *c)
+{
+    kpi_args k = {.format = HF_KPI_TABLE};
+    const char *format = hf_config_get(c->cfg, "flag.format", "table");
+    if (strcmp(format, "json") == 0)
+        k.format = HF_KPI_JSON;
+    else if (strcmp(format, "csv") == 0)
+        k.format = HF_KPI_CSV;
+    else if (strcmp(format, "table") != 0) {
+        fprintf(stderr, "holdfast kpi: --format must be table, json or csv\n");
+        return 2;
+    }
+    k.q.now = hf_clock_now(hf_clock_system());
+    k.q.to_day = hf_analytics_day(k.q.now);
+    const char *to = hf_config_get(c->cfg, "flag.to", NULL);
+    if (to != NULL && !hf_analytics_parse_day(to, &k.q.to_day)) {
+        fprintf(stderr, "holdfast kpi: --to must be a date YYYY-MM-DD\n");
+        return 2;
+    }
+    k.q.from_day = k.q.to_day - 29;
+    const char *from = hf_config_get(c->cfg, "flag.from", NULL);
+    if (from != NULL && !hf_analytics_parse_day(from, &k.q.from_day)) {
+        fprintf(stderr, "holdfast kpi: --from must be a date YYYY-MM-DD\n");
+        return 2;
+    }
+    k.q.by = hf_config_get(c->cfg, "flag.by", NULL);
+    hf_services svc;
+    if (open_services(c, &svc, false) != 0)
+        return 1;
+    k.svc = &svc;
+    k.a = hf_arena_new(64u << 20);
+    hf_err err;
+    hf_err_clear(&err);
+    hf_rc rc = k.a ? hf_store_read(svc.store, kpi_fn, &k, &err)
+                   : hf_fail(&err, HF_ENOMEM, NULL, NULL, "out of memory");
+    if (rc == HF_OK)
+        fputs(k.out, stdout);
+    hf_arena_free(k.a);
+    hf_store_close(svc.store);
+    return rc == HF_OK ? 0 : fail("kpi", &err);
+}
+
 static int cmd_version(cli *c)
 {
     (void)c;
@@ -340,6 +403,12 @@ static const command commands[] = {
      "[--db URL]\n"
      "  Creates an API key and prints it, alone, on standard output.\n",
      NULL},
+    {"kpi", cmd_kpi,
+     "holdfast kpi [--db URL] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+     "             [--by channel|region|category] [--format table|json|csv]\n"
+     "  Prints the cancellation KPIs against their targets ([kpi] in\n"
+     "  --config), by default over the last 30 days.\n",
+     NULL},
     {"policy", NULL, HF_POLICY_USAGE, hf_policy_command},
     {"risk", NULL, HF_RISK_USAGE, hf_risk_command},
     {"serve", cmd_serve,
@@ -352,8 +421,8 @@ static const command commands[] = {
 
 /* Flags that take a value, sorted; each becomes config key "flag.NAME". */
 static const char *const value_flags[] = {
-    "config", "customers", "days",     "db",   "label",
-    "listen", "orders",    "products", "role", "seed",
+    "by",    "config", "customers", "days",     "db",   "format", "from",
+    "label", "listen", "orders",    "products", "role", "seed",   "to",
 };
 
 static void usage(FILE *to)

@@ -3,6 +3,7 @@
  * input, calls one service function and renders the result.
  */
 #include "http/routes.h"
+#include "http/analytics_routes.h"
 #include "http/retention_routes.h"
 #include "http/screening_routes.h"
 #include "http/sse.h"
@@ -1004,6 +1005,8 @@ const hf_route hf_routes[] = {
     {"GET", "/v1/locations", HF_ANY_ROLE, get_locations, NULL, NULL},
     {"POST", "/v1/locations", ADMIN, NULL, post_location, NULL},
     /* the catalog and stock are fed by admins and integrations */
+    /* the cancellation KPIs against their targets, from daily aggregates */
+    {"GET", "/v1/kpis", HF_ANY_ROLE, hf_get_kpis, NULL, NULL},
     {"GET", "/v1/products", HF_ANY_ROLE, get_products, NULL, NULL},
     {"POST", "/v1/products", ADMIN_SERVICE, NULL, post_product, NULL},
     {"GET", "/v1/products/:sku", HF_ANY_ROLE, get_product, NULL, NULL},

@@ -10,6 +10,7 @@
 #include "services/conversations.h"
 
 #include "core/money.h"
+#include "services/analytics.h"
 #include "services/conversation_state.h"
 #include "services/order_changes.h"
 #include "services/retention.h"
@@ -460,7 +461,15 @@ static hf_rc run_turn(turn_ctx *x, const hf_turn_request *req, bool request,
     int expected = x->conv.version;
     x->conv.version++;
     x->conv.state = hf_phase_name(x->state.st.phase);
+    const char *before = x->conv.outcome;
     x->conv.outcome = hf_outcome_name(x->state.st.outcome);
+    /* the request's first outcome moves the KPIs */
+    if (before != NULL && strcmp(before, "open") == 0 &&
+        strcmp(x->conv.outcome, "open") != 0 &&
+        (rc = hf_analytics_outcome(x->t, &x->order, x->conv.created_at,
+                                   x->conv.outcome, hf_clock_now(x->svc->clock),
+                                   x->a, err)) != HF_OK)
+        return rc;
     x->conv.state_json = hf_convo_to_json(&x->state, x->a);
     x->conv.updated_at = hf_clock_now(x->svc->clock);
     if (x->conv.state_json == NULL)
@@ -519,6 +528,8 @@ static hf_rc create(hf_txn *t, const hf_services *svc, const char *order,
     };
     if (out->state_json == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    if ((rc = hf_analytics_request(t, o, now, a, err)) != HF_OK)
+        return rc;
     return hf_txn_conversation_insert(t, out, err);
 }
 

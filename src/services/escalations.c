@@ -3,6 +3,7 @@
  * their replies (recorded and sent to the customer) and their closing.
  */
 #include "services/escalations.h"
+#include "services/analytics.h"
 
 #include "util/jsonw.h"
 
@@ -129,6 +130,16 @@ hf_rc hf_escalation_close_txn(hf_txn *t, const hf_services *svc, const char *id,
                                      resolution, err);
     if (rc == HF_OK)
         rc = agent_event(t, svc, &e, "agent_closed", resolution, actor, a, err);
+    /* an escalated request is resolved when the agent closes it */
+    hf_conversation c;
+    hf_order o;
+    if (rc == HF_OK)
+        rc = hf_txn_conversation_get(t, e.conversation_id, a, &c, err);
+    if (rc == HF_OK)
+        rc = hf_txn_order_get(t, e.order_id, a, &o, err);
+    if (rc == HF_OK)
+        rc = hf_analytics_resolved(t, &o, c.created_at,
+                                   hf_clock_now(svc->clock), a, err);
     return rc == HF_OK ? escalation_reply(t, id, a, json, err) : rc;
 }
 

@@ -3,6 +3,7 @@
 #include "services/orders_int.h"
 #include "core/allocation.h"
 #include "core/payment.h"
+#include "services/analytics.h"
 #include "services/order_json.h"
 #include "services/risk_features.h"
 #include "services/screening.h"
@@ -59,8 +60,10 @@ hf_rc hf_orders_persist(hf_txn *t, hf_order *o, int expected_version,
     hf_rc rc = expected_version == 0
                    ? hf_txn_order_insert(t, o, out->doc, err)
                    : hf_txn_order_update(t, o, expected_version, out->doc, err);
+    /* the KPIs' daily aggregates move in the same transaction */
     for (size_t i = first_new; i < o->n_events && rc == HF_OK; i++)
-        rc = hf_txn_event_append(t, o->seq, &o->events[i], err);
+        if ((rc = hf_txn_event_append(t, o->seq, &o->events[i], err)) == HF_OK)
+            rc = hf_analytics_order_event(t, o, &o->events[i], a, err);
     return rc;
 }
 

@@ -34,6 +34,8 @@ typedef struct hf_services {
     /* the cancellation-risk model that scores orders at placement
      * (services/risk_features.h); NULL: orders carry no score */
     struct hf_risk_scorer *risk;
+    /* the KPIs' targets ([kpi], services/analytics.h); NULL: the seed's */
+    const struct hf_kpi_targets *kpi_targets;
 } hf_services;
 
 #endif

@@ -405,6 +405,18 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "UPDATE orders SET returned_at = ?2 WHERE seq = ?1",
     [SQL_ORDER_RISK_PUT] =
         "UPDATE orders SET risk_ppm = ?2, risk_model = ?3 WHERE seq = ?1",
+    /* --- Analytics: the daily aggregates (services/analytics.c) --- */
+    [SQL_KPI_ADD] =
+        "INSERT INTO kpi_daily (day, dim, value, metric, n) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (day, dim, value, metric) "
+        "DO UPDATE SET n = kpi_daily.n + excluded.n",
+    [SQL_KPI_SUM] = "SELECT value, metric, SUM(n) FROM kpi_daily "
+                    "WHERE dim = ?1 AND day >= ?2 AND day <= ?3 "
+                    "GROUP BY value, metric ORDER BY value, metric",
+    /* the cancellation requests an order's cancellation decides */
+    [SQL_KPI_REQUESTS_OF_ORDER] =
+        "SELECT created_at FROM conversations WHERE order_id = ?1 "
+        "AND created_at >= ?2 AND created_at <= ?3 ORDER BY seq",
     [SQL_BEGIN] = "BEGIN",
     [SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
@@ -628,7 +640,14 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     /* covering: the window's sum reads the index alone (half the cost of
      * the features at placement) */
     "CREATE INDEX risk_sku_days_cover ON risk_sku_days(sku, day, lines,"
-    " cancelled);",
+    " cancelled);"
+    /* analytics: counters per day (days since 1970-01-01, UTC), dimension
+     * (all, channel, region, category), its value and metric, added to
+     * in the transaction of the event that moves them */
+    "CREATE TABLE kpi_daily ("
+    " day INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,"
+    " metric TEXT NOT NULL, n BIGINT NOT NULL,"
+    " PRIMARY KEY (dim, day, value, metric));",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

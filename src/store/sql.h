@@ -110,6 +110,9 @@ typedef enum sql_id {
     SQL_ORDER_RISK_PUT,
     SQL_ORDER_CANCELLED_AT,
     SQL_ORDER_RETURNED_AT,
+    SQL_KPI_ADD,
+    SQL_KPI_SUM,
+    SQL_KPI_REQUESTS_OF_ORDER,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */
     SQL_BEGIN,

@@ -646,5 +646,29 @@ hf_rc hf_txn_order_outcome_at(hf_txn *t, int64_t order_seq, bool returned,
 /* Stores the placement score (0..1) and the model's name on the order. */
 hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,
                             const char *model, hf_err *err);
+/* --- Analytics (queries_analytics.c) ------------------------------------ */
+
+/* Adds n to the counter (day, dim, value, metric) of kpi_daily, creating
+ * it at n. day counts days since 1970-01-01 UTC. */
+hf_rc hf_txn_kpi_add(hf_txn *t, int64_t day, const char *dim, const char *value,
+                     const char *metric, int64_t n, hf_err *err);
+
+/* One summed counter of kpi_daily. */
+typedef struct hf_kpi_sum {
+    const char *value;  /* the dimension's value; "" for dim "all" */
+    const char *metric; /* "placed", "reason:shipping_delay", ... */
+    int64_t n;          /* the sum over the days asked for */
+} hf_kpi_sum;
+
+/* The counters of dimension dim summed over days from..to (inclusive), by
+ * value and metric, sorted so. */
+hf_rc hf_txn_kpi_sum(hf_txn *t, const char *dim, int64_t from, int64_t to,
+                     hf_arena *a, hf_kpi_sum **out, size_t *n, hf_err *err);
+
+/* When the order's conversations (its cancellation requests) created
+ * between from and to (inclusive) began, oldest first. */
+hf_rc hf_txn_kpi_requests_of_order(hf_txn *t, const char *order_id,
+                                   hf_time from, hf_time to, hf_arena *a,
+                                   hf_time **out, size_t *n, hf_err *err);
 
 #endif

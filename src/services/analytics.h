@@ -1,0 +1,89 @@
+/*
+ * analytics.h - the cancellation KPIs, from daily aggregates kept current
+ * as events happen.
+ *
+ * Every order event and every cancellation request that moves a KPI adds
+ * to counters of the kpi_daily table in the transaction that records it:
+ * one counter per (day, dimension, value, metric), for the dimensions
+ * "all", "channel", "region" (shipping country, or country-region) and
+ * "category" (of the order's main line). A KPI over a date range sums
+ * those counters and never reads orders. docs/analytics.md defines every
+ * metric.
+ */
+#ifndef HF_ANALYTICS_H
+#define HF_ANALYTICS_H
+
+#include "core/order.h"
+#include "store/store.h"
+#include "util/config.h"
+
+#include <stdbool.h>
+
+/* --- Keeping the aggregates --------------------------------------------- */
+
+/* Adds what event e of order o (as it is after the event) moves: placed,
+ * cancelled (with its reason, and the requests it decides), shipped (with
+ * the fulfilment time), delivered (on time or not). Other events add
+ * nothing. Errors: the store's. */
+hf_rc hf_analytics_order_event(hf_txn *t, const hf_order *o,
+                               const hf_order_event *e, hf_arena *a,
+                               hf_err *err);
+
+/* Counts a cancellation request (a conversation) about o begun at `at`. */
+hf_rc hf_analytics_request(hf_txn *t, const hf_order *o, hf_time at,
+                           hf_arena *a, hf_err *err);
+
+/* Counts the first outcome of a request begun at requested_at: outcome is
+ * "retained", "cancelled" or "escalated", reached at `at`. Retained and
+ * cancelled resolve the request (its resolution time is counted);
+ * escalated waits for hf_analytics_resolved when the agent closes it. */
+hf_rc hf_analytics_outcome(hf_txn *t, const hf_order *o, hf_time requested_at,
+                           const char *outcome, hf_time at, hf_arena *a,
+                           hf_err *err);
+
+/* Counts the resolution of a request begun at requested_at, at `at`. */
+hf_rc hf_analytics_resolved(hf_txn *t, const hf_order *o, hf_time requested_at,
+                            hf_time at, hf_arena *a, hf_err *err);
+
+/* --- The KPIs ----------------------------------------------------------- */
+
+/* The targets, from [kpi] (the seed's dashboard by default). */
+typedef struct hf_kpi_targets {
+    double cancellation_rate;    /* below; 0.01 */
+    double shipping_delay_share; /* below; 0.20 */
+    double resolution_hours;     /* below; 24 */
+    double fulfillment_hours;    /* below; 48 */
+    double save_rate;            /* at least; 0.30 */
+    double on_time_rate;         /* at least; 0.95 */
+} hf_kpi_targets;
+
+/* Reads [kpi] cancellation_rate, shipping_delay_share, resolution_hours,
+ * fulfillment_hours, save_rate, on_time_rate. HF_EINVAL (field: the key)
+ * for a value that is not a non-negative number. */
+hf_rc hf_kpi_targets_load(const hf_config *c, hf_kpi_targets *out, hf_err *err);
+
+typedef struct hf_kpi_query {
+    int64_t from_day, to_day; /* days since 1970-01-01 UTC, inclusive */
+    const char *by;           /* NULL, "channel", "region" or "category" */
+    hf_time now;              /* for the save rate's 30-day maturity */
+} hf_kpi_query;
+
+typedef enum hf_kpi_format {
+    HF_KPI_JSON,
+    HF_KPI_CSV,
+    HF_KPI_TABLE
+} hf_kpi_format;
+
+/* The KPIs of q as a JSON document, CSV or a text table (in a's memory).
+ * Errors: HF_EINVAL (field "by") for an unknown dimension; the store's. */
+hf_rc hf_analytics_kpis_txn(hf_txn *t, const hf_kpi_targets *targets,
+                            const hf_kpi_query *q, hf_kpi_format format,
+                            hf_arena *a, const char **out, hf_err *err);
+
+/* Parses "YYYY-MM-DD" into days since 1970-01-01; false when malformed. */
+bool hf_analytics_parse_day(const char *s, int64_t *day);
+
+/* The day of time t (UTC). */
+int64_t hf_analytics_day(hf_time t);
+
+#endif
