@@ -12,6 +12,7 @@
 #include "services/demo.h"
 #include "services/links.h"
 #include "services/notify.h"
+#include "services/playbooks.h"
 #include "services/retention.h"
 #include "services/risk_features.h"
 #include "services/screening.h"
@@ -116,6 +117,13 @@ static int open_services(cli *c, hf_services *svc, bool migrate)
     if (hf_kpi_targets_load(c->cfg, &kpi_targets, &err) != HF_OK)
         return fail("configuration", &err);
     svc->kpi_targets = &kpi_targets;
+    /* [playbooks]: what a high risk score sets off; off unless set */
+    static hf_playbooks_config playbooks;
+    bool any_playbook;
+    if (hf_playbooks_config_load(c->cfg, &playbooks, &any_playbook, &err) !=
+        HF_OK)
+        return fail("configuration", &err);
+    svc->playbooks = any_playbook ? &playbooks : NULL;
     if (hf_store_open(db_url(c), &svc->store, &err) != HF_OK)
         return fail("database", &err);
     hf_rc rc = migrate ? hf_store_migrate(svc->store, &err)

@@ -7,6 +7,7 @@
 #include "http/retention_routes.h"
 #include "http/screening_routes.h"
 #include "http/sse.h"
+#include "http/task_routes.h"
 #include "services/risk_features.h"
 #include "services/catalog.h"
 #include "services/order_json.h"
@@ -1082,6 +1083,9 @@ const hf_route hf_routes[] = {
      hf_post_escalation_reply, NULL},
     {"POST", "/v1/escalations/:id/close", ADMIN_AGENT, NULL,
      hf_post_escalation_close, NULL},
+    /* the agents' tasks: calls the playbooks open for risky orders */
+    {"GET", "/v1/tasks", ADMIN_AGENT, hf_get_tasks, NULL, NULL},
+    {"POST", "/v1/tasks/:id/done", ADMIN_AGENT, NULL, hf_post_task_done, NULL},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

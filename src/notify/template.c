@@ -133,6 +133,8 @@ static const struct notification {
     {"winback_offer", "a customer who cancelled has not ordered since"},
     {"agent_reply", "a person on the team answers a handed-over "
                     "conversation"},
+    {"reassurance", "an order's cancellation risk reaches the reassure "
+                    "playbook's threshold"},
 };
 
 const char *hf_template_part_name(hf_template_part part)

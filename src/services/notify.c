@@ -36,6 +36,7 @@ static const struct topic_template {
     {"order.cancelled", "cancellation_confirmed"},
     {"retention.offer_applied", "retention_offer_applied"},
     {"retention.survey", "cancellation_survey"},
+    {"playbook.reassurance", "reassurance"},
     {"conversation.agent_reply", "agent_reply"},
 };
 

@@ -5,6 +5,7 @@
 #include "core/payment.h"
 #include "services/analytics.h"
 #include "services/order_json.h"
+#include "services/playbooks.h"
 #include "services/risk_features.h"
 #include "services/screening.h"
 #include "util/id.h"
@@ -431,6 +432,10 @@ hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,
             return rc;
     if (o.has_risk && (rc = hf_txn_order_risk_put(t, o.seq, o.risk_score,
                                                   o.risk_model, err)) != HF_OK)
+        return rc;
+    /* a high score sets off the playbooks, in this transaction */
+    if (o.has_risk && (rc = hf_playbooks_run_txn(t, svc, o.id, o.risk_score, a,
+                                                 out, err)) != HF_OK)
         return rc;
     const char *note = hf_arena_printf(
         a, "{\"order_id\":\"%s\",\"number\":\"%s\"}", o.id, o.number);

@@ -36,6 +36,9 @@ typedef struct hf_services {
     struct hf_risk_scorer *risk;
     /* the KPIs' targets ([kpi], services/analytics.h); NULL: the seed's */
     const struct hf_kpi_targets *kpi_targets;
+    /* what a high risk score sets off ([playbooks], services/playbooks.h);
+     * NULL: nothing */
+    const struct hf_playbooks_config *playbooks;
 } hf_services;
 
 #endif

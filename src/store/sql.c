@@ -417,6 +417,24 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_KPI_REQUESTS_OF_ORDER] =
         "SELECT created_at FROM conversations WHERE order_id = ?1 "
         "AND created_at >= ?2 AND created_at <= ?3 ORDER BY seq",
+    /* --- Playbooks and the agents' tasks (services/playbooks.c) --- */
+    [SQL_PLAYBOOK_RUN_INSERT] =
+        "INSERT INTO playbook_runs (order_id, playbook, score_ppm, at) "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (order_id, playbook) DO NOTHING",
+    [SQL_TASK_INSERT] =
+        "INSERT INTO tasks (id, order_id, kind, reason, status, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, 'open', ?5)",
+    [SQL_TASK_GET] = "SELECT seq, id, order_id, kind, reason, status, "
+                     "created_at, done_at, done_by, note FROM tasks "
+                     "WHERE id = ?1",
+    [SQL_TASK_LIST] =
+        "SELECT seq, id, order_id, kind, reason, status, created_at, done_at, "
+        "done_by, note FROM tasks "
+        "WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) AND seq > ?2 "
+        "ORDER BY seq LIMIT ?3",
+    [SQL_TASK_DONE] =
+        "UPDATE tasks SET status = 'done', done_at = ?2, done_by = ?3, "
+        "note = ?4 WHERE id = ?1 AND status = 'open'",
     [SQL_BEGIN] = "BEGIN",
     [SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
@@ -647,7 +665,19 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     "CREATE TABLE kpi_daily ("
     " day INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,"
     " metric TEXT NOT NULL, n BIGINT NOT NULL,"
-    " PRIMARY KEY (dim, day, value, metric));",
+    " PRIMARY KEY (dim, day, value, metric));"
+    /* playbooks: each fires once per order, when the order's score first
+     * reaches its threshold; the call tasks they open for agents */
+    "CREATE TABLE playbook_runs ("
+    " order_id TEXT NOT NULL, playbook TEXT NOT NULL,"
+    " score_ppm BIGINT NOT NULL, at BIGINT NOT NULL,"
+    " PRIMARY KEY (order_id, playbook));"
+    "CREATE TABLE tasks ("
+    " seq @AUTO_ID@, id TEXT NOT NULL UNIQUE, order_id TEXT NOT NULL,"
+    " kind TEXT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL,"
+    " created_at BIGINT NOT NULL, done_at BIGINT, done_by TEXT,"
+    " note TEXT);"
+    "CREATE INDEX tasks_by_status ON tasks(status, seq);",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

@@ -113,6 +113,11 @@ typedef enum sql_id {
     SQL_KPI_ADD,
     SQL_KPI_SUM,
     SQL_KPI_REQUESTS_OF_ORDER,
+    SQL_PLAYBOOK_RUN_INSERT,
+    SQL_TASK_INSERT,
+    SQL_TASK_GET,
+    SQL_TASK_LIST,
+    SQL_TASK_DONE,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */
     SQL_BEGIN,

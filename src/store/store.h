@@ -646,6 +646,38 @@ hf_rc hf_txn_order_outcome_at(hf_txn *t, int64_t order_seq, bool returned,
 /* Stores the placement score (0..1) and the model's name on the order. */
 hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,
                             const char *model, hf_err *err);
+/* --- Playbooks and tasks (queries_playbooks.c) ------------------------ */
+
+/* Records that the playbook fired for the order at score (0..1); *fresh
+ * is false, and nothing is written, when it had fired before. */
+hf_rc hf_txn_playbook_run_insert(hf_txn *t, const char *order_id,
+                                 const char *playbook, double score, hf_time at,
+                                 bool *fresh, hf_err *err);
+
+typedef struct hf_task {
+    int64_t seq;
+    const char *id; /* "tsk_..." */
+    const char *order_id;
+    const char *kind;   /* "call" */
+    const char *reason; /* why it was opened */
+    const char *status; /* "open", "done" */
+    hf_time created_at;
+    hf_time done_at;     /* 0 while open */
+    const char *done_by; /* the agent who closed it; NULL while open */
+    const char *note;    /* the agent's note; may be NULL */
+} hf_task;
+hf_rc hf_txn_task_insert(hf_txn *t, const hf_task *task, hf_err *err);
+hf_rc hf_txn_task_get(hf_txn *t, const char *id, hf_arena *a, hf_task *out,
+                      hf_err *err);
+/* Tasks with the status (NULL: any) and seq above after_seq, oldest
+ * first. */
+hf_rc hf_txn_task_list(hf_txn *t, const char *status, int64_t after_seq,
+                       int limit, hf_arena *a, hf_task **out, size_t *n,
+                       hf_err *err);
+/* Marks an open task done; HF_ECONFLICT task_done when it is not open. */
+hf_rc hf_txn_task_done(hf_txn *t, const char *id, hf_time at, const char *by,
+                       const char *note, hf_err *err);
+
 /* --- Analytics (queries_analytics.c) ------------------------------------ */
 
 /* Adds n to the counter (day, dim, value, metric) of kpi_daily, creating

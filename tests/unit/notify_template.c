@@ -246,7 +246,7 @@ static void test_shipped_templates_render_with_samples(void **state)
         hf_arena_free(a);
         hf_template_free(t);
     }
-    assert_int_equal(n, 12);
+    assert_int_equal(n, 13);
 }
 
 /* Every placeholder and notification is documented for the people who
@@ -720,7 +720,7 @@ static void test_command_lint(void **state)
     char *ok[] = {"templates", "lint", dir};
     ran r = run(3, ok);
     assert_int_equal(r.status, 0);
-    assert_string_equal(r.out, "12 templates OK\n");
+    assert_string_equal(r.out, "13 templates OK\n");
     assert_string_equal(r.err, "");
     ran_free(&r);
 
