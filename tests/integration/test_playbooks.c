@@ -1,0 +1,213 @@
+/* test_playbooks.c - [playbooks] on SQLite and PostgreSQL: a model that
+ * learned that one region always cancels scores orders at placement; an
+ * order shipped there reaches every threshold and fires each playbook
+ * once (a playbook_fired timeline entry each, expedited shipping, a call
+ * task an agent closes), one shipped elsewhere fires nothing. */
+#include "harness.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static hf_test_server *ts;
+
+/* Runs a shell command; fails the test when it does not exit 0. */
+static void run(const char *cmd)
+{
+    int rc = system(cmd);
+    if (rc != 0)
+        fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
+    assert_int_equal(rc, 0);
+}
+
+/* Trains DIR/pb.model on a CSV where NV always cancels and IL never does,
+ * and restarts the server with it and the playbooks. */
+static int setup(void **state)
+{
+    (void)state;
+    ts = ts_start();
+    if (ts == NULL)
+        return -1;
+    char path[1024], cmd[8192];
+    snprintf(path, sizeof path, "%s/pb.csv", ts->dir);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "ship_region,total,cancelled\n");
+    for (int i = 0; i < 200; i++)
+        fprintf(f, "%s,%d,%d\n", i % 2 ? "NV" : "IL", 1000 + i * 37 % 5000,
+                i % 2);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "'%s' risk train --csv '%s' --label cancelled --rounds 150 "
+             "--max-depth 2 --seed 1 --model '%s/pb.model' 2>/dev/null",
+             ts->bin, path, ts->dir);
+    run(cmd);
+    f = fopen(ts->config, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f,
+            "[notify]\nenabled = false\n[risk]\nmodel = %s/pb.model\n"
+            "[playbooks]\nreassure_at = 0.3\nexpedite_at = 0.6\n"
+            "call_at = 0.8\n",
+            ts->dir);
+    fclose(f);
+    if (ts_restart(ts) != 0)
+        return -1;
+    ts_product(ts, "PB-A", 2500, 100);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ts_free(ts);
+    return 0;
+}
+
+/* Places an order shipped to region; a new reference. */
+static json_t *place(int i, const char *region, const char *postal)
+{
+    char email[64];
+    snprintf(email, sizeof email, "pb.%d@example.com", i);
+    json_t *extra = json_pack(
+        "{s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:s, s:s}}", "customer", "email",
+        email, "name", "Ann Lee", "shipping_address", "name", "Ann Lee",
+        "line1", "1 Main St", "city", "Springfield", "region", region,
+        "postal_code", postal, "country", "US");
+    long st;
+    json_t *o = ts_order(ts, "PB-A", 1, extra, &st);
+    ts_assert_status(st, 201, o);
+    return o;
+}
+
+/* How many entries of type the order's timeline has; with playbook (not
+ * NULL) only those whose reason is it. */
+static int count_entries(const char *id, const char *type, const char *playbook)
+{
+    long st;
+    json_t *ev = ts_get(ts, &st, "/v1/orders/%s/events", id);
+    ts_assert_status(st, 200, ev);
+    json_t *e;
+    size_t i;
+    int n = 0;
+    json_array_foreach(json_object_get(ev, "data"), i, e)
+    {
+        if (strcmp(ts_str(e, "type"), type) == 0 &&
+            (playbook == NULL || strcmp(ts_str(e, "reason"), playbook) == 0))
+            n++;
+    }
+    json_decref(ev);
+    return n;
+}
+
+/* The tasks of the order among GET /v1/tasks?status=..., to an agent. */
+static int count_tasks(const char *order_id, const char *status,
+                       char id_out[64])
+{
+    long st;
+    json_t *list =
+        ts_get_as(ts, ts->agent_key, &st, "/v1/tasks?status=%s", status);
+    ts_assert_status(st, 200, list);
+    json_t *k;
+    size_t i;
+    int n = 0;
+    json_array_foreach(json_object_get(list, "tasks"), i, k)
+    {
+        if (strcmp(ts_str(k, "order_id"), order_id) != 0)
+            continue;
+        n++;
+        assert_string_equal(ts_str(k, "kind"), "call");
+        assert_string_equal(ts_str(k, "status"), status);
+        if (id_out != NULL)
+            snprintf(id_out, 64, "%s", ts_str(k, "id"));
+    }
+    json_decref(list);
+    return n;
+}
+
+static void test_a_risky_order_fires_each_playbook_once(void **state)
+{
+    (void)state;
+    json_t *hi = place(1, "NV", "89501");
+    const char *id = ts_str(hi, "id");
+    double score = json_number_value(
+        json_object_get(json_object_get(hi, "risk"), "score"));
+    print_message("NV score %.4f\n", score);
+    assert_true(score >= 0.8);
+    /* the answer to the placement already shows what the playbooks did */
+    assert_string_equal(ts_str(hi, "shipping_method"), "expedited");
+
+    assert_int_equal(count_entries(id, "playbook_fired", "reassure"), 1);
+    assert_int_equal(count_entries(id, "playbook_fired", "expedite"), 1);
+    assert_int_equal(count_entries(id, "playbook_fired", "call"), 1);
+    assert_int_equal(count_entries(id, "shipping_upgraded", NULL), 1);
+    long st;
+    json_t *again = ts_get(ts, &st, "/v1/orders/%s", id);
+    ts_assert_status(st, 200, again);
+    assert_string_equal(ts_str(again, "shipping_method"), "expedited");
+    json_decref(again);
+
+    char task[64] = "";
+    assert_int_equal(count_tasks(id, "open", task), 1);
+    /* an integration (service key) may not see the agents' tasks */
+    json_t *denied = ts_get_as(ts, ts->service_key, &st, "/v1/tasks");
+    assert_true(st == 403 || st == 401);
+    json_decref(denied);
+
+    /* an agent calls and closes the task; that is on the timeline */
+    json_t *done =
+        ts_post_as(ts, ts->agent_key, NULL,
+                   json_pack("{s:s}", "note", "called, customer happy"), &st,
+                   "/v1/tasks/%s/done", task);
+    ts_assert_status(st, 200, done);
+    assert_string_equal(ts_str(done, "status"), "done");
+    assert_string_equal(ts_str(done, "note"), "called, customer happy");
+    assert_true(strlen(ts_str(done, "done_by")) > 0);
+    json_decref(done);
+    assert_int_equal(count_tasks(id, "open", NULL), 0);
+    assert_int_equal(count_tasks(id, "done", NULL), 1);
+    assert_int_equal(count_entries(id, "task_done", NULL), 1);
+    json_t *twice = ts_post_as(ts, ts->agent_key, NULL, json_object(), &st,
+                               "/v1/tasks/%s/done", task);
+    ts_assert_error(st, twice, 409, "task_done");
+    json_decref(twice);
+    json_t *none = ts_post_as(ts, ts->agent_key, NULL, json_object(), &st,
+                              "/v1/tasks/tsk_nope/done");
+    ts_assert_status(st, 404, none);
+    json_decref(none);
+
+    /* later events on the order fire nothing again */
+    json_t *moved = ts_post(ts, json_pack("{s:s}", "to", "allocated"), &st,
+                            "/v1/orders/%s/transitions", id);
+    json_decref(moved);
+    assert_int_equal(count_entries(id, "playbook_fired", NULL), 3);
+    assert_int_equal(
+        count_tasks(id, "open", NULL) + count_tasks(id, "done", NULL), 1);
+    json_decref(hi);
+}
+
+static void test_a_safe_order_fires_nothing(void **state)
+{
+    (void)state;
+    json_t *lo = place(2, "IL", "62701");
+    const char *id = ts_str(lo, "id");
+    double score = json_number_value(
+        json_object_get(json_object_get(lo, "risk"), "score"));
+    print_message("IL score %.4f\n", score);
+    assert_true(score < 0.3);
+    assert_string_equal(ts_str(lo, "shipping_method"), "standard");
+    assert_int_equal(count_entries(id, "playbook_fired", NULL), 0);
+    assert_int_equal(count_tasks(id, "open", NULL), 0);
+    json_decref(lo);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_risky_order_fires_each_playbook_once),
+        cmocka_unit_test(test_a_safe_order_fires_nothing),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
