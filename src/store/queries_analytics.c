@@ -1,15 +1,18 @@
 /* queries_analytics.c - the daily aggregates behind the KPIs (store.h). */
 #include "store/queries_int.h"
 
-hf_rc hf_txn_kpi_add(hf_txn *t, int64_t day, const char *dim, const char *value,
-                     const char *metric, int64_t n, hf_err *err)
+hf_rc hf_txn_kpi_add4(hf_txn *t, int64_t day, const char *const dims[4],
+                      const char *const values[4], const char *metric,
+                      int64_t n, hf_err *err)
 {
-    STMT(st, t, SQL_KPI_ADD);
+    STMT(st, t, SQL_KPI_ADD4);
     BIND_INT(st, 1, day);
-    BIND_TEXT(st, 2, dim);
-    BIND_TEXT(st, 3, value);
-    BIND_TEXT(st, 4, metric);
-    BIND_INT(st, 5, n);
+    BIND_TEXT(st, 2, metric);
+    BIND_INT(st, 3, n);
+    for (int i = 0; i < 4; i++) {
+        BIND_TEXT(st, 4 + 2 * i, dims[i]);
+        BIND_TEXT(st, 5 + 2 * i, values[i]);
+    }
     return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 

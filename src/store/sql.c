@@ -406,9 +406,12 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_ORDER_RISK_PUT] =
         "UPDATE orders SET risk_ppm = ?2, risk_model = ?3 WHERE seq = ?1",
     /* --- Analytics: the daily aggregates (services/analytics.c) --- */
-    [SQL_KPI_ADD] =
-        "INSERT INTO kpi_daily (day, dim, value, metric, n) "
-        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (day, dim, value, metric) "
+    /* the same metric under the four dimensions of one event, in one
+     * statement (the keys differ by dimension, so no row is hit twice) */
+    [SQL_KPI_ADD4] =
+        "INSERT INTO kpi_daily (day, dim, value, metric, n) VALUES "
+        "(?1, ?4, ?5, ?2, ?3), (?1, ?6, ?7, ?2, ?3), (?1, ?8, ?9, ?2, ?3), "
+        "(?1, ?10, ?11, ?2, ?3) ON CONFLICT (day, dim, value, metric) "
         "DO UPDATE SET n = kpi_daily.n + excluded.n",
     [SQL_KPI_SUM] = "SELECT value, metric, SUM(n) FROM kpi_daily "
                     "WHERE dim = ?1 AND day >= ?2 AND day <= ?3 "

@@ -680,10 +680,12 @@ hf_rc hf_txn_task_done(hf_txn *t, const char *id, hf_time at, const char *by,
 
 /* --- Analytics (queries_analytics.c) ------------------------------------ */
 
-/* Adds n to the counter (day, dim, value, metric) of kpi_daily, creating
- * it at n. day counts days since 1970-01-01 UTC. */
-hf_rc hf_txn_kpi_add(hf_txn *t, int64_t day, const char *dim, const char *value,
-                     const char *metric, int64_t n, hf_err *err);
+/* Adds n to the counters (day, dims[i], values[i], metric) of kpi_daily,
+ * creating each at n; the four dimensions must differ. day counts days
+ * since 1970-01-01 UTC. */
+hf_rc hf_txn_kpi_add4(hf_txn *t, int64_t day, const char *const dims[4],
+                      const char *const values[4], const char *metric,
+                      int64_t n, hf_err *err);
 
 /* One summed counter of kpi_daily. */
 typedef struct hf_kpi_sum {
