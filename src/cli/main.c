@@ -90,6 +90,20 @@ static int open_services(cli *c, hf_services *svc, bool migrate)
         hf_config_get(c->cfg, "orders.fulfillment_deadline_hours", NULL);
     if (deadline != NULL)
         svc->fulfillment_deadline = (hf_time)atoi(deadline) * HF_HOUR;
+    const char *update =
+        hf_config_get(c->cfg, "tracking.delay_update_hours", NULL);
+    if (update != NULL) {
+        char *end;
+        double h = strtod(update, &end);
+        if (end == update || *end != '\0' || !(h > 0) || h > 24 * 365) {
+            fprintf(stderr,
+                    "holdfast: tracking.delay_update_hours: not a number of "
+                    "hours: %s\n",
+                    update);
+            return 1;
+        }
+        svc->delay_update_interval = (hf_time)(h * (double)HF_HOUR);
+    }
     const char *until = hf_config_get(c->cfg, "orders.cancellable_until", NULL);
     if (until != NULL &&
         !hf_order_status_parse(until, &svc->last_cancellable)) {

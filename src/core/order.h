@@ -132,9 +132,11 @@ typedef struct hf_order {
     const char *cancel_note;
     hf_order_event *events; /* the timeline, oldest first */
     size_t n_events;
-    bool has_risk;          /* scored at placement (a model was set) */
-    double risk_score;      /* probability of cancellation, 0..1 */
-    const char *risk_model; /* the model's file name, with has_risk */
+    bool has_risk;           /* scored (a model was set at placement) */
+    double risk_score;       /* probability of cancellation, 0..1 */
+    const char *risk_model;  /* the model's file name, with has_risk */
+    hf_time risk_at;         /* when the score was last computed */
+    const char *risk_reason; /* what scored it: "placement", "tracking" */
 } hf_order;
 
 /* Sum of unit_price * live qty over the lines. */

@@ -218,6 +218,10 @@ void hf_order_write(hf_jsonw *w, const hf_order *o)
         hf_jw_raw(w, score);
         hf_jw_key(w, "model");
         hf_jw_str(w, o->risk_model);
+        hf_jw_key(w, "scored_at");
+        hf_jw_time(w, o->risk_at ? o->risk_at : o->placed_at);
+        hf_jw_key(w, "reason");
+        hf_jw_str(w, o->risk_reason ? o->risk_reason : "placement");
         hf_jw_object_end(w);
     } else {
         hf_jw_null(w);

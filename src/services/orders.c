@@ -420,6 +420,8 @@ hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,
             return rc;
         o.has_risk = true;
         o.risk_model = hf_risk_scorer_name(svc->risk);
+        o.risk_at = now;
+        o.risk_reason = "placement";
     }
     if ((rc = hf_orders_persist(t, &o, 0, 0, a, out, err)) != HF_OK ||
         (rc = hf_screening_record(t, svc, &o, &scr, now, a, err)) != HF_OK)
@@ -430,8 +432,9 @@ hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,
         if ((rc = hf_txn_risk_sku_add(t, o.lines[i].sku, now, 1, 0, err)) !=
             HF_OK)
             return rc;
-    if (o.has_risk && (rc = hf_txn_order_risk_put(t, o.seq, o.risk_score,
-                                                  o.risk_model, err)) != HF_OK)
+    if (o.has_risk &&
+        (rc = hf_txn_order_risk_put(t, o.seq, o.risk_score, o.risk_model,
+                                    o.risk_at, o.risk_reason, err)) != HF_OK)
         return rc;
     /* a high score sets off the playbooks, in this transaction */
     if (o.has_risk && (rc = hf_playbooks_run_txn(t, svc, o.id, o.risk_score, a,

@@ -36,6 +36,10 @@ static const char *const names[HF_RISK_NFEATURES] = {
     "weekday",                /* of placement, 0 Sunday .. 6 Saturday */
     "promised_days",          /* promised delivery, days after placement */
     "held",                   /* 1 when screening held it at placement */
+    "delay_hours",            /* the shipments' expected delivery past the
+                                 promise, hours (0 at placement) */
+    "shipment_delayed",       /* 1 when a shipment is flagged delayed (0 at
+                                 placement) */
 };
 
 const char *hf_risk_feature_name(size_t f)
@@ -137,9 +141,38 @@ hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
     v[18] = hf_arena_printf(a, "%.2f",
                             (double)(o->promised_by - o->placed_at) / HF_DAY);
     v[19] = held ? "1" : "0";
+    v[20] = "0"; /* nothing has shipped when the order is placed */
+    v[21] = "0";
     for (size_t f = 0; f < HF_RISK_NFEATURES; f++)
         if (v[f] == NULL)
             return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    return HF_OK;
+}
+
+hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_arena *a,
+                           hf_risk_row *out, hf_err *err)
+{
+    hf_rc rc = hf_risk_features(t, o, hf_risk_order_held(o), a, out, err);
+    if (rc != HF_OK)
+        return rc;
+    hf_shipment_filter f = {-1, 0, o->seq, 0, 100};
+    hf_shipment *sh;
+    size_t n;
+    if ((rc = hf_txn_shipment_list(t, &f, a, &sh, &n, err)) != HF_OK)
+        return rc;
+    hf_time late = 0;
+    bool delayed = false;
+    for (size_t i = 0; i < n; i++) {
+        hf_time promised =
+            sh[i].promised_by ? sh[i].promised_by : o->promised_by;
+        if (promised != 0 && sh[i].eta.expected - promised > late)
+            late = sh[i].eta.expected - promised;
+        delayed = delayed || sh[i].eta.delayed;
+    }
+    out->value[20] = hf_arena_printf(a, "%.2f", (double)late / HF_HOUR);
+    out->value[21] = delayed ? "1" : "0";
+    if (out->value[20] == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     return HF_OK;
 }
 

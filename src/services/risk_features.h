@@ -2,7 +2,9 @@
  * risk_features.h - the cancellation-risk model's view of an order: one
  * row of named features taken from the order and from the store's history
  * as it stood when the order was placed (nothing that happened later: not
- * the order's own status or cancellation, not a later order's fate).
+ * the order's own status or cancellation, not a later order's fate), and
+ * the delivery features (delay past the promise), which are 0 at placement
+ * and read from the shipments when a tracking event re-scores the order.
  *
  * The same code makes the rows of `holdfast risk export` (training) and
  * the row scored at placement, and the features carry the same names in
@@ -23,7 +25,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define HF_RISK_NFEATURES 20 /* features in a row */
+#define HF_RISK_NFEATURES 22 /* features in a row */
 #define HF_RISK_TOP 5        /* contributions GET .../risk reports */
 
 /* One order's features as text cells, as they appear in the export. */
@@ -40,6 +42,13 @@ const char *hf_risk_feature_name(size_t f);
  * go into a. Errors: the store's. */
 hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
                        hf_risk_row *out, hf_err *err);
+
+/* Computes o's features as they stand now, for a score after placement:
+ * those of hf_risk_features (history as of placement; held from the
+ * timeline) with the delivery features (delay_hours, shipment_delayed)
+ * read from o's shipments as they are. Errors: the store's. */
+hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_arena *a,
+                           hf_risk_row *out, hf_err *err);
 
 /* True when screening held o at placement (its timeline says so). */
 bool hf_risk_order_held(const hf_order *o);

@@ -21,6 +21,9 @@ typedef struct hf_services {
     /* an order not shipped this long after placement is flagged late;
      * 0: 48 hours */
     hf_time fulfillment_deadline;
+    /* while a shipment stays delayed, the customer hears again at most
+     * this often (on a scan); 0: 24 hours */
+    hf_time delay_update_interval;
     /* policies and the intent model for cancel requests; NULL when the
      * conversations endpoints are not available */
     struct hf_retention *retention;
@@ -31,8 +34,9 @@ typedef struct hf_services {
     /* validation and fraud screening at placement (services/screening.h);
      * NULL: the documented defaults */
     const struct hf_screening_config *screening;
-    /* the cancellation-risk model that scores orders at placement
-     * (services/risk_features.h); NULL: orders carry no score */
+    /* the cancellation-risk model that scores orders at placement and
+     * again on every tracking event (services/risk_features.h); NULL:
+     * orders carry no score */
     struct hf_risk_scorer *risk;
     /* the KPIs' targets ([kpi], services/analytics.h); NULL: the seed's */
     const struct hf_kpi_targets *kpi_targets;

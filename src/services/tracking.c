@@ -1,12 +1,16 @@
 /* tracking.c - shipments, carrier events, ETA and delay. */
 #include "services/tracking.h"
 #include "services/orders.h"
+#include "services/orders_int.h"
+#include "services/playbooks.h"
+#include "services/risk_features.h"
 #include "util/id.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #define DEFAULT_DEADLINE (48 * HF_HOUR)
+#define DEFAULT_DELAY_UPDATE (24 * HF_HOUR)
 
 /* "main|US-IL|ups|ground": the history a shipment's ETA learns from. */
 static const char *lane_key(const hf_shipment *sh, hf_arena *a)
@@ -157,6 +161,72 @@ hf_rc hf_tracking_ship_txn(hf_txn *t, const hf_services *svc,
 
 /* --- Carrier events ------------------------------------------------------ */
 
+bool hf_tracking_delay_update_due(hf_time last_notice, hf_time now,
+                                  hf_time interval)
+{
+    if (interval <= 0)
+        interval = DEFAULT_DELAY_UPDATE;
+    return last_notice == 0 || now - last_notice >= interval;
+}
+
+/* While sh stays delayed, tells the customer again (delay_update on the
+ * timeline, notify.shipment_delayed) once the last delay message of the
+ * order o is older than the configured interval. */
+static hf_rc delay_update(hf_txn *t, const hf_services *svc, const hf_order *o,
+                          const hf_shipment *sh, const char *actor, hf_time now,
+                          hf_arena *a, hf_err *err)
+{
+    hf_time last = 0;
+    for (size_t i = 0; i < o->n_events; i++) {
+        const hf_order_event *e = &o->events[i];
+        if ((strcmp(e->type, "shipment_delayed") == 0 ||
+             strcmp(e->type, "delay_update") == 0) &&
+            e->at > last)
+            last = e->at;
+    }
+    if (!hf_tracking_delay_update_due(last, now, svc->delay_update_interval))
+        return HF_OK;
+    const char *data = eta_data(sh, a);
+    if (data == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    hf_order_result res;
+    hf_rc rc = hf_orders_note_txn(t, o->id, "delay_update", actor, now,
+                                  sh->eta.delay_reason, data, a, &res, err);
+    if (rc == HF_OK)
+        rc = hf_txn_outbox_put(t, "notify.shipment_delayed", o->id, data, now,
+                               err);
+    return rc;
+}
+
+/* Scores o again with its features as they now stand (the shipment just
+ * recomputed among them), stores the score and the order's document with
+ * it, and runs the playbooks on it: a delay that pushes the score over a
+ * threshold fires them (once). */
+static hf_rc rescore(hf_txn *t, const hf_services *svc, hf_order *o,
+                     hf_time now, hf_arena *a, hf_err *err)
+{
+    hf_risk_row row;
+    hf_order_result res;
+    hf_rc rc = hf_risk_features_now(t, o, a, &row, err);
+    if (rc == HF_OK)
+        rc = hf_risk_scorer_score(svc->risk, &row, &o->risk_score, err);
+    if (rc != HF_OK)
+        return rc;
+    o->risk_model = hf_risk_scorer_name(svc->risk);
+    o->risk_at = now;
+    o->risk_reason = "tracking";
+    int version = o->version;
+    o->version++;
+    o->updated_at = now > o->updated_at ? now : o->updated_at;
+    if ((rc = hf_txn_order_risk_put(t, o->seq, o->risk_score, o->risk_model,
+                                    o->risk_at, o->risk_reason, err)) !=
+            HF_OK ||
+        (rc = hf_orders_persist(t, o, version, o->n_events, a, &res, err)) !=
+            HF_OK)
+        return rc;
+    return hf_playbooks_run_txn(t, svc, o->id, o->risk_score, a, &res, err);
+}
+
 hf_rc hf_tracking_scan_txn(hf_txn *t, const hf_services *svc,
                            const hf_scan_request *req, hf_arena *a,
                            hf_shipment *out, bool *duplicate, hf_err *err)
@@ -226,6 +296,19 @@ hf_rc hf_tracking_scan_txn(hf_txn *t, const hf_services *svc,
     if ((rc = hf_txn_shipment_update(t, &sh, before.version, err)) != HF_OK ||
         (rc = announce(t, &before, &sh, req->actor, now, a, err)) != HF_OK)
         return rc;
+    bool still_delayed =
+        sh.eta.delayed && before.eta.delayed && sh.status != HF_SHIP_DELIVERED;
+    if (still_delayed || svc->risk != NULL) {
+        /* o has the timeline announce just added to; the re-score writes
+         * it back (with a new version), the delay update reads it afresh */
+        hf_order o;
+        if ((rc = hf_txn_order_get(t, sh.order_id, a, &o, err)) != HF_OK ||
+            (svc->risk != NULL && o.has_risk &&
+             (rc = rescore(t, svc, &o, now, a, err)) != HF_OK) ||
+            (still_delayed && (rc = delay_update(t, svc, &o, &sh, req->actor,
+                                                 now, a, err)) != HF_OK))
+            return rc;
+    }
     if (delivered_now) {
         hf_order o;
         if ((rc = hf_txn_order_get(t, sh.order_id, a, &o, err)) != HF_OK)

@@ -39,12 +39,23 @@ typedef struct hf_scan_request {
     const char *actor;
 } hf_scan_request;
 
-/* Records a carrier event and recomputes the shipment. A repeat of an
- * event already recorded changes nothing (*duplicate says so). Errors:
- * HF_ENOTFOUND, HF_EINVAL. */
+/* Records a carrier event and recomputes the shipment. While the shipment
+ * stays delayed, the customer hears again (a delay_update timeline entry
+ * and notify.shipment_delayed) when the last delay message is older than
+ * svc->delay_update_interval. With a risk model (svc->risk) the order is
+ * re-scored with its features as they now stand and the playbooks run on
+ * the new score. A repeat of an event already recorded changes nothing
+ * (*duplicate says so). Errors: HF_ENOTFOUND, HF_EINVAL, the store's and
+ * the model's. */
 hf_rc hf_tracking_scan_txn(hf_txn *t, const hf_services *svc,
                            const hf_scan_request *req, hf_arena *a,
                            hf_shipment *out, bool *duplicate, hf_err *err);
+
+/* True when a shipment still delayed at now should tell the customer
+ * again: its last delay message (last_notice; 0: none) is at least
+ * interval old (0: 24 hours). */
+bool hf_tracking_delay_update_due(hf_time last_notice, hf_time now,
+                                  hf_time interval);
 
 /* Re-checks open shipments and unshipped orders as time passes: a
  * shipment silent longer than its lane allows, or an order not shipped

@@ -515,6 +515,8 @@ static void read_order_row(hf_row *r, hf_order *o)
     o->risk_model = hf_row_text(r, c + 5);
     o->has_risk = o->risk_model != NULL;
     o->risk_score = (double)hf_row_int(r, c + 4) / 1e6;
+    o->risk_at = hf_row_int(r, c + 6);
+    o->risk_reason = hf_row_text(r, c + 7);
 }
 
 static hf_rc read_lines(hf_txn *t, hf_order *o, hf_arena *a, hf_err *err)

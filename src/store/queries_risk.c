@@ -80,12 +80,15 @@ hf_rc hf_txn_risk_sku_add(hf_txn *t, const char *sku, hf_time at, int64_t lines,
 }
 
 hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,
-                            const char *model, hf_err *err)
+                            const char *model, hf_time at, const char *reason,
+                            hf_err *err)
 {
     STMT(st, t, SQL_ORDER_RISK_PUT);
     BIND_INT(st, 1, order_seq);
     BIND_INT(st, 2, (int64_t)(score * 1e6 + 0.5));
     BIND_TEXT(st, 3, model);
+    BIND_INT(st, 4, at);
+    BIND_TEXT(st, 5, reason);
     return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 

@@ -99,7 +99,8 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
         "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
         "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
-        "c.phone, c.created_at, o.risk_ppm, o.risk_model FROM orders o JOIN "
+        "c.phone, c.created_at, o.risk_ppm, o.risk_model, o.risk_at, "
+        "o.risk_reason FROM orders o JOIN "
         "customers c ON c.id = "
         "o.customer_id"
         " WHERE o.id = ?1",
@@ -114,7 +115,8 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "o.payment_gateway, o.payment_token, o.capture_mode, o.authorized, "
         "o.captured, o.refunded, o.voided, o.placed_at, o.updated_at, "
         "o.promised_by, o.cancel_reason, o.cancel_note, c.email, c.name, "
-        "c.phone, c.created_at, o.risk_ppm, o.risk_model FROM orders o JOIN "
+        "c.phone, c.created_at, o.risk_ppm, o.risk_model, o.risk_at, "
+        "o.risk_reason FROM orders o JOIN "
         "customers c ON c.id = "
         "o.customer_id"
         " WHERE o.seq = ?1",
@@ -404,7 +406,8 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_ORDER_RETURNED_AT] =
         "UPDATE orders SET returned_at = ?2 WHERE seq = ?1",
     [SQL_ORDER_RISK_PUT] =
-        "UPDATE orders SET risk_ppm = ?2, risk_model = ?3 WHERE seq = ?1",
+        "UPDATE orders SET risk_ppm = ?2, risk_model = ?3, risk_at = ?4, "
+        "risk_reason = ?5 WHERE seq = ?1",
     /* --- Analytics: the daily aggregates (services/analytics.c) --- */
     /* the same metric under the four dimensions of one event, in one
      * statement (the keys differ by dimension, so no row is hit twice) */
@@ -681,6 +684,10 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " created_at BIGINT NOT NULL, done_at BIGINT, done_by TEXT,"
     " note TEXT);"
     "CREATE INDEX tasks_by_status ON tasks(status, seq);",
+    /* 5: when the risk score was last computed and what computed it
+     * (placement, or a tracking event that re-scored the order) */
+    "ALTER TABLE orders ADD COLUMN risk_at BIGINT;"
+    "ALTER TABLE orders ADD COLUMN risk_reason TEXT;",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

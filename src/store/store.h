@@ -32,7 +32,7 @@ typedef struct hf_store hf_store;
 typedef struct hf_txn hf_txn;
 
 /* The schema version this binary creates and understands. */
-#define HF_SCHEMA_VERSION 4
+#define HF_SCHEMA_VERSION 5
 
 /*
  * Opens the database named by url: a file path or "sqlite:PATH" (SQLite),
@@ -643,9 +643,11 @@ hf_rc hf_txn_risk_sku_add(hf_txn *t, const char *sku, hf_time at, int64_t lines,
 hf_rc hf_txn_order_outcome_at(hf_txn *t, int64_t order_seq, bool returned,
                               hf_time at, hf_err *err);
 
-/* Stores the placement score (0..1) and the model's name on the order. */
+/* Stores the order's latest score (0..1), the model's name, when it was
+ * computed and what computed it ("placement", "tracking"). */
 hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,
-                            const char *model, hf_err *err);
+                            const char *model, hf_time at, const char *reason,
+                            hf_err *err);
 /* --- Playbooks and tasks (queries_playbooks.c) ------------------------ */
 
 /* Records that the playbook fired for the order at score (0..1); *fresh

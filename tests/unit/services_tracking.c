@@ -201,9 +201,25 @@ static void test_silent_shipment_flagged_by_the_sweep(void **state)
     assert_int_equal(sweep(w), 0);
 }
 
+/* While delayed, the customer hears again once per interval: never told
+ * is due, younger than the interval is not, the default is 24 hours. */
+static void test_delay_update_interval(void **state)
+{
+    (void)state;
+    hf_time t0 = 1700000000LL * HF_SECOND;
+    assert_true(hf_tracking_delay_update_due(0, t0, 6 * HF_HOUR));
+    assert_false(
+        hf_tracking_delay_update_due(t0, t0 + 5 * HF_HOUR, 6 * HF_HOUR));
+    assert_true(
+        hf_tracking_delay_update_due(t0, t0 + 6 * HF_HOUR, 6 * HF_HOUR));
+    assert_false(hf_tracking_delay_update_due(t0, t0 + 23 * HF_HOUR, 0));
+    assert_true(hf_tracking_delay_update_due(t0, t0 + 24 * HF_HOUR, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_delay_update_interval),
         cmocka_unit_test_setup_teardown(
             test_unshipped_order_flagged_after_deadline, setup, teardown),
         cmocka_unit_test_setup_teardown(
