@@ -25,20 +25,11 @@ static void escalation_json(hf_jsonw *w, const hf_escalation *e)
     hf_jw_key(w, "created_at");
     hf_jw_time(w, e->created_at);
     hf_jw_key(w, "closed_at");
-    if (e->closed_at)
-        hf_jw_time(w, e->closed_at);
-    else
-        hf_jw_null(w);
+    hf_jw_time_or_null(w, e->closed_at);
     hf_jw_key(w, "agent");
-    if (e->agent)
-        hf_jw_str(w, e->agent);
-    else
-        hf_jw_null(w);
+    hf_jw_str(w, e->agent);
     hf_jw_key(w, "resolution");
-    if (e->resolution)
-        hf_jw_str(w, e->resolution);
-    else
-        hf_jw_null(w);
+    hf_jw_str(w, e->resolution);
     hf_jw_object_end(w);
 }
 

@@ -416,15 +416,9 @@ static hf_rc finish_fn(hf_txn *t, void *arg, hf_err *err)
             return rc;
     }
     if (f->c != NULL && f->c->has_order) {
-        /* on PostgreSQL another writer may change the order between our
-         * read and our update; each statement sees the latest commit, so
-         * reading it again settles it. Failing instead would roll back the
-         * message's retry too and leave it leased until the lease ends. */
-        hf_rc rc;
-        int tries = 0;
-        do
-            rc = note_on_timeline(t, f->c, now, err);
-        while (rc == HF_ECONFLICT && ++tries < 3);
+        /* a concurrent change of the order (PostgreSQL) makes the store
+         * run this whole write again (postgres.c) */
+        hf_rc rc = note_on_timeline(t, f->c, now, err);
         if (rc != HF_OK)
             return rc;
     }

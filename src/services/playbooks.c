@@ -185,20 +185,11 @@ static void task_json(hf_jsonw *w, const hf_task *k)
     hf_jw_key(w, "created_at");
     hf_jw_time(w, k->created_at);
     hf_jw_key(w, "done_at");
-    if (k->done_at)
-        hf_jw_time(w, k->done_at);
-    else
-        hf_jw_null(w);
+    hf_jw_time_or_null(w, k->done_at);
     hf_jw_key(w, "done_by");
-    if (k->done_by)
-        hf_jw_str(w, k->done_by);
-    else
-        hf_jw_null(w);
+    hf_jw_str(w, k->done_by);
     hf_jw_key(w, "note");
-    if (k->note)
-        hf_jw_str(w, k->note);
-    else
-        hf_jw_null(w);
+    hf_jw_str(w, k->note);
     hf_jw_object_end(w);
 }
 

@@ -548,20 +548,11 @@ static void review_json(hf_jsonw *w, const hf_review *r)
     hf_jw_key(w, "created_at");
     hf_jw_time(w, r->created_at);
     hf_jw_key(w, "decided_by");
-    if (r->decided_by)
-        hf_jw_str(w, r->decided_by);
-    else
-        hf_jw_null(w);
+    hf_jw_str(w, r->decided_by);
     hf_jw_key(w, "decided_at");
-    if (r->decided_at)
-        hf_jw_time(w, r->decided_at);
-    else
-        hf_jw_null(w);
+    hf_jw_time_or_null(w, r->decided_at);
     hf_jw_key(w, "note");
-    if (r->note)
-        hf_jw_str(w, r->note);
-    else
-        hf_jw_null(w);
+    hf_jw_str(w, r->note);
     hf_jw_object_end(w);
 }
 

@@ -83,10 +83,7 @@ static void answer_json(hf_jsonw *w, const hf_survey_answer *s)
     hf_jw_key(w, "reason");
     hf_jw_str(w, s->reason);
     hf_jw_key(w, "improve");
-    if (s->improve)
-        hf_jw_str(w, s->improve);
-    else
-        hf_jw_null(w);
+    hf_jw_str(w, s->improve);
     hf_jw_key(w, "service_rating");
     hf_jw_int(w, s->service_rating);
     hf_jw_key(w, "recommend");

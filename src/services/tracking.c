@@ -405,10 +405,7 @@ void hf_shipment_write(hf_jsonw *w, const hf_shipment *sh,
     hf_jw_key(w, "shipped_at");
     hf_jw_time(w, sh->shipped_at);
     hf_jw_key(w, "delivered_at");
-    if (sh->delivered_at)
-        hf_jw_time(w, sh->delivered_at);
-    else
-        hf_jw_null(w);
+    hf_jw_time_or_null(w, sh->delivered_at);
     hf_jw_key(w, "promised_by");
     hf_jw_time(w, sh->promised_by);
     hf_jw_key(w, "eta");
@@ -452,10 +449,7 @@ void hf_shipment_write(hf_jsonw *w, const hf_shipment *sh,
             hf_jw_raw(w, e->longitude);
             hf_jw_object_end(w);
             hf_jw_key(w, "estimated_delivery");
-            if (e->carrier_estimate)
-                hf_jw_time(w, e->carrier_estimate);
-            else
-                hf_jw_null(w);
+            hf_jw_time_or_null(w, e->carrier_estimate);
             hf_jw_object_end(w);
         }
         hf_jw_array_end(w);

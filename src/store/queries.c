@@ -1176,15 +1176,10 @@ hf_rc hf_txn_delivery_done(hf_txn *t, int64_t outbox_id, const char *channel,
     STMT(st, t, SQL_DELIVERY_GET);
     BIND_INT(st, 1, outbox_id);
     BIND_TEXT(st, 2, channel);
-    *delivered = false;
-    hf_rc rc = hf_stmt_first(t, st, err);
-    if (rc == HF_ENOTFOUND)
-        return HF_OK;
-    if (rc != HF_OK)
-        return rc;
-    *delivered = t->drv->column_int(st, 0) != 0;
-    t->drv->reset(st);
-    return HF_OK;
+    int64_t done = 0;
+    hf_rc rc = hf_stmt_first_int(t, st, &done, err);
+    *delivered = done != 0;
+    return rc;
 }
 
 hf_rc hf_txn_delivery_record(hf_txn *t, int64_t outbox_id, const char *channel,
@@ -1243,15 +1238,10 @@ hf_rc hf_txn_preference_get(hf_txn *t, const char *customer_id,
     STMT(st, t, SQL_PREFERENCE_GET);
     BIND_TEXT(st, 1, customer_id);
     BIND_TEXT(st, 2, channel);
-    *opted_out = false;
-    hf_rc rc = hf_stmt_first(t, st, err);
-    if (rc == HF_ENOTFOUND)
-        return HF_OK;
-    if (rc != HF_OK)
-        return rc;
-    *opted_out = t->drv->column_int(st, 0) != 0;
-    t->drv->reset(st);
-    return HF_OK;
+    int64_t off = 0;
+    hf_rc rc = hf_stmt_first_int(t, st, &off, err);
+    *opted_out = off != 0;
+    return rc;
 }
 
 hf_rc hf_txn_preference_put(hf_txn *t, const char *customer_id,

@@ -37,6 +37,11 @@ hf_rc hf_stmt_exec(hf_txn *t, hf_stmt *st, const char *conflict,
 /* Steps to the first row: HF_OK with a row, HF_ENOTFOUND without. */
 hf_rc hf_stmt_first(hf_txn *t, hf_stmt *st, hf_err *err);
 
+/* Steps to the first row and reads its first column into *out; with no
+ * row, *out is left alone and HF_OK returned all the same (a count or a
+ * flag whose absence means its default). */
+hf_rc hf_stmt_first_int(hf_txn *t, hf_stmt *st, int64_t *out, hf_err *err);
+
 /* Grows an arena array by one element; NULL when the arena is full. */
 void *hf_grow(hf_arena *a, void *items, size_t n, size_t size);
 

@@ -99,14 +99,7 @@ static hf_rc count_one(hf_txn *t, sql_id id, const char *value, int64_t *out,
     STMT(st, t, id);
     BIND_TEXT(st, 1, value);
     *out = 0;
-    hf_rc rc = hf_stmt_first(t, st, err);
-    if (rc == HF_ENOTFOUND)
-        return HF_OK;
-    if (rc != HF_OK)
-        return rc;
-    *out = t->drv->column_int(st, 0);
-    t->drv->reset(st);
-    return HF_OK;
+    return hf_stmt_first_int(t, st, out, err);
 }
 
 hf_rc hf_txn_customer_order_count(hf_txn *t, const char *customer_id,

@@ -53,6 +53,18 @@ hf_rc hf_stmt_first(hf_txn *t, hf_stmt *st, hf_err *err)
     return rc == HF_STEP_DONE ? HF_ENOTFOUND : err->rc;
 }
 
+hf_rc hf_stmt_first_int(hf_txn *t, hf_stmt *st, int64_t *out, hf_err *err)
+{
+    hf_rc rc = hf_stmt_first(t, st, err);
+    if (rc == HF_ENOTFOUND)
+        return HF_OK;
+    if (rc != HF_OK)
+        return rc;
+    *out = t->drv->column_int(st, 0);
+    t->drv->reset(st);
+    return HF_OK;
+}
+
 /* Grows an arena array by one element; NULL when the arena is full. */
 void *hf_grow(hf_arena *a, void *items, size_t n, size_t size)
 {

@@ -200,6 +200,14 @@ void hf_jw_time(hf_jsonw *w, hf_time t)
     hf_jw_str(w, hf_time_format(t, text));
 }
 
+void hf_jw_time_or_null(hf_jsonw *w, hf_time t)
+{
+    if (t == 0)
+        hf_jw_null(w);
+    else
+        hf_jw_time(w, t);
+}
+
 void hf_jw_raw(hf_jsonw *w, const char *json)
 {
     if (json == NULL) {

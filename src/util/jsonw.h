@@ -49,6 +49,8 @@ void hf_jw_int(hf_jsonw *w, int64_t v);
 void hf_jw_bool(hf_jsonw *w, bool v);
 void hf_jw_null(hf_jsonw *w);
 void hf_jw_time(hf_jsonw *w, hf_time t);
+/* t as hf_jw_time writes it, or null when t is 0 (not happened yet). */
+void hf_jw_time_or_null(hf_jsonw *w, hf_time t);
 void hf_jw_raw(hf_jsonw *w, const char *json);
 
 /* The document, NUL-terminated in the arena; NULL if anything failed. */

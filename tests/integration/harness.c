@@ -991,3 +991,11 @@ json_t *ts_feed_item(hf_test_server *ts, const char *customer, const char *kind)
     }
     return NULL;
 }
+
+void ts_run(const char *cmd)
+{
+    int rc = system(cmd);
+    if (rc != 0)
+        fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
+    assert_int_equal(rc, 0);
+}

@@ -237,6 +237,10 @@ void ts_url_encode(const char *s, char *out, size_t outsz);
 json_t *ts_feed_item(hf_test_server *ts, const char *customer,
                      const char *kind);
 
+/* Runs a shell command (a holdfast subcommand, say); fails the test,
+ * printing the command, when it does not exit 0. */
+void ts_run(const char *cmd);
+
 /* Milliseconds of a monotonic clock. */
 long long ts_now_ms(void);
 

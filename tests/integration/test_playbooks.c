@@ -12,15 +12,6 @@
 
 static hf_test_server *ts;
 
-/* Runs a shell command; fails the test when it does not exit 0. */
-static void run(const char *cmd)
-{
-    int rc = system(cmd);
-    if (rc != 0)
-        fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
-    assert_int_equal(rc, 0);
-}
-
 /* Trains DIR/pb.model on a CSV where NV always cancels and IL never does,
  * and restarts the server with it and the playbooks. */
 static int setup(void **state)
@@ -43,7 +34,7 @@ static int setup(void **state)
              "'%s' risk train --csv '%s' --label cancelled --rounds 150 "
              "--max-depth 2 --seed 1 --model '%s/pb.model' 2>/dev/null",
              ts->bin, path, ts->dir);
-    run(cmd);
+    ts_run(cmd);
     f = fopen(ts->config, "w");
     if (f == NULL)
         return -1;

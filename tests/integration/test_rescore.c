@@ -17,15 +17,6 @@
 
 static hf_test_server *ts;
 
-/* Runs a shell command; fails the test when it does not exit 0. */
-static void run(const char *cmd)
-{
-    int rc = system(cmd);
-    if (rc != 0)
-        fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
-    assert_int_equal(rc, 0);
-}
-
 /* Trains DIR/rs.model on a CSV where delayed shipments always cancel and
  * punctual ones never do, and restarts the server with it, a call
  * playbook and a delay update every 0.001 hours (3.6 s). */
@@ -49,7 +40,7 @@ static int setup(void **state)
              "'%s' risk train --csv '%s' --label cancelled --rounds 150 "
              "--max-depth 2 --seed 1 --model '%s/rs.model' 2>/dev/null",
              ts->bin, path, ts->dir);
-    run(cmd);
+    ts_run(cmd);
     f = fopen(ts->config, "w");
     if (f == NULL)
         return -1;

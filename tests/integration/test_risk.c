@@ -40,15 +40,6 @@ static json_t *place(hf_test_server *ts, int i, size_t r, long *st)
     return ts_order(ts, skus[i % 3], 1 + i % 2, extra, st);
 }
 
-/* Runs a shell command; fails the test when it does not exit 0. */
-static void run(const char *cmd)
-{
-    int rc = system(cmd);
-    if (rc != 0)
-        fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
-    assert_int_equal(rc, 0);
-}
-
 /* The bytes of a file, malloc'ed; *len its size. */
 static char *slurp(const char *path, size_t *len)
 {
@@ -102,20 +93,20 @@ static void test_model_trained_on_the_store_scores_new_orders(void **state)
     snprintf(cmd, sizeof cmd,
              "'%s' risk export --db '%s' --out '%s/export.csv' 2>/dev/null",
              bin, ts->db, d);
-    run(cmd);
+    ts_run(cmd);
     snprintf(cmd, sizeof cmd,
              "'%s' risk split --csv '%s/export.csv' --by placed_at "
              "--fraction 0.8 --train '%s/train.csv' --test '%s/test.csv' "
              "2>/dev/null",
              bin, d, d, d);
-    run(cmd);
+    ts_run(cmd);
     for (int m = 1; m <= 2; m++) {
         snprintf(cmd, sizeof cmd,
                  "'%s' risk train --csv '%s/train.csv' --label cancelled "
                  "--drop placed_at --rounds 40 --max-depth 3 --seed 7 "
                  "--model '%s/m%d.model' 2>/dev/null",
                  bin, d, d, m);
-        run(cmd);
+        ts_run(cmd);
     }
     size_t n1, n2;
     snprintf(path, sizeof path, "%s/m1.model", d);
@@ -130,7 +121,7 @@ static void test_model_trained_on_the_store_scores_new_orders(void **state)
              "'%s' risk eval --csv '%s/test.csv' --label cancelled --model "
              "'%s/m1.model' > '%s/eval.json' 2>/dev/null",
              bin, d, d, d);
-    run(cmd);
+    ts_run(cmd);
     snprintf(path, sizeof path, "%s/eval.json", d);
     json_t *ev = json_load_file(path, 0, NULL);
     assert_non_null(ev);

@@ -16,67 +16,16 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "demo_shop.h"
 #include <sqlite3.h>
 
 enum { PRODUCTS = 20, CUSTOMERS = 50, ORDERS = 300, DAYS = 30, SEED = 7 };
 
-/* --- A temporary store --------------------------------------------------- */
-
-typedef struct shop {
-    char dir[64];
-    char path[96];
-    hf_store *store;
-    hf_clock *clock;
-    hf_services svc;
-} shop;
-
-static hf_time at(const char *text)
-{
-    hf_time t = 0;
-    if (hf_time_parse(text, &t) != 0)
-        fail_msg("bad time in test: %s", text);
-    return t;
-}
-
-/* The history ends here; the services' clock stands a week later. */
-static hf_time end_time(void)
-{
-    return at("2026-03-15T12:00:00Z");
-}
-
-static void shop_open(shop *s)
-{
-    memset(s, 0, sizeof(*s));
-    snprintf(s->dir, sizeof(s->dir), "/tmp/hf-demo-XXXXXX");
-    assert_non_null(mkdtemp(s->dir));
-    snprintf(s->path, sizeof(s->path), "%s/demo.db", s->dir);
-    hf_err err;
-    assert_int_equal(hf_store_open(s->path, &s->store, &err), HF_OK);
-    assert_int_equal(hf_store_migrate(s->store, &err), HF_OK);
-    s->clock = hf_clock_manual(end_time() + 7 * HF_DAY);
-    assert_non_null(s->clock);
-    s->svc = (hf_services){.store = s->store,
-                           .clock = s->clock,
-                           .last_cancellable = HF_STATUS_PACKED};
-}
-
-static void shop_close(shop *s)
-{
-    hf_store_close(s->store);
-    hf_clock_free(s->clock);
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        char file[128];
-        snprintf(file, sizeof(file), "%s%s", s->path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(s->dir);
-}
-
+/* Fills s with the tests' shop from seed. */
 static hf_rc generate(shop *s, unsigned long seed, hf_err *err)
 {
-    hf_demo_options opt = {seed, DAYS, PRODUCTS, CUSTOMERS, ORDERS, end_time()};
-    return hf_demo_generate(&s->svc, &opt, err);
+    return shop_generate(s, seed, DAYS, PRODUCTS, CUSTOMERS, ORDERS, err);
 }
 
 /* One text from SQL. */
