@@ -1,8 +1,11 @@
-/* analytics_routes.c - the KPI endpoint (analytics_routes.h). */
+/* analytics_routes.c - the KPI and experiment endpoints
+ * (analytics_routes.h). */
 #include "http/analytics_routes.h"
 #include "services/analytics.h"
+#include "services/experiments.h"
 
 #include <microhttpd.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct kpi_call {
@@ -58,4 +61,117 @@ hf_rc hf_get_kpis(hf_request *req, hf_response *res, hf_err *err)
     res->content_type =
         c.format == HF_KPI_CSV ? "text/csv; charset=utf-8" : NULL;
     return HF_OK;
+}
+
+/* --- Experiments --------------------------------------------------------- */
+
+/* Reads one arm of the body into arm; strings point into the body. */
+static hf_rc read_arm(hf_request *req, json_t *item, size_t i,
+                      hf_experiment_arm *arm, hf_err *err)
+{
+    char field[32];
+    snprintf(field, sizeof(field), "arms[%zu]", i);
+    if (!json_is_object(item))
+        return hf_fail(err, HF_EMALFORMED, "malformed", field,
+                       "%s must be an object", field);
+    int64_t weight = 1;
+    json_t *holdout = json_object_get(item, "holdout");
+    if (holdout != NULL && !json_is_boolean(holdout))
+        return hf_fail(err, HF_EMALFORMED, "malformed", field,
+                       "%s.holdout must be true or false", field);
+    HF_TRY(
+        hf_json_get_str(req, item, field, "name", true, 100, &arm->name, err));
+    HF_TRY(hf_json_get_str(req, item, field, "policy", false, 128, &arm->policy,
+                           err));
+    HF_TRY(hf_json_get_int(req, item, field, "weight", false, &weight, err));
+    arm->holdout = json_is_true(holdout);
+    arm->weight = weight < 0 || weight > 1000000 ? 0 : (int)weight;
+    return HF_OK;
+}
+
+hf_rc hf_post_experiment(hf_txn *t, hf_request *req, hf_response *res,
+                         hf_err *err)
+{
+    HF_TRY(hf_http_need_object(req, err));
+    hf_experiment_spec spec;
+    memset(&spec, 0, sizeof(spec));
+    json_t *arms;
+    int64_t cooldown = -1;
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "name", true, 100, &spec.name,
+                           err));
+    HF_TRY(hf_json_get_array(req, req->body, NULL, "arms", true, &arms, err));
+    HF_TRY(hf_json_get_int(req, req->body, NULL, "offer_cooldown_days", false,
+                           &cooldown, err));
+    if (cooldown < 0 &&
+        json_is_integer(json_object_get(req->body, "offer_cooldown_days")))
+        return hf_fail(err, HF_EINVAL, "invalid", "offer_cooldown_days",
+                       "offer_cooldown_days must be 0 to 3650");
+    spec.offer_cooldown_days = cooldown > 3650 ? 3651 : (int)cooldown;
+    if (json_array_size(arms) > HF_EXPERIMENT_MAX_ARMS)
+        return hf_fail(err, HF_EINVAL, "invalid", "arms",
+                       "an experiment has 2 to %d arms",
+                       HF_EXPERIMENT_MAX_ARMS);
+    size_t i;
+    json_t *item;
+    json_array_foreach(arms, i, item)
+    {
+        HF_TRY(read_arm(req, item, i, &spec.arms[i], err));
+    }
+    spec.n_arms = json_array_size(arms);
+    const char *json;
+    HF_TRY(
+        hf_experiment_create_txn(t, req->svc, &spec, req->arena, &json, err));
+    return hf_http_raw(res, 201, json, err);
+}
+
+/* A read of one experiment (or all): which, and the answer. */
+typedef struct experiment_call {
+    hf_request *req;
+    bool results;
+    const char *json;
+} experiment_call;
+
+static hf_rc read_experiment(hf_txn *t, void *arg, hf_err *err)
+{
+    experiment_call *c = arg;
+    hf_request *req = c->req;
+    if (c->results)
+        return hf_experiment_results_txn(t, req->svc, req->params[0],
+                                         req->arena, &c->json, err);
+    if (req->params[0] != NULL)
+        return hf_experiment_get_txn(t, req->params[0], req->arena, &c->json,
+                                     err);
+    return hf_experiment_list_txn(t, req->arena, &c->json, err);
+}
+
+static hf_rc get_experiment_doc(hf_request *req, hf_response *res, bool results,
+                                hf_err *err)
+{
+    experiment_call c = {req, results, NULL};
+    HF_TRY(hf_store_read(req->svc->store, read_experiment, &c, err));
+    return hf_http_raw(res, 200, c.json, err);
+}
+
+hf_rc hf_get_experiments(hf_request *req, hf_response *res, hf_err *err)
+{
+    return get_experiment_doc(req, res, false, err);
+}
+
+hf_rc hf_get_experiment(hf_request *req, hf_response *res, hf_err *err)
+{
+    return get_experiment_doc(req, res, false, err);
+}
+
+hf_rc hf_get_experiment_results(hf_request *req, hf_response *res, hf_err *err)
+{
+    return get_experiment_doc(req, res, true, err);
+}
+
+hf_rc hf_post_experiment_stop(hf_txn *t, hf_request *req, hf_response *res,
+                              hf_err *err)
+{
+    const char *json;
+    HF_TRY(hf_experiment_stop_txn(t, req->svc, req->params[0], req->arena,
+                                  &json, err));
+    return hf_http_raw(res, 200, json, err);
 }

@@ -1091,6 +1091,15 @@ const hf_route hf_routes[] = {
     /* the agents' tasks: calls the playbooks open for risky orders */
     {"GET", "/v1/tasks", ADMIN_AGENT, hf_get_tasks, NULL, NULL},
     {"POST", "/v1/tasks/:id/done", ADMIN_AGENT, NULL, hf_post_task_done, NULL},
+    /* experiments with retention policies: managers start and stop them,
+     * everyone may read their results */
+    {"POST", "/v1/experiments", ADMIN, NULL, hf_post_experiment, NULL},
+    {"GET", "/v1/experiments", HF_ANY_ROLE, hf_get_experiments, NULL, NULL},
+    {"GET", "/v1/experiments/:id", HF_ANY_ROLE, hf_get_experiment, NULL, NULL},
+    {"GET", "/v1/experiments/:id/results", HF_ANY_ROLE,
+     hf_get_experiment_results, NULL, NULL},
+    {"POST", "/v1/experiments/:id/stop", ADMIN, NULL, hf_post_experiment_stop,
+     NULL},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

@@ -1,0 +1,62 @@
+/* stats.c - confidence intervals and tests of proportions (stats.h). */
+#include "core/stats.h"
+
+#include <math.h>
+
+/* the standard normal's 97.5th percentile */
+#define Z95 1.959963984540054
+
+hf_interval hf_stats_wilson(int64_t k, int64_t n)
+{
+    if (n <= 0 || k < 0 || k > n)
+        return (hf_interval){NAN, NAN, NAN};
+    double p = (double)k / (double)n, nn = (double)n, z2 = Z95 * Z95;
+    double denom = 1 + z2 / nn;
+    double centre = (p + z2 / (2 * nn)) / denom;
+    double half = Z95 * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
+    double low = centre - half, high = centre + half;
+    return (hf_interval){p, low < 0 ? 0 : low, high > 1 ? 1 : high};
+}
+
+double hf_stats_normal_upper(double z)
+{
+    return 0.5 * erfc(z / sqrt(2.0));
+}
+
+hf_comparison hf_stats_two_proportions(int64_t k1, int64_t n1, int64_t k2,
+                                       int64_t n2)
+{
+    if (n1 <= 0 || n2 <= 0)
+        return (hf_comparison){NAN, NAN, NAN, NAN, NAN};
+    double p1 = (double)k1 / (double)n1, p2 = (double)k2 / (double)n2;
+    double d = p1 - p2;
+    double se = sqrt(p1 * (1 - p1) / (double)n1 + p2 * (1 - p2) / (double)n2);
+    double pooled = (double)(k1 + k2) / (double)(n1 + n2);
+    double se0 =
+        sqrt(pooled * (1 - pooled) * (1.0 / (double)n1 + 1.0 / (double)n2));
+    double z = se0 > 0 ? d / se0 : 0;
+    double p = se0 > 0 ? 2 * hf_stats_normal_upper(fabs(z)) : 1;
+    return (hf_comparison){d, d - Z95 * se, d + Z95 * se, z, p > 1 ? 1 : p};
+}
+
+double hf_stats_pearson(const double *x, const double *y, int64_t n)
+{
+    if (n < 3)
+        return NAN;
+    double mx = 0, my = 0;
+    for (int64_t i = 0; i < n; i++) {
+        mx += x[i];
+        my += y[i];
+    }
+    mx /= (double)n;
+    my /= (double)n;
+    double sxy = 0, sxx = 0, syy = 0;
+    for (int64_t i = 0; i < n; i++) {
+        sxy += (x[i] - mx) * (y[i] - my);
+        sxx += (x[i] - mx) * (x[i] - mx);
+        syy += (y[i] - my) * (y[i] - my);
+    }
+    if (sxx <= 0 || syy <= 0)
+        return NAN;
+    return sxy / sqrt(sxx * syy);
+}
