@@ -657,6 +657,9 @@ hf_rc hf_cancellation_request_txn(hf_txn *t, const hf_services *svc,
     if (rc == HF_OK)
         rc = hf_retention_version(svc->retention, t, x.conv.policy_version,
                                   &x.bundle, err);
+    if (rc == HF_OK)
+        rc = hf_experiment_no_offers(t, x.conv.experiment_id, x.conv.arm, a,
+                                     &x.no_offers, err);
     if (rc != HF_OK)
         return rc;
     x.state = initial;
