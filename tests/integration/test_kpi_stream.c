@@ -357,7 +357,7 @@ static const char *first_offer(json_t *doc)
 static void self_service(world *w, const char *order)
 {
     static const char *const reasons[] = {"changed_mind", "shipping_delay",
-                                          "found_cheaper",
+                                          "found_better_price",
                                           "ordered_by_mistake"};
     order_arg o = {order, reasons[below(w, 4)], 0};
     json_t *doc;
@@ -480,7 +480,7 @@ static void test_incremental_equals_rebuild(void **state)
             move_on(w, order);
         else if (what < 64) {
             static const char *const reasons[] = {
-                "shipping_delay", "changed_mind", "found_cheaper",
+                "shipping_delay", "changed_mind", "found_better_price",
                 "ordered_by_mistake"};
             order_arg o = {order, reasons[below(w, 4)], 0};
             if (op(w, cancel, &o, NULL) == HF_OK)
@@ -744,11 +744,121 @@ static void test_experiment_with_holdout(void **state)
     close_world(w);
 }
 
+/* --- A small history by hand --------------------------------------------- */
+
+typedef struct kpi_read {
+    hf_kpi_query q;
+    hf_arena *a;
+    const char *json;
+} kpi_read;
+
+static hf_rc read_kpis(hf_txn *t, void *arg, hf_err *err)
+{
+    kpi_read *k = arg;
+    hf_kpi_targets tg;
+    hf_kpi_targets_load(NULL, &tg, err);
+    return hf_analytics_kpis_txn(t, &tg, &k->q, HF_KPI_JSON, k->a, &k->json,
+                                 err);
+}
+
+static double kpi_value(const json_t *doc, const char *name, const char *key)
+{
+    const json_t *v =
+        json_object_get(json_object_get(json_object_get(doc, "kpis"), name),
+                        key);
+    if (!json_is_number(v))
+        fail_msg("%s.%s is not a number", name, key);
+    return json_number_value(v);
+}
+
+/*
+ * Day 0: orders o0..o5 placed (one line each, web). Requests on o0..o3:
+ * o0 takes the first offer, o1 declines (cancelled at once), o2 and o3
+ * stay open; o2 is cancelled on day 10, o3 never. Surveys: o1 rates
+ * customer service 5 and would recommend, o2 rates 3 and would not. o4
+ * ships on day 1 and is delivered on day 3 (48 h); o5 ships on day 1 and
+ * is delivered on day 2 (24 h). On day 40 every request is 30 days old:
+ * 4 requests, 2 lost (o1, o2), save rate 2/4 with the Wilson interval
+ * 0.1500 .. 0.8500; CSAT (5 + 3) / 2 = 4, would recommend 1/2; delivery
+ * 36 h; cancellation rate 2/6.
+ */
+static void test_kpis_by_hand_over_weeks(void **state)
+{
+    (void)state;
+    world *w = open_world();
+    assert_int_equal(op(w, make_shop, NULL, NULL), HF_OK);
+    char ids[6][64], req[4][64];
+    for (int i = 0; i < 6; i++) {
+        int oi = place_order(w, i, 0);
+        assert_true(oi >= 0);
+        snprintf(ids[i], sizeof(ids[i]), "%s", w->orders[oi]);
+    }
+    json_t *doc;
+    for (int i = 0; i < 4; i++) {
+        order_arg o = {ids[i], "changed_mind", 0};
+        assert_int_equal(op(w, request, &o, &doc), HF_OK);
+        snprintf(req[i], sizeof(req[i]), "%s", ts_str(doc, "id"));
+        if (i == 0) {
+            order_arg acc = {req[0], first_offer(doc), HF_INPUT_ACCEPT};
+            assert_non_null(acc.what);
+            assert_int_equal(op(w, decide, &acc, NULL), HF_OK);
+        }
+        json_decref(doc);
+    }
+    order_arg dec = {req[1], NULL, HF_INPUT_DECLINE};
+    assert_int_equal(op(w, decide, &dec, NULL), HF_OK);
+    order_arg s1 = {ids[1], NULL, 5};
+    assert_int_equal(op(w, answer, &s1, NULL), HF_OK);
+    hf_clock_advance(w->clock, HF_DAY);
+    for (int i = 4; i < 6; i++) {
+        move_on(w, ids[i]); /* allocated */
+        move_on(w, ids[i]); /* picking */
+        move_on(w, ids[i]); /* packed */
+        move_on(w, ids[i]); /* shipped */
+    }
+    hf_clock_advance(w->clock, HF_DAY);
+    move_on(w, ids[5]); /* delivered after 24 h */
+    hf_clock_advance(w->clock, HF_DAY);
+    move_on(w, ids[4]); /* delivered after 48 h */
+    hf_clock_advance(w->clock, 7 * HF_DAY); /* day 10 */
+    order_arg late = {ids[2], "found_better_price", 0};
+    assert_int_equal(op(w, cancel, &late, NULL), HF_OK);
+    order_arg s2 = {ids[2], NULL, 3};
+    assert_int_equal(op(w, answer, &s2, NULL), HF_OK);
+    hf_clock_advance(w->clock, 30 * HF_DAY); /* day 40 */
+
+    kpi_read k = {{hf_analytics_day(START), hf_analytics_day(START) + 40, NULL,
+                   hf_clock_now(w->clock)},
+                  w->a,
+                  NULL};
+    hf_err err;
+    hf_err_clear(&err);
+    if (hf_store_read(w->svc.store, read_kpis, &k, &err) != HF_OK)
+        fail_msg("kpis: %s", err.message);
+    doc = json_loads(k.json, 0, NULL);
+    assert_non_null(doc);
+    assert_true(fabs(kpi_value(doc, "save_rate", "current") - 0.5) < 1e-9);
+    assert_int_equal((int)kpi_value(doc, "save_rate", "n"), 4);
+    assert_true(fabs(kpi_value(doc, "save_rate", "low") - 0.1500) < 5e-4);
+    assert_true(fabs(kpi_value(doc, "save_rate", "high") - 0.8500) < 5e-4);
+    assert_true(fabs(kpi_value(doc, "csat", "current") - 4) < 1e-9);
+    assert_true(fabs(kpi_value(doc, "would_recommend", "current") - 0.5) <
+                1e-9);
+    assert_true(fabs(kpi_value(doc, "delivery_hours", "current") - 36) < 1e-9);
+    assert_true(fabs(kpi_value(doc, "cancellation_rate", "current") -
+                     2.0 / 6) < 1e-9);
+    assert_int_equal(
+        ts_int(json_object_get(doc, "counts"), "requests_lost"), 2);
+    json_decref(doc);
+    close_world(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_incremental_equals_rebuild),
         cmocka_unit_test(test_experiment_with_holdout),
+        cmocka_unit_test(test_kpis_by_hand_over_weeks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
