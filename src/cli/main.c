@@ -336,8 +336,11 @@ static int cmd_demo(cli *c)
     hf_services svc;
     if (open_services(c, &svc, true) != 0)
         return 1;
+    /* with the policies, the demo's customers also ask to cancel */
+    svc.retention = open_retention(c);
     hf_err err;
     hf_rc rc = hf_demo_generate(&svc, &opt, &err);
+    hf_retention_close(svc.retention);
     hf_store_close(svc.store);
     if (rc != HF_OK)
         return fail("demo", &err);

@@ -506,15 +506,17 @@ static const char *day_text(int64_t day, hf_arena *a)
                            tm.tm_mon + 1, tm.tm_mday);
 }
 
-/* The sums of dim over from..to; by day when dim is "day". */
+/* The sums of dim over from..to; by day when dim is "day", each day
+ * shown `shift` days later. */
 static hf_rc sums(hf_txn *t, const char *dim, int64_t from, int64_t to,
-                  hf_arena *a, hf_kpi_sum **s, size_t *n, hf_err *err)
+                  int64_t shift, hf_arena *a, hf_kpi_sum **s, size_t *n,
+                  hf_err *err)
 {
     if (strcmp(dim, "day") != 0)
         return hf_txn_kpi_sum(t, dim, from, to, a, s, n, err);
     hf_rc rc = hf_txn_kpi_sum_by_day(t, from, to, a, s, n, err);
     for (size_t i = 0; i < *n && rc == HF_OK; i++)
-        if (((*s)[i].value = day_text(atoll((*s)[i].value), a)) == NULL)
+        if (((*s)[i].value = day_text(atoll((*s)[i].value) + shift, a)) == NULL)
             return oom(err);
     return rc;
 }
@@ -524,7 +526,7 @@ static hf_rc gather(hf_txn *t, const char *dim, const hf_kpi_query *q,
 {
     hf_kpi_sum *s;
     size_t n;
-    hf_rc rc = sums(t, dim, q->from_day, q->to_day, a, &s, &n, err);
+    hf_rc rc = sums(t, dim, q->from_day, q->to_day, 0, a, &s, &n, err);
     for (size_t i = 0; i < n && rc == HF_OK; i++) {
         counts *c = group_of(g, s[i].value, a);
         if (c == NULL)
@@ -533,13 +535,16 @@ static hf_rc gather(hf_txn *t, const char *dim, const hf_kpi_query *q,
     }
     if (rc != HF_OK)
         return rc;
-    /* the save rate only counts requests whose 30 days have passed */
+    /* the save rate of a range is that of the requests whose 30 days
+     * ended in it (made 30 days before), as far as they have ended */
+    int64_t from = q->from_day - SAVE_WINDOW_DAYS;
+    int64_t to = q->to_day - SAVE_WINDOW_DAYS;
     int64_t last = hf_analytics_day(q->now) - SAVE_WINDOW_DAYS;
-    if (last > q->to_day)
-        last = q->to_day;
-    if (last < q->from_day)
+    if (to > last)
+        to = last;
+    if (to < from)
         return HF_OK;
-    rc = sums(t, dim, q->from_day, last, a, &s, &n, err);
+    rc = sums(t, dim, from, to, SAVE_WINDOW_DAYS, a, &s, &n, err);
     for (size_t i = 0; i < n && rc == HF_OK; i++) {
         bool req = strcmp(s[i].metric, "requests") == 0;
         bool lost = strcmp(s[i].metric, "requests_lost") == 0;
@@ -652,11 +657,9 @@ static void compute(const counts *c, const hf_kpi_targets *tg, kpi k[N_KPIS])
         plain_kpi("on_time_rate", "On-time Delivery Rate",
                   "Deliveries by the promised date", "ratio", false,
                   tg->on_time_rate, c->on_time, c->delivered, 1),
-        plain_kpi(
-            "save_rate", "Save Rate",
-            "Cancellation requests whose order is not cancelled within 30 "
-            "days",
-            "ratio", false, tg->save_rate, saved, c->mature_requests, 1),
+        plain_kpi("save_rate", "Save Rate",
+                  "Requests whose order is not cancelled within 30 days",
+                  "ratio", false, tg->save_rate, saved, c->mature_requests, 1),
         plain_kpi("escalation_rate", "Escalation Rate",
                   "Cancellation requests handed to an agent", "ratio", true,
                   tg->escalation_rate, c->escalated, c->requests, 1),
