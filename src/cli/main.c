@@ -354,11 +354,14 @@ typedef struct kpi_args {
     hf_kpi_format format;
     hf_arena *a;
     const char *out;
+    bool drivers; /* holdfast kpi drivers */
 } kpi_args;
 
 static hf_rc kpi_fn(hf_txn *t, void *arg, hf_err *err)
 {
     kpi_args *k = arg;
+    if (k->drivers)
+        return hf_analytics_drivers_txn(t, &k->q, k->a, &k->out, err);
     return hf_analytics_kpis_txn(t, k->svc->kpi_targets, &k->q, k->format, k->a,
                                  &k->out, err);
 }
@@ -392,14 +395,15 @@ static int cmd_kpi(cli *c)
     if (c->sub != NULL &&
         (strcmp(c->sub, "rebuild") == 0 || strcmp(c->sub, "check") == 0))
         return kpi_rebuild(c, strcmp(c->sub, "check") == 0);
-    if (c->sub != NULL) {
+    kpi_args k = {.format = HF_KPI_TABLE};
+    k.drivers = c->sub != NULL && strcmp(c->sub, "drivers") == 0;
+    if (c->sub != NULL && !k.drivers) {
         fprintf(stderr,
                 "holdfast kpi: unknown subcommand %s (rebuild, "
-                "check)\n",
+                "check, drivers)\n",
                 c->sub);
         return 2;
     }
-    kpi_args k = {.format = HF_KPI_TABLE};
     const char *format = hf_config_get(c->cfg, "flag.format", "table");
     if (strcmp(format, "json") == 0)
         k.format = HF_KPI_JSON;
@@ -470,6 +474,9 @@ static const command commands[] = {
      "                   policy_version] [--format table|json|csv]\n"
      "  Prints the cancellation KPIs against their targets ([kpi] in\n"
      "  --config), by default over the last 30 days.\n"
+     "holdfast kpi drivers [--db URL] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+     "  Prints (JSON) the products, categories and regions that cancel\n"
+     "  above the norm, and the correlations with response time and delay.\n"
      "holdfast kpi rebuild|check [--db URL]\n"
      "  Recomputes the daily aggregates from the orders, conversations and\n"
      "  escalations (check: compares them and changes nothing; exit 1 when\n"

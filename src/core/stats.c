@@ -60,3 +60,38 @@ double hf_stats_pearson(const double *x, const double *y, int64_t n)
         return NAN;
     return sxy / sqrt(sxx * syy);
 }
+
+/* log of the binomial probability of exactly i of n at rate p */
+static double log_term(int64_t i, int64_t n, double p)
+{
+    return lgamma((double)n + 1) - lgamma((double)i + 1) -
+           lgamma((double)(n - i) + 1) + (double)i * log(p) +
+           (double)(n - i) * log1p(-p);
+}
+
+double hf_stats_binomial_upper(int64_t k, int64_t n, double p)
+{
+    if (k <= 0)
+        return 1;
+    if (k > n || p <= 0)
+        return 0;
+    if (p >= 1)
+        return 1;
+    /* sum the shorter side, term by term from its end nearest the mode;
+     * terms there shrink geometrically, so the sum stops early */
+    double odds = p / (1 - p), sum = 0;
+    if ((double)k > (double)n * p) {
+        double term = exp(log_term(k, n, p));
+        for (int64_t i = k; i <= n && term > sum * 1e-17; i++) {
+            sum += term;
+            term *= (double)(n - i) / (double)(i + 1) * odds;
+        }
+        return sum > 1 ? 1 : sum;
+    }
+    double term = exp(log_term(k - 1, n, p));
+    for (int64_t i = k - 1; i >= 0 && term > sum * 1e-17; i--) {
+        sum += term;
+        term *= (double)i / (double)(n - i + 1) / odds;
+    }
+    return sum >= 1 ? 0 : 1 - sum;
+}

@@ -1,7 +1,7 @@
 /*
  * stats.h - the few statistics the KPIs and experiments report: a
  * proportion's confidence interval, the comparison of two proportions and
- * a correlation. Pure functions, no I/O.
+ * a correlation, and the binomial tail. Pure functions, no I/O.
  *
  * Written here rather than taken from a library: Debian's GSL would bring
  * a large dependency for three formulas that fit on a page, and each is
@@ -29,6 +29,10 @@ typedef struct hf_comparison {
 } hf_comparison;
 hf_comparison hf_stats_two_proportions(int64_t k1, int64_t n1, int64_t k2,
                                        int64_t n2);
+
+/* The binomial upper tail P(X >= k) for X ~ Binomial(n, p): the exact
+ * one-sided test of k events in n trials against the rate p. */
+double hf_stats_binomial_upper(int64_t k, int64_t n, double p);
 
 /* The standard normal's upper tail P(Z > z). */
 double hf_stats_normal_upper(double z);

@@ -40,17 +40,24 @@ static hf_rc day_arg(hf_request *req, const char *name, int64_t fallback,
     return HF_OK;
 }
 
+/* ?from= and ?to= (the 30 days ending today by default) into q. */
+static hf_rc range_args(hf_request *req, hf_kpi_query *q, hf_err *err)
+{
+    q->now = hf_clock_now(req->svc->clock);
+    int64_t today = hf_analytics_day(q->now);
+    HF_TRY(day_arg(req, "to", today, &q->to_day, err));
+    HF_TRY(day_arg(req, "from", q->to_day - 29, &q->from_day, err));
+    if (q->to_day - q->from_day > 3660)
+        return hf_fail(err, HF_EINVAL, "invalid", "from",
+                       "the range may span at most ten years");
+    return HF_OK;
+}
+
 hf_rc hf_get_kpis(hf_request *req, hf_response *res, hf_err *err)
 {
     kpi_call c = {.svc = req->svc, .a = req->arena, .format = HF_KPI_JSON};
-    c.q.now = hf_clock_now(req->svc->clock);
-    int64_t today = hf_analytics_day(c.q.now);
-    HF_TRY(day_arg(req, "to", today, &c.q.to_day, err));
-    HF_TRY(day_arg(req, "from", c.q.to_day - 29, &c.q.from_day, err));
+    HF_TRY(range_args(req, &c.q, err));
     c.q.by = hf_http_query(req, "by");
-    if (c.q.to_day - c.q.from_day > 3660)
-        return hf_fail(err, HF_EINVAL, "invalid", "from",
-                       "the range may span at most ten years");
     const char *accept = MHD_lookup_connection_value(
         req->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
     if (accept != NULL && strstr(accept, "text/csv") != NULL)
@@ -61,6 +68,20 @@ hf_rc hf_get_kpis(hf_request *req, hf_response *res, hf_err *err)
     res->content_type =
         c.format == HF_KPI_CSV ? "text/csv; charset=utf-8" : NULL;
     return HF_OK;
+}
+
+static hf_rc read_drivers(hf_txn *t, void *arg, hf_err *err)
+{
+    kpi_call *c = arg;
+    return hf_analytics_drivers_txn(t, &c->q, c->a, &c->out, err);
+}
+
+hf_rc hf_get_kpi_drivers(hf_request *req, hf_response *res, hf_err *err)
+{
+    kpi_call c = {.svc = req->svc, .a = req->arena, .format = HF_KPI_JSON};
+    HF_TRY(range_args(req, &c.q, err));
+    HF_TRY(hf_store_read(req->svc->store, read_drivers, &c, err));
+    return hf_http_raw(res, 200, c.out, err);
 }
 
 /* --- Experiments --------------------------------------------------------- */

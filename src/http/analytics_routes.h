@@ -12,6 +12,9 @@
  * the Accept header asks for text/csv. */
 hf_rc hf_get_kpis(hf_request *req, hf_response *res, hf_err *err);
 
+/* GET /v1/kpis/drivers?from=&to=: what drives cancellations. */
+hf_rc hf_get_kpi_drivers(hf_request *req, hf_response *res, hf_err *err);
+
 /* POST /v1/experiments {"name", "arms": [{"name", "policy", "weight",
  * "holdout"}], "offer_cooldown_days"} -> 201 the experiment. */
 hf_rc hf_post_experiment(hf_txn *t, hf_request *req, hf_response *res,

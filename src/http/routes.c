@@ -1100,6 +1100,8 @@ const hf_route hf_routes[] = {
      hf_get_experiment_results, NULL, NULL},
     {"POST", "/v1/experiments/:id/stop", ADMIN, NULL, hf_post_experiment_stop,
      NULL},
+    /* what drives cancellations: slices above the norm, correlations */
+    {"GET", "/v1/kpis/drivers", HF_ANY_ROLE, hf_get_kpi_drivers, NULL, NULL},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

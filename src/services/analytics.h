@@ -115,6 +115,17 @@ hf_rc hf_analytics_kpis_txn(hf_txn *t, const hf_kpi_targets *targets,
                             const hf_kpi_query *q, hf_kpi_format format,
                             hf_arena *a, const char **out, hf_err *err);
 
+/* What drives cancellations over q's days (q->by unused): the products,
+ * categories and regions whose cancellation rate is above the rest's
+ * (orders, cancelled, rate, expected, the exact one-sided binomial test's
+ * p-value and Holm-adjusted p-value, significant), and the correlation of
+ * the daily cancellation rate with the resolution time of cancellation
+ * inquiries, the fulfilment time and the share of late deliveries.
+ * docs/analytics.md, "Drivers". Errors: HF_EINVAL (field "to"); the
+ * store's. */
+hf_rc hf_analytics_drivers_txn(hf_txn *t, const hf_kpi_query *q, hf_arena *a,
+                               const char **json, hf_err *err);
+
 /* Parses "YYYY-MM-DD" into days since 1970-01-01; false when malformed. */
 bool hf_analytics_parse_day(const char *s, int64_t *day);
 

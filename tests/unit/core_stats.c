@@ -71,12 +71,29 @@ static void test_pearson(void **state)
     assert_true(isnan(hf_stats_pearson(x, y, 2)));
 }
 
+static void test_binomial_upper(void **state)
+{
+    (void)state;
+    /* 8 or more heads of 10: (45 + 10 + 1) / 1024 */
+    near(hf_stats_binomial_upper(8, 10, 0.5), 56.0 / 1024, 1e-12);
+    /* 3 of 32 at 1.45%: rare, but not among 200 tests */
+    near(hf_stats_binomial_upper(3, 32, 0.0145), 0.0110490, 1e-6);
+    /* at least one of 1000 at 0.1%: 1 - 0.999^1000 */
+    near(hf_stats_binomial_upper(1, 1000, 0.001), 1 - pow(0.999, 1000), 1e-12);
+    /* a long upper tail, and one summed from the other side */
+    near(hf_stats_binomial_upper(60, 5000, 0.01), 0.0911752, 1e-6);
+    near(hf_stats_binomial_upper(40, 5000, 0.01), 0.9363767, 1e-6);
+    near(hf_stats_binomial_upper(0, 10, 0.3), 1, 1e-12);
+    near(hf_stats_binomial_upper(11, 10, 0.3), 0, 1e-12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wilson),
         cmocka_unit_test(test_two_proportions),
         cmocka_unit_test(test_pearson),
+        cmocka_unit_test(test_binomial_upper),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
