@@ -478,22 +478,29 @@ static void fold(counts *c, const hf_kpi_sum *s)
 /* The groups of one dimension: each value's counts. */
 typedef struct groups {
     counts *items;
-    size_t n;
+    size_t n, cap;
 } groups;
 
 static counts *group_of(groups *g, const char *value, hf_arena *a)
 {
+    /* the sums come sorted by value: the last group is the likely one */
+    if (g->n > 0 && strcmp(g->items[g->n - 1].value, value) == 0)
+        return &g->items[g->n - 1];
     for (size_t i = 0; i < g->n; i++)
         if (strcmp(g->items[i].value, value) == 0)
             return &g->items[i];
-    counts *grown = hf_arena_alloc(a, (g->n + 1) * sizeof(*grown));
-    if (grown == NULL)
-        return NULL;
-    if (g->n)
-        memcpy(grown, g->items, g->n * sizeof(*grown));
-    memset(&grown[g->n], 0, sizeof(*grown));
-    grown[g->n].value = value;
-    g->items = grown;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 16;
+        counts *grown = hf_arena_alloc(a, cap * sizeof(*grown));
+        if (grown == NULL)
+            return NULL;
+        if (g->n)
+            memcpy(grown, g->items, g->n * sizeof(*grown));
+        g->items = grown;
+        g->cap = cap;
+    }
+    memset(&g->items[g->n], 0, sizeof(g->items[0]));
+    g->items[g->n].value = value;
     return &g->items[g->n++];
 }
 

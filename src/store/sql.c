@@ -528,7 +528,10 @@ const char *const hf_sql_text[SQL_COUNT] = {
 /* Numbered migrations; migration N takes the schema from N-1 to N. Never
  * edit one that has shipped: add the next. "@AUTO_ID@" stands for the
  * dialect's auto-numbered primary key, "@SEQ_KEY@" for an integer primary
- * key the application numbers (SQLite's rowid). */
+ * key the application numbers (SQLite's rowid), "@CLUSTERED@" for a
+ * table stored in its key's order (SQLite's WITHOUT ROWID; nothing on
+ * PostgreSQL) and "@PK_INCLUDE_N@" for a primary key index that also
+ * holds column n (PostgreSQL's INCLUDE; nothing on SQLite). */
 const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     /* 1: the order core */
     "CREATE TABLE locations ("
@@ -783,7 +786,18 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " status TEXT NOT NULL, arms TEXT NOT NULL,"
     " offer_cooldown_days INTEGER NOT NULL, created_at BIGINT NOT NULL,"
     " stopped_at BIGINT);"
-    "CREATE INDEX experiments_by_status ON experiments(status, seq);",
+    "CREATE INDEX experiments_by_status ON experiments(status, seq);"
+    /* the counters in their key's order (SQLite) or with the count in
+     * the key's index (PostgreSQL): a KPI's range is read from one
+     * B-tree, without a lookup per counter */
+    "CREATE TABLE kpi_daily6 ("
+    " day INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,"
+    " metric TEXT NOT NULL, n BIGINT NOT NULL,"
+    " PRIMARY KEY (dim, day, value, metric)@PK_INCLUDE_N@)@CLUSTERED@;"
+    "INSERT INTO kpi_daily6 (day, dim, value, metric, n)"
+    " SELECT day, dim, value, metric, n FROM kpi_daily;"
+    "DROP TABLE kpi_daily;"
+    "ALTER TABLE kpi_daily6 RENAME TO kpi_daily;",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

@@ -1,0 +1,302 @@
+/*
+ * kpi_bench.c - what the KPI aggregates cost: answering from them, and
+ * keeping them at placement (docs/benchmarks.md, "Keeping the KPI
+ * aggregates").
+ *
+ *     bench_kpi query DB [RUNS]
+ *         The KPI report, in process, over the store DB (a demo, say):
+ *         RUNS times (default 200) each of the default 30 days, the 30
+ *         days by product, and the last 90 days by day. Prints p50 and
+ *         p99 per query, and the counters in kpi_daily.
+ *     bench_kpi ingest [ORDERS]
+ *         In a fresh SQLite store in /tmp: places ORDERS orders (default
+ *         20,000; 10 products, 1,000 customers, one line each) through
+ *         hf_orders_place_txn, which keeps the aggregates, and then adds
+ *         the aggregates of ORDERS more placements alone (the placed event
+ *         of a stored order under a fresh id: the main line's category,
+ *         the kpi_order_dims row and the five-row upsert), in the same
+ *         batches. Prints microseconds per order for each and the share
+ *         the aggregates take of a placement. Batches of 100 per write
+ *         (the CPU cost, no fsync in the way), then of 1 (each its own
+ *         durable commit, as a lone client's order is).
+ */
+#include "services/analytics.h"
+#include "services/catalog.h"
+#include "services/orders.h"
+#include "util/id.h"
+#include "util/mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double pct(double *v, size_t n, double p)
+{
+    qsort(v, n, sizeof(*v), by_double);
+    size_t i = (size_t)(p * (double)(n - 1) + 0.5);
+    return v[i < n ? i : n - 1];
+}
+
+/* --- query ---------------------------------------------------------------- */
+
+typedef struct query_run {
+    hf_kpi_query q;
+    hf_arena *a;
+    const char *out;
+} query_run;
+
+static hf_rc query_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    query_run *r = arg;
+    hf_kpi_targets tg;
+    hf_kpi_targets_load(NULL, &tg, err);
+    return hf_analytics_kpis_txn(t, &tg, &r->q, HF_KPI_JSON, r->a, &r->out,
+                                 err);
+}
+
+typedef struct count_run {
+    hf_arena *a;
+    size_t rows;
+} count_run;
+
+static hf_rc count_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    count_run *c = arg;
+    hf_kpi_row *rows;
+    return hf_txn_kpi_all(t, c->a, &rows, &c->rows, err);
+}
+
+static int query(const char *db, int runs)
+{
+    hf_store *s;
+    hf_err err;
+    hf_err_clear(&err);
+    if (hf_store_open(db, &s, &err) != HF_OK) {
+        fprintf(stderr, "bench_kpi: %s\n", err.message);
+        return 1;
+    }
+    count_run c = {hf_arena_new(0), 0};
+    hf_store_read(s, count_fn, &c, &err);
+    hf_arena_free(c.a);
+    printf("kpi_daily: %zu counters\n", c.rows);
+    /* the store's last day with counters stands for "today" */
+    hf_time today = hf_clock_now(hf_clock_system());
+    int64_t day = hf_analytics_day(today);
+    static const struct {
+        const char *name, *by;
+        int days;
+    } queries[] = {
+        {"30 days", NULL, 30},
+        {"30 days by product", "product", 30},
+        {"90 days by day", "day", 90},
+    };
+    double *us = hf_calloc((size_t)runs, sizeof(*us));
+    for (size_t k = 0; k < sizeof(queries) / sizeof(queries[0]); k++) {
+        size_t bytes = 0;
+        for (int i = 0; i < runs; i++) {
+            query_run r = {
+                {day - queries[k].days + 1, day, queries[k].by, today},
+                hf_arena_new(0),
+                NULL};
+            double t0 = now();
+            hf_rc rc = hf_store_read(s, query_fn, &r, &err);
+            us[i] = (now() - t0) * 1e6;
+            if (rc != HF_OK) {
+                fprintf(stderr, "bench_kpi: %s\n", err.message);
+                return 1;
+            }
+            bytes = strlen(r.out);
+            hf_arena_free(r.a);
+        }
+        printf("%-20s p50 %8.0f us  p99 %8.0f us  (%zu bytes)\n",
+               queries[k].name, pct(us, (size_t)runs, 0.5),
+               pct(us, (size_t)runs, 0.99), bytes);
+    }
+    hf_free(us);
+    hf_store_close(s);
+    return 0;
+}
+
+/* --- ingest --------------------------------------------------------------- */
+
+typedef struct shop {
+    hf_services svc;
+    hf_arena *a;
+    int next, batch, orders;
+    char (*ids)[HF_ID_MAX];
+} shop;
+
+static hf_rc setup_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    shop *s = arg;
+    for (int i = 0; i < 10; i++) {
+        char sku[16];
+        snprintf(sku, sizeof(sku), "KB-%d", i);
+        hf_product p = {sku,  sku,   1000 + 100 * i,
+                        400,  "USD", i % 2 ? "home" : "apparel",
+                        NULL, true,  0};
+        hf_inventory inv;
+        hf_rc rc = hf_catalog_product_create(t, &s->svc, &p, err);
+        if (rc == HF_OK)
+            rc = hf_catalog_inventory_adjust(t, &s->svc, sku, "main", 100000000,
+                                             "received", "bench", s->a, &inv,
+                                             err);
+        if (rc != HF_OK)
+            return rc;
+    }
+    return HF_OK;
+}
+
+static hf_rc place_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    shop *s = arg;
+    for (int b = 0; b < s->batch && s->next < s->orders; b++, s->next++) {
+        hf_arena_reset(s->a);
+        char sku[16];
+        snprintf(sku, sizeof(sku), "KB-%d", s->next % 10);
+        hf_line_request line = {sku, 1};
+        hf_place_request req;
+        memset(&req, 0, sizeof(req));
+        req.customer.email =
+            hf_arena_printf(s->a, "kb%d@example.com", s->next % 1000);
+        req.customer.name = "Kay Bench";
+        req.lines = &line;
+        req.n_lines = 1;
+        req.shipping_address =
+            (hf_address){"Kay Bench", "1 Main St", NULL, "Springfield",
+                         "IL",        "62701",     "US", NULL};
+        req.payment.method = "card";
+        req.payment.gateway = "manual";
+        req.actor = "bench";
+        hf_order_result out;
+        hf_rc rc = hf_orders_place_txn(t, &s->svc, &req, s->a, &out, err);
+        if (rc != HF_OK)
+            return rc;
+        snprintf(s->ids[s->next], HF_ID_MAX, "%s", out.order.id);
+    }
+    return HF_OK;
+}
+
+/* The aggregates of a placement alone: a stored order's placed event
+ * under a fresh id, so its slices are computed and kept anew. */
+static hf_rc aggregates_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    shop *s = arg;
+    for (int b = 0; b < s->batch && s->next < s->orders; b++, s->next++) {
+        hf_arena_reset(s->a);
+        hf_order o;
+        hf_rc rc = hf_txn_order_get(t, s->ids[s->next], s->a, &o, err);
+        if (rc != HF_OK)
+            return rc;
+        o.id = hf_arena_printf(s->a, "bench_%d_%d", s->batch, s->next);
+        rc = hf_analytics_order_event(t, &o, &o.events[0], s->a, err);
+        if (rc != HF_OK)
+            return rc;
+    }
+    return HF_OK;
+}
+
+/* Runs fn over every order in batches; microseconds per order. */
+static double timed(shop *s, hf_rc (*fn)(hf_txn *, void *, hf_err *), int batch)
+{
+    hf_err err;
+    hf_err_clear(&err);
+    s->next = 0;
+    s->batch = batch;
+    double t0 = now();
+    while (s->next < s->orders)
+        if (hf_store_write(s->svc.store, fn, s, &err) != HF_OK) {
+            fprintf(stderr, "bench_kpi: %s\n", err.message);
+            exit(1);
+        }
+    return (now() - t0) * 1e6 / s->orders;
+}
+
+/* Reads the order back, to time the read alone (aggregates_fn's share
+ * that is not the aggregates). */
+static hf_rc read_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    shop *s = arg;
+    for (int b = 0; b < s->batch && s->next < s->orders; b++, s->next++) {
+        hf_arena_reset(s->a);
+        hf_order o;
+        hf_rc rc = hf_txn_order_get(t, s->ids[s->next], s->a, &o, err);
+        if (rc != HF_OK)
+            return rc;
+    }
+    return HF_OK;
+}
+
+static int ingest(int orders)
+{
+    char dir[] = "/tmp/hf-kpi-bench-XXXXXX", path[64];
+    if (mkdtemp(dir) == NULL)
+        return 1;
+    snprintf(path, sizeof(path), "%s/b.db", dir);
+    shop s;
+    memset(&s, 0, sizeof(s));
+    hf_err err;
+    hf_err_clear(&err);
+    s.svc.clock = hf_clock_system();
+    s.svc.last_cancellable = HF_STATUS_PACKED;
+    s.a = hf_arena_new(0);
+    s.orders = orders;
+    s.ids = hf_calloc((size_t)orders, sizeof(*s.ids));
+    if (hf_store_open(path, &s.svc.store, &err) != HF_OK ||
+        hf_store_migrate(s.svc.store, &err) != HF_OK ||
+        hf_store_write(s.svc.store, setup_fn, &s, &err) != HF_OK) {
+        fprintf(stderr, "bench_kpi: %s\n", err.message);
+        return 1;
+    }
+    static const int batches[] = {100, 1};
+    for (size_t k = 0; k < 2; k++) {
+        int batch = batches[k];
+        int n = batch == 1 ? (orders < 2000 ? orders : 2000) : orders;
+        s.orders = n;
+        if (k > 0) /* new orders for the durable round */
+            s.ids = hf_realloc(s.ids, (size_t)n * sizeof(*s.ids));
+        double place = timed(&s, place_fn, batch);
+        double read = timed(&s, read_fn, batch);
+        double both = timed(&s, aggregates_fn, batch);
+        double agg = both - read;
+        printf("batches of %3d: placement %7.1f us/order; its aggregates "
+               "%5.1f us (%4.1f%%)  [read %5.1f, read + aggregates %5.1f]\n",
+               batch, place, agg, 100 * agg / place, read, both);
+    }
+    hf_store_close(s.svc.store);
+    hf_arena_free(s.a);
+    hf_free(s.ids);
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char f[96];
+        snprintf(f, sizeof(f), "%s%s", path, suffixes[i]);
+        unlink(f);
+    }
+    rmdir(dir);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && strcmp(argv[1], "query") == 0)
+        return query(argv[2], argc > 3 ? atoi(argv[3]) : 200);
+    if (argc >= 2 && strcmp(argv[1], "ingest") == 0)
+        return ingest(argc > 2 ? atoi(argv[2]) : 20000);
+    fprintf(stderr, "usage: bench_kpi query DB [RUNS] | ingest [ORDERS]\n");
+    return 2;
+}
