@@ -3,6 +3,9 @@
 #include "http/analytics_routes.h"
 #include "services/analytics.h"
 #include "services/experiments.h"
+#include "services/outlook.h"
+
+#include <stdlib.h>
 
 #include <microhttpd.h>
 #include <stdio.h>
@@ -82,6 +85,47 @@ hf_rc hf_get_kpi_drivers(hf_request *req, hf_response *res, hf_err *err)
     HF_TRY(range_args(req, &c.q, err));
     HF_TRY(hf_store_read(req->svc->store, read_drivers, &c, err));
     return hf_http_raw(res, 200, c.out, err);
+}
+
+/* Reads ?name= as an integer in lo..hi; fallback when absent. */
+static hf_rc int_arg(hf_request *req, const char *name, int fallback, int lo,
+                     int hi, int *out, hf_err *err)
+{
+    const char *s = hf_http_query(req, name);
+    *out = fallback;
+    if (s == NULL)
+        return HF_OK;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v < lo || v > hi)
+        return hf_fail(err, HF_EINVAL, "invalid", name,
+                       "%s must be a whole number from %d to %d", name, lo, hi);
+    *out = (int)v;
+    return HF_OK;
+}
+
+typedef struct outlook_call {
+    hf_outlook_query q;
+    hf_arena *a;
+    const char *json;
+} outlook_call;
+
+static hf_rc read_outlook(hf_txn *t, void *arg, hf_err *err)
+{
+    outlook_call *c = arg;
+    return hf_outlook_txn(t, &c->q, c->a, &c->json, err);
+}
+
+hf_rc hf_get_inventory_outlook(hf_request *req, hf_response *res, hf_err *err)
+{
+    outlook_call c = {.a = req->arena};
+    c.q.now = hf_clock_now(req->svc->clock);
+    c.q.sku = hf_http_query(req, "sku");
+    HF_TRY(int_arg(req, "days", 14, 1, 90, &c.q.horizon_days, err));
+    HF_TRY(int_arg(req, "history_days", 56, 14, 365, &c.q.history_days, err));
+    HF_TRY(int_arg(req, "limit", 50, 1, 1000, &c.q.limit, err));
+    HF_TRY(hf_store_read(req->svc->store, read_outlook, &c, err));
+    return hf_http_raw(res, 200, c.json, err);
 }
 
 /* --- Experiments --------------------------------------------------------- */

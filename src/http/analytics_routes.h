@@ -15,6 +15,10 @@ hf_rc hf_get_kpis(hf_request *req, hf_response *res, hf_err *err);
 /* GET /v1/kpis/drivers?from=&to=: what drives cancellations. */
 hf_rc hf_get_kpi_drivers(hf_request *req, hf_response *res, hf_err *err);
 
+/* GET /v1/inventory/outlook?days=14&history_days=56&sku=&limit=50: per
+ * SKU a forecast of demand and the days its stock covers. */
+hf_rc hf_get_inventory_outlook(hf_request *req, hf_response *res, hf_err *err);
+
 /* POST /v1/experiments {"name", "arms": [{"name", "policy", "weight",
  * "holdout"}], "offer_cooldown_days"} -> 201 the experiment. */
 hf_rc hf_post_experiment(hf_txn *t, hf_request *req, hf_response *res,

@@ -1018,6 +1018,9 @@ const hf_route hf_routes[] = {
     {"GET", "/v1/products/:sku", HF_ANY_ROLE, get_product, NULL, NULL},
     {"POST", "/v1/inventory/adjustments", ADMIN_SERVICE, NULL, post_adjustment,
      NULL},
+    /* per SKU, forecast demand and days of cover (before :sku) */
+    {"GET", "/v1/inventory/outlook", HF_ANY_ROLE, hf_get_inventory_outlook,
+     NULL, NULL},
     {"GET", "/v1/inventory/:sku", HF_ANY_ROLE, get_inventory, NULL, NULL},
     {"POST", "/v1/customers", ADMIN_SERVICE, NULL, post_customer, NULL},
     {"GET", "/v1/customers/:id", HF_ANY_ROLE, get_customer, NULL, NULL},

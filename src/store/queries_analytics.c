@@ -294,3 +294,39 @@ hf_rc hf_txn_customer_last_offer(hf_txn *t, const char *customer_id,
     *at = 0;
     return hf_stmt_first_int(t, st, at, err);
 }
+
+/* --- The inventory outlook ----------------------------------------------- */
+
+static void read_units(hf_row *r, void *item)
+{
+    *(hf_sku_units *)item =
+        (hf_sku_units){hf_row_text(r, 0), hf_row_int(r, 1), hf_row_int(r, 2)};
+}
+
+hf_rc hf_txn_outlook_units(hf_txn *t, hf_time from, hf_time to, hf_arena *a,
+                           hf_sku_units **out, size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_OUTLOOK_UNITS);
+    BIND_INT(st, 1, from);
+    BIND_INT(st, 2, to);
+    *out = NULL;
+    *n = 0;
+    return hf_stmt_collect(t, st, a, sizeof(**out), read_units, (void **)out, n,
+                           err);
+}
+
+static void read_available(hf_row *r, void *item)
+{
+    *(hf_sku_units *)item =
+        (hf_sku_units){hf_row_text(r, 0), 0, hf_row_int(r, 1)};
+}
+
+hf_rc hf_txn_outlook_available(hf_txn *t, hf_arena *a, hf_sku_units **out,
+                               size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_OUTLOOK_AVAILABLE);
+    *out = NULL;
+    *n = 0;
+    return hf_stmt_collect(t, st, a, sizeof(**out), read_available,
+                           (void **)out, n, err);
+}

@@ -496,6 +496,17 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_CUSTOMER_LAST_OFFER] =
         "SELECT MAX(r.accepted_at) FROM retention_offers r "
         "JOIN orders o ON o.id = r.order_id WHERE o.customer_id = ?1",
+    /* --- The inventory outlook (services/outlook.c) --- */
+    /* units ordered per SKU and day (days since 1970-01-01) */
+    [SQL_OUTLOOK_UNITS] =
+        "SELECT l.sku, o.placed_at / 86400000, SUM(l.qty - l.cancelled_qty) "
+        "FROM orders o JOIN order_lines l ON l.order_seq = o.seq "
+        "WHERE o.placed_at >= ?1 AND o.placed_at < ?2 "
+        "GROUP BY l.sku, o.placed_at / 86400000",
+    [SQL_OUTLOOK_AVAILABLE] =
+        "SELECT p.sku, COALESCE(SUM(s.on_hand - s.reserved), 0) "
+        "FROM products p LEFT JOIN stock s ON s.sku = p.sku "
+        "WHERE p.active = 1 GROUP BY p.sku ORDER BY p.sku",
     /* --- Playbooks and the agents' tasks (services/playbooks.c) --- */
     [SQL_PLAYBOOK_RUN_INSERT] =
         "INSERT INTO playbook_runs (order_id, playbook, score_ppm, at) "

@@ -807,6 +807,22 @@ hf_rc hf_txn_experiment_requests(hf_txn *t, const char *id, hf_arena *a,
                                  hf_experiment_request **out, size_t *n,
                                  hf_err *err);
 
+/* --- The inventory outlook (queries_analytics.c) ------------------------ */
+
+/* Units of one SKU on one day (days since 1970-01-01), or available now. */
+typedef struct hf_sku_units {
+    const char *sku;
+    int64_t day; /* 0 for available stock */
+    int64_t units;
+} hf_sku_units;
+/* Units ordered (less units cancelled) per SKU and day of placement, for
+ * orders placed in [from, to). */
+hf_rc hf_txn_outlook_units(hf_txn *t, hf_time from, hf_time to, hf_arena *a,
+                           hf_sku_units **out, size_t *n, hf_err *err);
+/* Every active SKU's available units (on hand less reserved), by SKU. */
+hf_rc hf_txn_outlook_available(hf_txn *t, hf_arena *a, hf_sku_units **out,
+                               size_t *n, hf_err *err);
+
 /* When the customer last accepted a retention offer; 0 when never. */
 hf_rc hf_txn_customer_last_offer(hf_txn *t, const char *customer_id,
                                  hf_time *at, hf_err *err);

@@ -310,6 +310,19 @@ static void test_kpis_of_a_fixed_shop(void **state)
     assert_int_equal(ts_int(c, "orders_placed"), 4);
     json_decref(doc);
 
+    /* the demand outlook: every active SKU, validated arguments */
+    doc = ts_get(ts, &st, "/v1/inventory/outlook?days=7");
+    ts_assert_status(st, 200, doc);
+    assert_int_equal(json_array_size(json_object_get(doc, "skus")), 2);
+    assert_int_equal(ts_int(doc, "horizon_days"), 7);
+    json_decref(doc);
+    doc = ts_get(ts, &st, "/v1/inventory/outlook?days=0");
+    ts_assert_error(st, doc, 422, "invalid");
+    json_decref(doc);
+    doc = ts_get(ts, &st, "/v1/inventory/outlook?sku=nope");
+    ts_assert_error(st, doc, 404, "not_found");
+    json_decref(doc);
+
     /* a range without events: no current values */
     doc = ts_get(ts, &st, "/v1/kpis?from=2020-01-01&to=2020-01-31");
     ts_assert_status(st, 200, doc);

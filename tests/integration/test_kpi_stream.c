@@ -28,6 +28,7 @@
 #include "services/escalations.h"
 #include "services/experiments.h"
 #include "services/links.h"
+#include "services/outlook.h"
 #include "services/orders.h"
 #include "services/retention.h"
 #include "services/surveys.h"
@@ -944,6 +945,87 @@ static void test_drivers(void **state)
     close_world(w);
 }
 
+/* --- Demand outlook --------------------------------------------------------
+ */
+
+typedef struct outlook_read {
+    hf_outlook_query q;
+    hf_arena *a;
+    const char *json;
+} outlook_read;
+
+static hf_rc read_outlook(hf_txn *t, void *arg, hf_err *err)
+{
+    outlook_read *k = arg;
+    return hf_outlook_txn(t, &k->q, k->a, &k->json, err);
+}
+
+/*
+ * 8 weeks of ks-tee orders, one unit each: 6 a day, 12 on the weekday of
+ * the first day, and one more a day every second week (a trend of about
+ * 0.07 units a day). ks-mug sells nothing. The 14-day forecast must keep
+ * the weekly peak, come within 20% of the truth each day, and its days of
+ * cover must be the available units over the mean forecast; ks-mug has no
+ * cover figure and comes last.
+ */
+static void test_demand_outlook(void **state)
+{
+    (void)state;
+    world *w = open_world();
+    assert_int_equal(op(w, make_shop, NULL, NULL), HF_OK);
+    for (int d = 0; d < 56; d++) {
+        int n = (d % 7 == 0 ? 12 : 6) + (d / 14);
+        for (int i = 0; i < n; i++) {
+            hf_clock_set(w->clock, START + d * HF_DAY + i * HF_MINUTE);
+            place_arg p = {i % N_CUSTOMERS, 0, 1, 0, 0};
+            assert_int_equal(op(w, place, &p, NULL), HF_OK);
+        }
+    }
+    /* the history ends with yesterday: now is the first hour of day 56 */
+    hf_clock_set(w->clock, START - 9 * HF_HOUR + 56 * HF_DAY + HF_HOUR);
+    outlook_read k = {{hf_clock_now(w->clock), 56, 14, NULL, 0}, w->a, NULL};
+    hf_err err;
+    hf_err_clear(&err);
+    if (hf_store_read(w->svc.store, read_outlook, &k, &err) != HF_OK)
+        fail_msg("outlook: %s", err.message);
+    json_t *doc = json_loads(k.json, 0, NULL);
+    assert_non_null(doc);
+    json_t *skus = json_object_get(doc, "skus");
+    assert_int_equal(json_array_size(skus), N_PRODUCTS);
+    const json_t *tee = NULL, *x;
+    size_t i;
+    json_array_foreach(skus, i, x)
+    {
+        if (strcmp(ts_str(x, "sku"), "ks-tee") == 0)
+            tee = x;
+    }
+    assert_non_null(tee);
+    const json_t *f = json_object_get(tee, "forecast");
+    assert_int_equal(json_array_size(f), 14);
+    double sum = 0;
+    for (size_t h = 0; h < 14; h++) {
+        size_t d = 56 + h;
+        double want = (d % 7 == 0 ? 12 : 6) + (double)d / 14;
+        double got = json_number_value(json_array_get(f, h));
+        if (fabs(got - want) > 0.2 * want)
+            fail_msg("day %zu: forecast %.2f, about %.2f", d, got, want);
+        sum += got;
+    }
+    /* the weekly peak falls on the first day's weekday again */
+    assert_true(json_number_value(json_array_get(f, 0)) >
+                json_number_value(json_array_get(f, 1)));
+    double cover = json_number_value(json_object_get(tee, "days_of_cover"));
+    assert_true(fabs(cover - (double)ts_int(tee, "available") / (sum / 14)) <
+                1e-6 * cover);
+    assert_string_equal(ts_str(json_object_get(tee, "model"), "method"),
+                        "holt_winters");
+    const json_t *last = json_array_get(skus, N_PRODUCTS - 1);
+    assert_true(json_is_null(json_object_get(last, "days_of_cover")));
+    assert_true(json_is_null(json_object_get(last, "stockout_date")));
+    json_decref(doc);
+    close_world(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -951,6 +1033,7 @@ int main(void)
         cmocka_unit_test(test_experiment_with_holdout),
         cmocka_unit_test(test_kpis_by_hand_over_weeks),
         cmocka_unit_test(test_drivers),
+        cmocka_unit_test(test_demand_outlook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
