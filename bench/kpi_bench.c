@@ -8,6 +8,13 @@
  *         RUNS times (default 200) each of the default 30 days, the 30
  *         days by product, and the last 90 days by day. Prints p50 and
  *         p99 per query, and the counters in kpi_daily.
+ *     bench_kpi synth DB [DAYS] [PRODUCTS]
+ *         Fills an empty store DB with the daily counters of a shop of 10
+ *         million orders over DAYS (default 90) days and PRODUCTS (default
+ *         2,000) SKUs: every SKU sells every day (about 55 orders) and
+ *         has cancellation requests every day, so every (day, slice
+ *         value, metric) counter exists - the most kpi_daily can hold
+ *         for that shop, whatever its orders. Then run "query" on it.
  *     bench_kpi ingest [ORDERS]
  *         In a fresh SQLite store in /tmp: places ORDERS orders (default
  *         20,000; 10 products, 1,000 customers, one line each) through
@@ -291,12 +298,119 @@ static int ingest(int orders)
     return 0;
 }
 
+/* --- synth ---------------------------------------------------------------- */
+
+typedef struct synth_day {
+    int day, products, days;
+} synth_day;
+
+static hf_rc synth_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    synth_day *d = arg;
+    static const char *const dims[] = {"all",           "channel", "region",
+                                       "category",      "product", "reason",
+                                       "policy_version"};
+    static const char *const channels[] = {"web", "phone", "marketplace",
+                                           "pos"};
+    static const char *const categories[] = {
+        "apparel", "home", "electronics", "beauty", "outdoors", "footwear"};
+    static const char *const reasons[] = {"shipping_delay",
+                                          "changed_mind",
+                                          "found_better_price",
+                                          "ordered_by_mistake",
+                                          "inaccurate_product_info",
+                                          "poor_customer_service",
+                                          "other",
+                                          "unknown"};
+    static const struct {
+        const char *metric;
+        int n;
+        bool request; /* under the seven dimensions */
+    } metrics[] = {
+        {"placed", 55, false},
+        {"shipped", 54, false},
+        {"fulfillment_s", 5400000, false},
+        {"delivered", 53, false},
+        {"on_time", 51, false},
+        {"delivery_n", 53, false},
+        {"delivery_s", 15000000, false},
+        {"cancelled", 1, false},
+        {"reason:shipping_delay", 1, false},
+        {"surveys", 1, false},
+        {"csat_sum", 4, false},
+        {"recommend_yes", 1, false},
+        {"requests", 2, true},
+        {"offers_made", 2, true},
+        {"outcome:retained", 1, true},
+        {"outcome:cancelled", 1, true},
+        {"resolved", 2, true},
+        {"resolution_s", 14000, true},
+        {"resolution_bucket:02", 2, true},
+        {"resolved.request", 2, true},
+        {"resolution_s.request", 14000, true},
+        {"resolution_bucket.request:02", 2, true},
+        {"offer_accepted:discount", 1, true},
+        {"revenue_kept:USD", 4500, true},
+        {"discounts_given:USD", 450, true},
+        {"requests_lost", 1, true},
+    };
+    for (int p = 0; p < d->products; p++) {
+        char region[16], product[16];
+        snprintf(region, sizeof(region), "US-R%02d", p % 50);
+        snprintf(product, sizeof(product), "SKU-%05d", p);
+        const char *v[7] = {"",
+                            channels[p % 4],
+                            region,
+                            categories[p % 6],
+                            product,
+                            reasons[p % 8],
+                            p % 3 ? "pv_a" : "pv_b"};
+        for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++) {
+            hf_rc rc =
+                hf_txn_kpi_add(t, d->day, metrics[m].request ? 7 : 5, dims, v,
+                               metrics[m].metric, metrics[m].n, err);
+            if (rc != HF_OK)
+                return rc;
+        }
+    }
+    return HF_OK;
+}
+
+static int synth(const char *db, int days, int products)
+{
+    hf_store *s;
+    hf_err err;
+    hf_err_clear(&err);
+    if (hf_store_open(db, &s, &err) != HF_OK ||
+        hf_store_migrate(s, &err) != HF_OK) {
+        fprintf(stderr, "bench_kpi: %s\n", err.message);
+        return 1;
+    }
+    int64_t today = hf_analytics_day(hf_clock_now(hf_clock_system()));
+    double t0 = now();
+    for (int i = 0; i < days; i++) {
+        synth_day d = {(int)(today - days + 1 + i), products, days};
+        if (hf_store_write(s, synth_fn, &d, &err) != HF_OK) {
+            fprintf(stderr, "bench_kpi: %s\n", err.message);
+            return 1;
+        }
+    }
+    printf("%d days x %d SKUs of counters in %.0f s\n", days, products,
+           now() - t0);
+    hf_store_close(s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[1], "synth") == 0)
+        return synth(argv[2], argc > 3 ? atoi(argv[3]) : 90,
+                     argc > 4 ? atoi(argv[4]) : 2000);
     if (argc >= 3 && strcmp(argv[1], "query") == 0)
         return query(argv[2], argc > 3 ? atoi(argv[3]) : 200);
     if (argc >= 2 && strcmp(argv[1], "ingest") == 0)
         return ingest(argc > 2 ? atoi(argv[2]) : 20000);
-    fprintf(stderr, "usage: bench_kpi query DB [RUNS] | ingest [ORDERS]\n");
+    fprintf(stderr, "usage: bench_kpi query DB [RUNS] | synth DB [DAYS] "
+                    "[PRODUCTS] | ingest [ORDERS]\n");
     return 2;
 }
