@@ -11,21 +11,6 @@
 
 static hf_test_server *ts;
 
-static int setup(void **state)
-{
-    (void)state;
-    ts = ts_start();
-    return ts ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ts_free(ts);
-    ts = NULL;
-    return 0;
-}
-
 static json_t *arm(const char *name, const char *policy, int weight)
 {
     return policy ? json_pack("{s:s, s:s, s:i}", "name", name, "policy", policy,
@@ -47,6 +32,8 @@ static size_t experiment_count(void)
 static void test_experiments_api(void **state)
 {
     (void)state;
+    ts = ts_start();
+    assert_non_null(ts);
     long st;
     /* only an admin starts one */
     json_t *body = json_pack("{s:s, s:[o, o]}", "name", "depth", "arms",
@@ -158,6 +145,7 @@ static void test_experiments_api(void **state)
         assert_non_null(ts_str(r, "stopped_at"));
         json_decref(r);
     }
+    ts_free(ts);
 }
 
 int main(void)
@@ -165,5 +153,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_experiments_api),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -747,19 +747,12 @@ static void test_experiment_with_holdout(void **state)
 
 /* --- A small history by hand --------------------------------------------- */
 
-typedef struct kpi_read {
-    hf_kpi_query q;
-    hf_arena *a;
-    const char *json;
-} kpi_read;
-
-static hf_rc read_kpis(hf_txn *t, void *arg, hf_err *err)
+static hf_rc kpis(world *w, hf_txn *t, const void *arg, const char **json,
+                  hf_err *err)
 {
-    kpi_read *k = arg;
     hf_kpi_targets tg;
     hf_kpi_targets_load(NULL, &tg, err);
-    return hf_analytics_kpis_txn(t, &tg, &k->q, HF_KPI_JSON, k->a, &k->json,
-                                 err);
+    return hf_analytics_kpis_txn(t, &tg, arg, HF_KPI_JSON, w->a, json, err);
 }
 
 static double kpi_value(const json_t *doc, const char *name, const char *key)
@@ -827,15 +820,9 @@ static void test_kpis_by_hand_over_weeks(void **state)
     assert_int_equal(op(w, answer, &s2, NULL), HF_OK);
     hf_clock_advance(w->clock, 30 * HF_DAY); /* day 40 */
 
-    kpi_read k = {{hf_analytics_day(START), hf_analytics_day(START) + 40, NULL,
-                   hf_clock_now(w->clock)},
-                  w->a,
-                  NULL};
-    hf_err err;
-    hf_err_clear(&err);
-    if (hf_store_read(w->svc.store, read_kpis, &k, &err) != HF_OK)
-        fail_msg("kpis: %s", err.message);
-    doc = json_loads(k.json, 0, NULL);
+    hf_kpi_query q = {hf_analytics_day(START), hf_analytics_day(START) + 40,
+                      NULL, hf_clock_now(w->clock)};
+    assert_int_equal(op(w, kpis, &q, &doc), HF_OK);
     assert_non_null(doc);
     assert_true(fabs(kpi_value(doc, "save_rate", "current") - 0.5) < 1e-9);
     assert_int_equal((int)kpi_value(doc, "save_rate", "n"), 4);
@@ -856,16 +843,10 @@ static void test_kpis_by_hand_over_weeks(void **state)
 /* --- Drivers ---------------------------------------------------------------
  */
 
-typedef struct drivers_read {
-    hf_kpi_query q;
-    hf_arena *a;
-    const char *json;
-} drivers_read;
-
-static hf_rc read_drivers(hf_txn *t, void *arg, hf_err *err)
+static hf_rc drivers(world *w, hf_txn *t, const void *arg, const char **json,
+                     hf_err *err)
 {
-    drivers_read *k = arg;
-    return hf_analytics_drivers_txn(t, &k->q, k->a, &k->json, err);
+    return hf_analytics_drivers_txn(t, arg, w->a, json, err);
 }
 
 /*
@@ -907,15 +888,10 @@ static void test_drivers(void **state)
     }
     assert_true(phone_cancelled >= 25 && other_cancelled == 10);
     hf_clock_set(w->clock, START + 25 * HF_DAY);
-    drivers_read k = {{hf_analytics_day(START), hf_analytics_day(START) + 24,
-                       NULL, hf_clock_now(w->clock)},
-                      w->a,
-                      NULL};
-    hf_err err;
-    hf_err_clear(&err);
-    if (hf_store_read(w->svc.store, read_drivers, &k, &err) != HF_OK)
-        fail_msg("drivers: %s", err.message);
-    json_t *doc = json_loads(k.json, 0, NULL);
+    hf_kpi_query q = {hf_analytics_day(START), hf_analytics_day(START) + 24,
+                      NULL, hf_clock_now(w->clock)};
+    json_t *doc;
+    assert_int_equal(op(w, drivers, &q, &doc), HF_OK);
     assert_non_null(doc);
     assert_int_equal(ts_int(doc, "orders"), 300);
     assert_int_equal(ts_int(doc, "cancelled"), phone_cancelled + 10);
@@ -948,16 +924,10 @@ static void test_drivers(void **state)
 /* --- Demand outlook --------------------------------------------------------
  */
 
-typedef struct outlook_read {
-    hf_outlook_query q;
-    hf_arena *a;
-    const char *json;
-} outlook_read;
-
-static hf_rc read_outlook(hf_txn *t, void *arg, hf_err *err)
+static hf_rc outlook(world *w, hf_txn *t, const void *arg, const char **json,
+                     hf_err *err)
 {
-    outlook_read *k = arg;
-    return hf_outlook_txn(t, &k->q, k->a, &k->json, err);
+    return hf_outlook_txn(t, arg, w->a, json, err);
 }
 
 /*
@@ -983,12 +953,9 @@ static void test_demand_outlook(void **state)
     }
     /* the history ends with yesterday: now is the first hour of day 56 */
     hf_clock_set(w->clock, START - 9 * HF_HOUR + 56 * HF_DAY + HF_HOUR);
-    outlook_read k = {{hf_clock_now(w->clock), 56, 14, NULL, 0}, w->a, NULL};
-    hf_err err;
-    hf_err_clear(&err);
-    if (hf_store_read(w->svc.store, read_outlook, &k, &err) != HF_OK)
-        fail_msg("outlook: %s", err.message);
-    json_t *doc = json_loads(k.json, 0, NULL);
+    hf_outlook_query q = {hf_clock_now(w->clock), 56, 14, NULL, 0};
+    json_t *doc;
+    assert_int_equal(op(w, outlook, &q, &doc), HF_OK);
     assert_non_null(doc);
     json_t *skus = json_object_get(doc, "skus");
     assert_int_equal(json_array_size(skus), N_PRODUCTS);
