@@ -56,7 +56,10 @@ double hf_stats_pearson(const double *x, const double *y, int64_t n)
         sxx += (x[i] - mx) * (x[i] - mx);
         syy += (y[i] - my) * (y[i] - my);
     }
-    if (sxx <= 0 || syy <= 0)
+    /* a constant series has no variance; rounding in the mean can leave
+     * a few ulps of it, which would make r exactly -1 or 1 */
+    double tiny = 1e-20 * (double)n;
+    if (sxx <= tiny * (1 + mx * mx) || syy <= tiny * (1 + my * my))
         return NAN;
     return sxy / sqrt(sxx * syy);
 }

@@ -36,20 +36,32 @@ typedef struct driver {
     double p, p_adjusted;
 } driver;
 
-static driver *find(driver *d, size_t *n, const char *value, hf_arena *a,
-                    driver **items)
+/* The values seen so far; grows by doubling. */
+typedef struct drivers {
+    driver *items;
+    size_t n, cap;
+} drivers;
+
+static driver *find(drivers *g, const char *value, hf_arena *a)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp(d[i].value, value) == 0)
-            return &d[i];
-    driver *grown = hf_arena_alloc(a, (*n + 1) * sizeof(*grown));
-    if (grown == NULL)
-        return NULL;
-    if (*n)
-        memcpy(grown, d, *n * sizeof(*grown));
-    grown[*n] = (driver){value, 0, 0, 1, 1};
-    *items = grown;
-    return &grown[(*n)++];
+    /* the sums come sorted by value: the last one is the likely one */
+    if (g->n > 0 && strcmp(g->items[g->n - 1].value, value) == 0)
+        return &g->items[g->n - 1];
+    for (size_t i = 0; i < g->n; i++)
+        if (strcmp(g->items[i].value, value) == 0)
+            return &g->items[i];
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 64;
+        driver *grown = hf_arena_alloc(a, cap * sizeof(*grown));
+        if (grown == NULL)
+            return NULL;
+        if (g->n)
+            memcpy(grown, g->items, g->n * sizeof(*grown));
+        g->items = grown;
+        g->cap = cap;
+    }
+    g->items[g->n] = (driver){value, 0, 0, 1, 1};
+    return &g->items[g->n++];
 }
 
 static int by_p(const void *pa, const void *pb)
@@ -64,8 +76,8 @@ static hf_rc dimension(hf_txn *t, hf_jsonw *w, const char *key, const char *dim,
                        hf_arena *a, hf_err *err)
 {
     hf_kpi_sum *s;
-    size_t n_sums, n = 0;
-    driver *d = NULL;
+    size_t n_sums;
+    drivers g = {0};
     hf_rc rc =
         hf_txn_kpi_sum(t, dim, q->from_day, q->to_day, a, &s, &n_sums, err);
     if (rc != HF_OK)
@@ -74,13 +86,14 @@ static hf_rc dimension(hf_txn *t, hf_jsonw *w, const char *key, const char *dim,
         bool pl = strcmp(s[i].metric, "placed") == 0;
         if (!pl && strcmp(s[i].metric, "cancelled") != 0)
             continue;
-        driver *x = find(d, &n, s[i].value, a, &d);
+        driver *x = find(&g, s[i].value, a);
         if (x == NULL)
             return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
         *(pl ? &x->placed : &x->cancelled) += s[i].n;
     }
     /* test the values with enough orders; one-sided: above the rest */
-    size_t m = 0;
+    driver *d = g.items;
+    size_t n = g.n, m = 0;
     for (size_t i = 0; i < n; i++) {
         if (d[i].placed < MIN_ORDERS || d[i].placed >= placed)
             continue;

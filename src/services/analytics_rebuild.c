@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* PAGE keys a page; the counters before and after are held in memory,
+ * about 150 bytes each, up to KEEP_MAX bytes (some 25 million counters) */
 enum { PAGE = 500 };
+#define KEEP_MAX ((size_t)4 << 30)
 
 typedef struct rebuild {
     hf_kpi_rebuild *out;
@@ -144,7 +147,7 @@ static hf_rc rebuild_txn(hf_txn *t, void *arg, hf_err *err)
     rebuild *r = arg;
     hf_kpi_rebuild *out = r->out;
     memset(out, 0, sizeof(*out));
-    hf_arena *keep = hf_arena_new(0);
+    hf_arena *keep = hf_arena_new(KEEP_MAX);
     if (keep == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     hf_kpi_row *before, *after;

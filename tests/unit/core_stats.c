@@ -68,6 +68,10 @@ static void test_pearson(void **state)
     near(hf_stats_pearson(x, w, 5), 0.8, 1e-12);
     double flat[] = {3, 3, 3, 3, 3};
     assert_true(isnan(hf_stats_pearson(x, flat, 5)));
+    /* constant, but with a mean that does not come out exact */
+    double tenth[] = {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1};
+    double seven[] = {1, 2, 3, 4, 5, 6, 7};
+    assert_true(isnan(hf_stats_pearson(seven, tenth, 7)));
     assert_true(isnan(hf_stats_pearson(x, y, 2)));
 }
 
