@@ -90,11 +90,13 @@ static const char *day(hf_time t, hf_arena *a)
     return hf_arena_strndup(a, buf, 10);
 }
 
-static const char *money(hf_minor v, const char *currency, hf_arena *a)
+/* The amount alone, "138.99": policies write "$order.total
+ * $order.currency", so the code is not repeated here. */
+static const char *amount(hf_minor v, const char *currency, hf_arena *a)
 {
     char buf[48];
     hf_money_format(v, currency, buf, sizeof(buf));
-    return hf_arena_strdup(a, buf);
+    return hf_arena_strndup(a, buf, strcspn(buf, " "));
 }
 
 /* The $context values of this order, then the caller's overrides (a later
@@ -109,8 +111,8 @@ static size_t build_ctx(const hf_services *svc, const hf_order *o,
         {"order.number", o->number},
         {"order.id", o->id},
         {"order.status", hf_order_status_name(o->status)},
-        {"order.total", money(hf_order_total(o), o->currency, a)},
-        {"order.subtotal", money(hf_order_subtotal(o), o->currency, a)},
+        {"order.total", amount(hf_order_total(o), o->currency, a)},
+        {"order.subtotal", amount(hf_order_subtotal(o), o->currency, a)},
         {"order.currency", o->currency},
         {"order.promised_by", day(o->promised_by, a)},
         {"order.placed_at", day(o->placed_at, a)},
