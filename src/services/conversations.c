@@ -261,6 +261,12 @@ static hf_rc run_calls(turn_ctx *x, const hf_turn *turn, const char *actor,
         rc = hf_tool_run(&env, &turn->calls[i], &d->result, &tool_err);
         if (rc == HF_OK && d->tool == HF_TOOL_FUTURE_COUPON)
             env.coupon = x->coupon = json_field(d->result, "code", x->a);
+        if (hf_store_lost_race(rc, &tool_err)) {
+            /* not a refusal: another writer changed the order first; the
+             * store runs the whole turn again on what it wrote */
+            *err = tool_err;
+            return rc;
+        }
         if (rc == HF_EINVAL || rc == HF_ECONFLICT || rc == HF_ENOTFOUND ||
             rc == HF_EPAYMENT) {
             d->error = hf_arena_strdup(x->a, tool_err.code);

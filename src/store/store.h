@@ -55,6 +55,13 @@ hf_rc hf_store_check_schema(hf_store *s, hf_err *err);
 /* "sqlite" or "postgresql". */
 const char *hf_store_backend(const hf_store *s);
 
+/* True when a write function's failure means it lost a race with another
+ * transaction (HF_EBUSY; HF_ECONFLICT "concurrent_update" or
+ * "idempotency_key_reused"), so that running it again on what is
+ * committed now may succeed. The store reruns such writes itself; code
+ * that catches errors inside a transaction must let these through. */
+bool hf_store_lost_race(hf_rc rc, const hf_err *err);
+
 /* A function run inside a transaction. Returning anything but HF_OK rolls
  * back what it wrote. */
 typedef hf_rc (*hf_txn_fn)(hf_txn *txn, void *arg, hf_err *err);
