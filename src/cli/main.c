@@ -331,6 +331,11 @@ static int cmd_demo(cli *c)
     opt.orders = atoi(hf_config_get(c->cfg, "flag.orders", "0"));
     opt.products = atoi(hf_config_get(c->cfg, "flag.products", "0"));
     opt.customers = atoi(hf_config_get(c->cfg, "flag.customers", "0"));
+    const char *end = hf_config_get(c->cfg, "flag.end", NULL);
+    if (end != NULL && hf_time_parse(end, &opt.end) != 0) {
+        fprintf(stderr, "holdfast demo: bad --end %s (RFC 3339)\n", end);
+        return 2;
+    }
     hf_services svc;
     if (open_services(c, &svc, true) != 0)
         return 1;
@@ -411,9 +416,10 @@ static int cmd_version(cli *c)
 static const command commands[] = {
     {"demo", cmd_demo,
      "holdfast demo [--db URL] [--seed N] [--days N] [--orders N]\n"
-     "              [--products N] [--customers N]\n"
+     "              [--products N] [--customers N] [--end TIME]\n"
      "  Fills an empty database with a deterministic demo shop: 200 SKUs\n"
-     "  over 3 locations, 2,000 customers and 90 days of orders.\n",
+     "  over 3 locations, 2,000 customers and 90 days of orders, ending\n"
+     "  at TIME (RFC 3339; default now).\n",
      NULL},
     {"init", cmd_init,
      "holdfast init [--db URL] [--config FILE]\n"
@@ -443,7 +449,7 @@ static const command commands[] = {
 
 /* Flags that take a value, sorted; each becomes config key "flag.NAME". */
 static const char *const value_flags[] = {
-    "by",    "config", "customers", "days",     "db",   "format", "from",
+    "by",    "config", "customers", "days",     "db",   "format", "from", "end",
     "label", "listen", "orders",    "products", "role", "seed",   "to",
 };
 

@@ -4,6 +4,7 @@
  * risk_features.h).
  */
 #include "services/risk_features.h"
+#include "core/validate.h"
 #include "risk/model.h"
 #include "util/mem.h"
 
@@ -40,6 +41,8 @@ static const char *const names[HF_RISK_NFEATURES] = {
                                  promise, hours (0 at placement) */
     "shipment_delayed",       /* 1 when a shipment is flagged delayed (0 at
                                  placement) */
+    "address_issues",         /* what a carrier may stumble on in the
+                                 shipping address (address_issues()) */
 };
 
 const char *hf_risk_feature_name(size_t f)
@@ -54,6 +57,16 @@ bool hf_risk_order_held(const hf_order *o)
             o->events[i].to == HF_STATUS_ON_HOLD)
             return true;
     return false;
+}
+
+/* The shipping address's problems: the validation reasons against it (a
+ * PO box counts only where validation refuses it, which needs the config;
+ * not here) plus one when it has no phone number for the carrier. */
+static int address_issues(const hf_address *ad)
+{
+    hf_validate_result v;
+    hf_validate_address(ad, true, false, &v);
+    return (int)v.n_reasons + (ad->phone == NULL || ad->phone[0] == '\0');
 }
 
 static const char *text_or_blank(const char *s)
@@ -143,6 +156,7 @@ hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
     v[19] = held ? "1" : "0";
     v[20] = "0"; /* nothing has shipped when the order is placed */
     v[21] = "0";
+    v[22] = hf_arena_printf(a, "%d", address_issues(&o->shipping_address));
     for (size_t f = 0; f < HF_RISK_NFEATURES; f++)
         if (v[f] == NULL)
             return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");

@@ -25,7 +25,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define HF_RISK_NFEATURES 22 /* features in a row */
+#define HF_RISK_NFEATURES 23 /* features in a row */
 #define HF_RISK_TOP 5        /* contributions GET .../risk reports */
 
 /* One order's features as text cells, as they appear in the export. */

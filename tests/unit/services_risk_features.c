@@ -125,11 +125,56 @@ static void test_no_future_leakage(void **state)
     shop_close(&s);
 }
 
+/* address_issues: 0 for a clean address with a phone, one more for a
+ * missing phone, one more for a postal code the country does not use. */
+typedef struct address_args {
+    const char *number;
+    hf_arena *a;
+    const char *issues[3];
+} address_args;
+
+static hf_rc address_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    address_args *x = arg;
+    hf_order o;
+    hf_risk_row row;
+    hf_rc rc = hf_txn_order_get(t, x->number, x->a, &o, err);
+    o.shipping_address.phone = "+1 555 0100";
+    for (int i = 0; i < 3 && rc == HF_OK; i++) {
+        if (i == 1)
+            o.shipping_address.phone = NULL;
+        if (i == 2)
+            o.shipping_address.postal_code = "not a zip";
+        rc = hf_risk_features(t, &o, false, x->a, &row, err);
+        x->issues[i] = row.value[22];
+    }
+    return rc;
+}
+
+static void test_address_issues(void **state)
+{
+    (void)state;
+    shop s;
+    shop_open(&s);
+    hf_err err;
+    assert_int_equal(generate(&s, SEED, &err), HF_OK);
+    assert_string_equal(hf_risk_feature_name(22), "address_issues");
+    hf_arena *a = hf_arena_new(1 << 16);
+    address_args x = {"HF-100001", a, {NULL}};
+    assert_int_equal(hf_store_read(s.store, address_fn, &x, &err), HF_OK);
+    assert_string_equal(x.issues[0], "0");
+    assert_string_equal(x.issues[1], "1");
+    assert_string_equal(x.issues[2], "2");
+    hf_arena_free(a);
+    shop_close(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_are_unique),
         cmocka_unit_test(test_no_future_leakage),
+        cmocka_unit_test(test_address_issues),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
