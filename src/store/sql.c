@@ -427,6 +427,20 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_PLAYBOOK_RUN_INSERT] =
         "INSERT INTO playbook_runs (order_id, playbook, score_ppm, at) "
         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (order_id, playbook) DO NOTHING",
+    /* an order reaching the lowest playbook threshold, the first time */
+    [SQL_AT_RISK_INSERT] =
+        "INSERT INTO risk_at_risk (order_seq, placed_day, at, score_ppm, "
+        "outreach) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT (order_seq) DO NOTHING",
+    /* at-risk orders placed in a range of days and how they ended, with
+     * and without outreach */
+    [SQL_AT_RISK_SUM] =
+        "SELECT r.outreach, COUNT(*), "
+        "SUM(CASE WHEN o.status = 'cancelled' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN o.status IN ('delivered', 'returned') THEN 1 ELSE 0 "
+        "END) FROM risk_at_risk r JOIN orders o ON o.seq = r.order_seq "
+        "WHERE r.placed_day >= ?1 AND r.placed_day <= ?2 "
+        "GROUP BY r.outreach ORDER BY r.outreach",
     [SQL_TASK_INSERT] =
         "INSERT INTO tasks (id, order_id, kind, reason, status, created_at) "
         "VALUES (?1, ?2, ?3, ?4, 'open', ?5)",
@@ -688,6 +702,14 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
      * (placement, or a tracking event that re-scored the order) */
     "ALTER TABLE orders ADD COLUMN risk_at BIGINT;"
     "ALTER TABLE orders ADD COLUMN risk_reason TEXT;",
+    /* 6: the orders whose score reached the lowest playbook threshold, and
+     * whether they got outreach or were held out to measure it
+     * (services/playbooks.c, services/risk_outcomes.c) */
+    "CREATE TABLE risk_at_risk ("
+    " order_seq BIGINT PRIMARY KEY, placed_day BIGINT NOT NULL,"
+    " at BIGINT NOT NULL, score_ppm BIGINT NOT NULL,"
+    " outreach INTEGER NOT NULL);"
+    "CREATE INDEX risk_at_risk_by_day ON risk_at_risk(placed_day);",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

@@ -118,6 +118,8 @@ typedef enum sql_id {
     SQL_TASK_GET,
     SQL_TASK_LIST,
     SQL_TASK_DONE,
+    SQL_AT_RISK_INSERT,
+    SQL_AT_RISK_SUM,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */
     SQL_BEGIN,

@@ -32,7 +32,7 @@ typedef struct hf_store hf_store;
 typedef struct hf_txn hf_txn;
 
 /* The schema version this binary creates and understands. */
-#define HF_SCHEMA_VERSION 5
+#define HF_SCHEMA_VERSION 6
 
 /*
  * Opens the database named by url: a file path or "sqlite:PATH" (SQLite),
@@ -655,6 +655,25 @@ hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,
 hf_rc hf_txn_playbook_run_insert(hf_txn *t, const char *order_id,
                                  const char *playbook, double score, hf_time at,
                                  bool *fresh, hf_err *err);
+
+/* Records, the first time, that order_seq (placed at placed_at) reached
+ * the lowest playbook threshold at `at` with score, and whether it gets
+ * outreach (false: held out). *fresh: it was not recorded before. */
+hf_rc hf_txn_at_risk_insert(hf_txn *t, int64_t order_seq, hf_time placed_at,
+                            hf_time at, double score, bool outreach,
+                            bool *fresh, hf_err *err);
+
+/* At-risk orders placed in days [from_day, to_day] (days since
+ * 1970-01-01, UTC) and how they stand now. */
+typedef struct hf_at_risk_sum {
+    int64_t orders;    /* at-risk orders */
+    int64_t cancelled; /* of those, cancelled whole since */
+    int64_t delivered; /* of those, delivered (or returned after) */
+} hf_at_risk_sum;
+
+/* Fills sum[1] for the orders with outreach, sum[0] for those held out. */
+hf_rc hf_txn_at_risk_sum(hf_txn *t, int64_t from_day, int64_t to_day,
+                         hf_at_risk_sum sum[2], hf_err *err);
 
 typedef struct hf_task {
     int64_t seq;
