@@ -126,6 +126,17 @@ static int open_services(cli *c, hf_services *svc, bool migrate)
         atexit(free_risk_scorer);
     }
     svc->risk = risk_scorer;
+    const char *every = hf_config_get(c->cfg, "risk.rescore_hours", NULL);
+    if (every != NULL) {
+        char *end;
+        double h = strtod(every, &end);
+        if (end == every || *end != '\0' || !(h > 0 && h <= 24 * 365)) {
+            fprintf(stderr, "holdfast: risk.rescore_hours must be a number "
+                            "of hours above 0\n");
+            return 1;
+        }
+        svc->risk_rescore_every = (hf_time)(h * (double)HF_HOUR);
+    }
     /* [kpi]: the targets the KPIs are measured against */
     static hf_kpi_targets kpi_targets;
     if (hf_kpi_targets_load(c->cfg, &kpi_targets, &err) != HF_OK)

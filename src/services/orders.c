@@ -722,6 +722,10 @@ hf_rc hf_orders_transition_txn(hf_txn *t, const hf_services *svc,
         (rc = hf_orders_persist(t, &o, version, first_new, a, out, err)) !=
             HF_OK)
         return rc;
+    /* the lane's delivery history for the risk model */
+    if (to == HF_STATUS_DELIVERED &&
+        (rc = hf_risk_lane_delivered(t, &o, now, a, err)) != HF_OK)
+        return rc;
     const char *topic = hf_arena_printf(a, "order.%s", req->to);
     const char *note = hf_arena_printf(
         a, "{\"order_id\":\"%s\",\"number\":\"%s\"}", o.id, o.number);

@@ -43,6 +43,11 @@ static const char *const names[HF_RISK_NFEATURES] = {
                                  placement) */
     "address_issues",         /* what a carrier may stumble on in the
                                  shipping address (address_issues()) */
+    "lane_late_rate",         /* share of the lane's deliveries after their
+                                 promise, 90 days before the placement day;
+                                 missing without deliveries */
+    "lane_deliveries",        /* those deliveries */
+    "hours_since_placement",  /* at the score (0 at placement) */
 };
 
 const char *hf_risk_feature_name(size_t f)
@@ -157,14 +162,43 @@ hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
     v[20] = "0"; /* nothing has shipped when the order is placed */
     v[21] = "0";
     v[22] = hf_arena_printf(a, "%d", address_issues(&o->shipping_address));
+    int64_t delivered, late;
+    const char *lane = hf_risk_lane(o, a);
+    if (lane == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    if ((rc = hf_txn_risk_lane(t, lane, o->placed_at, &delivered, &late,
+                               err)) != HF_OK)
+        return rc;
+    v[23] = delivered > 0
+                ? hf_arena_printf(a, "%.4f", (double)late / (double)delivered)
+                : "";
+    v[24] = hf_arena_printf(a, "%lld", (long long)delivered);
+    v[25] = "0";
     for (size_t f = 0; f < HF_RISK_NFEATURES; f++)
         if (v[f] == NULL)
             return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     return HF_OK;
 }
 
-hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_arena *a,
-                           hf_risk_row *out, hf_err *err)
+const char *hf_risk_lane(const hf_order *o, hf_arena *a)
+{
+    return hf_arena_printf(a, "%s|%s|%s",
+                           hf_shipping_method_name(o->shipping_method),
+                           text_or_blank(o->shipping_address.country),
+                           text_or_blank(o->shipping_address.region));
+}
+
+hf_rc hf_risk_lane_delivered(hf_txn *t, const hf_order *o, hf_time at,
+                             hf_arena *a, hf_err *err)
+{
+    const char *lane = hf_risk_lane(o, a);
+    if (lane == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    return hf_txn_risk_lane_add(t, lane, at, at > o->promised_by, err);
+}
+
+hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_time now,
+                           hf_arena *a, hf_risk_row *out, hf_err *err)
 {
     hf_rc rc = hf_risk_features(t, o, hf_risk_order_held(o), a, out, err);
     if (rc != HF_OK)
@@ -185,7 +219,10 @@ hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_arena *a,
     }
     out->value[20] = hf_arena_printf(a, "%.2f", (double)late / HF_HOUR);
     out->value[21] = delayed ? "1" : "0";
-    if (out->value[20] == NULL)
+    out->value[25] = hf_arena_printf(
+        a, "%.2f",
+        now > o->placed_at ? (double)(now - o->placed_at) / HF_HOUR : 0.0);
+    if (out->value[20] == NULL || out->value[25] == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     return HF_OK;
 }

@@ -25,7 +25,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define HF_RISK_NFEATURES 23 /* features in a row */
+#define HF_RISK_NFEATURES 26 /* features in a row */
 #define HF_RISK_TOP 5        /* contributions GET .../risk reports */
 
 /* One order's features as text cells, as they appear in the export. */
@@ -43,12 +43,23 @@ const char *hf_risk_feature_name(size_t f);
 hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
                        hf_risk_row *out, hf_err *err);
 
-/* Computes o's features as they stand now, for a score after placement:
- * those of hf_risk_features (history as of placement; held from the
- * timeline) with the delivery features (delay_hours, shipment_delayed)
- * read from o's shipments as they are. Errors: the store's. */
-hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_arena *a,
-                           hf_risk_row *out, hf_err *err);
+/* Computes o's features as they stand at now, for a score after
+ * placement: those of hf_risk_features (history as of placement; held
+ * from the timeline) with the delivery features (delay_hours,
+ * shipment_delayed) read from o's shipments as they are and the hours
+ * since placement. Errors: the store's. */
+hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_time now,
+                           hf_arena *a, hf_risk_row *out, hf_err *err);
+
+/* o's lane for the delivery history: "method|country|region" of its
+ * shipping (the carrier service is the shipping method's; the carrier
+ * itself is not known at placement). In a; NULL when out of memory. */
+const char *hf_risk_lane(const hf_order *o, hf_arena *a);
+
+/* Counts o's delivery at `at` on its lane, late when after the promise.
+ * Errors: the store's. */
+hf_rc hf_risk_lane_delivered(hf_txn *t, const hf_order *o, hf_time at,
+                             hf_arena *a, hf_err *err);
 
 /* True when screening held o at placement (its timeline says so). */
 bool hf_risk_order_held(const hf_order *o);

@@ -638,6 +638,21 @@ hf_rc hf_txn_risk_sku(hf_txn *t, const char *sku, hf_time before,
 hf_rc hf_txn_risk_sku_add(hf_txn *t, const char *sku, hf_time at, int64_t lines,
                           int64_t cancelled, hf_err *err);
 
+/* A lane's deliveries and late deliveries (after the promise) over the
+ * HF_RISK_SKU_DAYS whole UTC days before the day of `before`. */
+hf_rc hf_txn_risk_lane(hf_txn *t, const char *lane, hf_time before,
+                       int64_t *delivered, int64_t *late, hf_err *err);
+
+/* Counts a delivery on the lane (late: after its promise) on the UTC day
+ * of at. */
+hf_rc hf_txn_risk_lane_add(hf_txn *t, const char *lane, hf_time at, bool late,
+                           hf_err *err);
+
+/* The numbers ("HF-100042") of up to limit open orders (confirmed to
+ * shipped) with a risk score computed before `before`, oldest first. */
+hf_rc hf_txn_risk_due(hf_txn *t, hf_time before, int limit, hf_arena *a,
+                      const char ***numbers, size_t *n, hf_err *err);
+
 /* Records when the order was wholly cancelled (returned false) or came
  * back (returned true), for the customer's history. */
 hf_rc hf_txn_order_outcome_at(hf_txn *t, int64_t order_seq, bool returned,
