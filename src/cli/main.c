@@ -69,13 +69,16 @@ static const char *listen_addr(cli *c)
     return l;
 }
 
-/* The process's risk scorer, freed at exit. */
+/* The process's risk scorer and its windows' cache, freed at exit. */
 static hf_risk_scorer *risk_scorer;
+static hf_risk_cache *risk_cache;
 
 static void free_risk_scorer(void)
 {
     hf_risk_scorer_free(risk_scorer);
     risk_scorer = NULL;
+    hf_risk_cache_free(risk_cache);
+    risk_cache = NULL;
 }
 
 /* Opens and migrates the store, and builds the services around it. */
@@ -124,8 +127,13 @@ static int open_services(cli *c, hf_services *svc, bool migrate)
         if (hf_risk_scorer_load(model, &risk_scorer, &err) != HF_OK)
             return fail("risk.model", &err);
         atexit(free_risk_scorer);
+        if ((risk_cache = hf_risk_cache_new()) == NULL) {
+            fprintf(stderr, "holdfast: out of memory\n");
+            return 1;
+        }
     }
     svc->risk = risk_scorer;
+    svc->risk_cache = risk_cache;
     const char *every = hf_config_get(c->cfg, "risk.rescore_hours", NULL);
     if (every != NULL) {
         char *end;

@@ -580,9 +580,11 @@ static hf_rc read_risk(hf_txn *t, void *arg, hf_err *err)
     if (r->order.risk_reason != NULL &&
         strcmp(r->order.risk_reason, "placement") != 0)
         return hf_risk_features_now(t, &r->order, r->order.risk_at,
-                                    r->req->arena, &r->row, err);
+                                    r->req->svc->risk_cache, r->req->arena,
+                                    &r->row, err);
     return hf_risk_features(t, &r->order, hf_risk_order_held(&r->order),
-                            r->req->arena, &r->row, err);
+                            r->req->svc->risk_cache, r->req->arena, &r->row,
+                            err);
 }
 
 /* GET /v1/orders/{id}/risk: the placement score and the features that

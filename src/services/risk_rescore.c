@@ -10,7 +10,7 @@ hf_rc hf_risk_rescore_txn(hf_txn *t, const hf_services *svc, hf_order *o,
 {
     hf_risk_row row;
     hf_order_result res;
-    hf_rc rc = hf_risk_features_now(t, o, now, a, &row, err);
+    hf_rc rc = hf_risk_features_now(t, o, now, svc->risk_cache, a, &row, err);
     if (rc == HF_OK)
         rc = hf_risk_scorer_score(svc->risk, &row, &o->risk_score, err);
     if (rc != HF_OK)

@@ -47,6 +47,9 @@ typedef struct hf_services {
      * the sweeper ([risk] rescore_hours; services/risk_rescore.h); 0: 6
      * hours */
     hf_time risk_rescore_every;
+    /* the SKUs' and lanes' windows already read, for the risk features
+     * (services/risk_features.h); NULL: read them every time */
+    struct hf_risk_cache *risk_cache;
 } hf_services;
 
 #endif

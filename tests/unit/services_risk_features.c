@@ -55,8 +55,8 @@ static hf_rc feat_fn(hf_txn *t, void *arg, hf_err *err)
     hf_order o;
     hf_rc rc = hf_txn_order_get(t, f->number, f->a, &o, err);
     if (rc == HF_OK)
-        rc =
-            hf_risk_features(t, &o, hf_risk_order_held(&o), f->a, &f->row, err);
+        rc = hf_risk_features(t, &o, hf_risk_order_held(&o), NULL, f->a,
+                              &f->row, err);
     return rc;
 }
 
@@ -145,7 +145,7 @@ static hf_rc address_fn(hf_txn *t, void *arg, hf_err *err)
             o.shipping_address.phone = NULL;
         if (i == 2)
             o.shipping_address.postal_code = "not a zip";
-        rc = hf_risk_features(t, &o, false, x->a, &row, err);
+        rc = hf_risk_features(t, &o, false, NULL, x->a, &row, err);
         x->issues[i] = row.value[22];
     }
     return rc;
@@ -169,12 +169,87 @@ static void test_address_issues(void **state)
     shop_close(&s);
 }
 
+/* The lane's history: an order placed tomorrow on a shipped order's lane
+ * counts that order's delivery today; the window's cache gives the same
+ * features as the store, and a window it holds stays as it was read. */
+typedef struct lane_args {
+    const char *number;
+    hf_time placed_at; /* the order's as if placed then */
+    hf_risk_cache *cache;
+    hf_arena *a;
+    hf_risk_row row;
+} lane_args;
+
+static hf_rc lane_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    lane_args *x = arg;
+    hf_order o;
+    hf_rc rc = hf_txn_order_get(t, x->number, x->a, &o, err);
+    o.placed_at = x->placed_at;
+    return rc == HF_OK
+               ? hf_risk_features(t, &o, false, x->cache, x->a, &x->row, err)
+               : rc;
+}
+
+static hf_risk_row lane_features(shop *s, lane_args *x)
+{
+    hf_err err;
+    assert_int_equal(hf_store_read(s->store, lane_fn, x, &err), HF_OK);
+    return x->row;
+}
+
+static void test_lane_history(void **state)
+{
+    (void)state;
+    shop s;
+    shop_open(&s);
+    hf_err err;
+    assert_int_equal(generate(&s, SEED, &err), HF_OK);
+    assert_string_equal(hf_risk_feature_name(24), "lane_deliveries");
+    char number[32];
+    sql_text(&s,
+             "SELECT number FROM orders WHERE status = 'shipped' "
+             "ORDER BY seq LIMIT 1",
+             number, sizeof(number));
+    assert_true(number[0] != '\0');
+    hf_arena *a = hf_arena_new(1 << 16);
+    hf_risk_cache *cache = hf_risk_cache_new();
+    assert_non_null(cache);
+    hf_time tomorrow = hf_clock_now(s.clock) + HF_DAY;
+    lane_args x = {number, tomorrow, NULL, a, {{0}}};
+    hf_risk_row before = lane_features(&s, &x);
+    x.cache = cache;
+    hf_risk_row cached = lane_features(&s, &x);
+    for (size_t f = 0; f < HF_RISK_NFEATURES; f++)
+        assert_string_equal(before.value[f], cached.value[f]);
+    x.placed_at = hf_clock_now(s.clock);
+    x.cache = NULL;
+    hf_risk_row today = lane_features(&s, &x);
+
+    hf_transition_request tr = {number, "delivered", NULL, "test", 0};
+    hf_order_result out;
+    assert_int_equal(hf_orders_transition(&s.svc, &tr, a, &out, &err), HF_OK);
+    /* an order placed today does not count today's delivery */
+    assert_string_equal(lane_features(&s, &x).value[24], today.value[24]);
+    x.placed_at = tomorrow;
+    hf_risk_row after = lane_features(&s, &x);
+    assert_int_equal(atoi(after.value[24]), atoi(before.value[24]) + 1);
+    assert_string_not_equal(after.value[23], "");
+    /* the cache holds tomorrow's window as it read it */
+    x.cache = cache;
+    assert_string_equal(lane_features(&s, &x).value[24], before.value[24]);
+    hf_risk_cache_free(cache);
+    hf_arena_free(a);
+    shop_close(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_are_unique),
         cmocka_unit_test(test_no_future_leakage),
         cmocka_unit_test(test_address_issues),
+        cmocka_unit_test(test_lane_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
