@@ -25,15 +25,19 @@ typedef struct sweep_args {
     int rescored;
 } sweep_args;
 
-/* The tracking sweep, then the scores that are due again (time since
- * placement is a feature: it moves without any event). */
 static hf_rc sweep_fn(hf_txn *t, void *arg, hf_err *err)
 {
     sweep_args *s = arg;
-    hf_rc rc = hf_tracking_sweep_txn(t, s->svc, BATCH, &s->flagged, err);
-    return rc == HF_OK
-               ? hf_risk_rescore_due_txn(t, s->svc, BATCH, &s->rescored, err)
-               : rc;
+    return hf_tracking_sweep_txn(t, s->svc, BATCH, &s->flagged, err);
+}
+
+/* The scores that are due again (time since placement is a feature: it
+ * moves without any event); a write of its own, so that a failure here
+ * does not undo the tracking sweep. */
+static hf_rc rescore_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    sweep_args *s = arg;
+    return hf_risk_rescore_due_txn(t, s->svc, BATCH, &s->rescored, err);
 }
 
 static void *sweeper_main(void *arg)
@@ -58,6 +62,9 @@ static void *sweeper_main(void *arg)
         else if (args.flagged > 0)
             hf_log_info("sweep flagged %d late shipments or orders",
                         args.flagged);
+        if (sw->svc->risk != NULL &&
+            hf_store_write(sw->svc->store, rescore_fn, &args, &err) != HF_OK)
+            hf_log_warn("re-scoring failed: %s", err.message);
         pthread_mutex_lock(&sw->mu);
     }
     pthread_mutex_unlock(&sw->mu);
