@@ -46,9 +46,8 @@
  *   (a logistic model), for the reasons and after the delays of
  *   cancel_reasons[] (shipping_delay 25%, 30-96 h after placement: such an
  *   order had not shipped by then); fraud_suspected orders are held first.
- *   0.5% of orders
- *   lose one unit (partial cancellation) and ship the rest. 2% of delivered
- *   orders come back 4-21 days later.
+ *   0.5% of orders lose one unit (partial cancellation) and ship the rest.
+ *   2% of delivered orders come back 4-21 days later.
  * - Whatever the plan puts at or after `end` has not happened yet, so recent
  *   orders are still open in earlier statuses.
  * - Stock: each SKU has safety stock of half to one and a half week's
