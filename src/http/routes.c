@@ -575,13 +575,16 @@ static hf_rc read_risk(hf_txn *t, void *arg, hf_err *err)
     if (rc != HF_OK || !r->order.has_risk || r->req->svc->risk == NULL)
         return rc;
     /* the features as the score saw them: at placement, or as they stand
-     * now for a score a tracking event recomputed (the last event set the
-     * shipments' delivery features) */
+     * for a score recomputed later (a tracking event set the shipments'
+     * delivery features; the hours since placement as of the score) */
     if (r->order.risk_reason != NULL &&
-        strcmp(r->order.risk_reason, "tracking") == 0)
-        return hf_risk_features_now(t, &r->order, r->req->arena, &r->row, err);
+        strcmp(r->order.risk_reason, "placement") != 0)
+        return hf_risk_features_now(t, &r->order, r->order.risk_at,
+                                    r->req->svc->risk_cache, r->req->arena,
+                                    &r->row, err);
     return hf_risk_features(t, &r->order, hf_risk_order_held(&r->order),
-                            r->req->arena, &r->row, err);
+                            r->req->svc->risk_cache, r->req->arena, &r->row,
+                            err);
 }
 
 /* GET /v1/orders/{id}/risk: the placement score and the features that

@@ -8,6 +8,7 @@
  * and a KPI is one grouped sum over an index range.
  */
 #include "services/analytics.h"
+#include "services/risk_outcomes.h"
 #include "util/jsonw.h"
 
 #include <math.h>
@@ -657,6 +658,10 @@ hf_rc hf_analytics_kpis_txn(hf_txn *t, const hf_kpi_targets *targets,
         else
             hf_jw_null(&w);
         json_kpis(&w, total, targets);
+        hf_jw_key(&w, "at_risk"); /* services/risk_outcomes.c */
+        if ((rc = hf_risk_outcomes_json(t, q->from_day, q->to_day, &w, err)) !=
+            HF_OK)
+            return rc;
         if (q->by != NULL) {
             hf_jw_key(&w, "groups");
             hf_jw_array(&w);

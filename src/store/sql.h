@@ -118,6 +118,11 @@ typedef enum sql_id {
     SQL_TASK_GET,
     SQL_TASK_LIST,
     SQL_TASK_DONE,
+    SQL_AT_RISK_INSERT,
+    SQL_AT_RISK_SUM,
+    SQL_RISK_LANE,
+    SQL_RISK_LANE_ADD,
+    SQL_RISK_DUE,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */
     SQL_BEGIN,
