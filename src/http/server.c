@@ -3,6 +3,7 @@
 #include "http/server.h"
 #include "http/routes.h"
 #include "http/sse.h"
+#include "http/static.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -50,7 +51,8 @@ typedef struct conn_ctx {
 struct hf_server {
     const hf_services *svc;
     struct MHD_Daemon *daemon;
-    hf_sse *sse; /* event streams and the change feed they follow */
+    hf_sse *sse;    /* event streams and the change feed they follow */
+    hf_static *web; /* the web UI's files, or NULL: none served */
     size_t max_body;
     pthread_mutex_t mu;
     pthread_cond_t idle;
@@ -112,6 +114,36 @@ static enum MHD_Result fail_now(conn_ctx *c, int status, hf_rc rc,
     hf_http_error(&c->req, &c->res, &c->err);
     c->res.status = status;
     return send_response(c);
+}
+
+/* --- The web UI ---------------------------------------------------------- */
+
+/* True for a path the API answers (everything else may be a UI file). */
+static bool api_path(const char *path)
+{
+    return strncmp(path, "/v1/", 4) == 0 || strcmp(path, "/v1") == 0 ||
+           strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0;
+}
+
+/* Answers a GET outside the API with a file of the web UI (http/static.h). */
+static enum MHD_Result send_static(conn_ctx *c)
+{
+    hf_static_file f;
+    if (hf_static_find(c->server->web, c->req.path, &f, &c->err) != HF_OK) {
+        hf_http_error(&c->req, &c->res, &c->err);
+        return send_response(c);
+    }
+    struct MHD_Response *r = MHD_create_response_from_fd(f.size, f.fd);
+    if (r == NULL) {
+        close(f.fd);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, f.content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            f.immutable ? "public, max-age=31536000, immutable"
+                                        : "no-cache");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    return queue_counted(c, 200, r);
 }
 
 /* --- Metrics ------------------------------------------------------------- */
@@ -342,6 +374,11 @@ static enum MHD_Result handle(conn_ctx *c)
     if (strcmp(c->req.method, "GET") == 0 &&
         strcmp(c->req.path, "/metrics") == 0)
         return send_metrics(c);
+    if (c->server->web != NULL &&
+        (strcmp(c->req.method, "GET") == 0 ||
+         strcmp(c->req.method, "HEAD") == 0) &&
+        !api_path(c->req.path))
+        return send_static(c);
     bool path_known;
     c->route = hf_route_match(c->req.method, c->req.path, c->arena,
                               c->req.params, &path_known);
@@ -505,6 +542,11 @@ hf_rc hf_server_start(const hf_services *svc, const hf_server_options *opt,
     s->max_body = opt->max_body ? opt->max_body : DEFAULT_MAX_BODY;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->idle, NULL);
+    if (opt->web_dir != NULL &&
+        (rc = hf_static_open(opt->web_dir, &s->web, err)) != HF_OK) {
+        hf_server_stop(s);
+        return rc;
+    }
     if ((rc = hf_sse_start(svc, &s->sse, err)) != HF_OK) {
         hf_server_stop(s);
         return rc;
@@ -548,6 +590,7 @@ void hf_server_stop(hf_server *s)
             close(fd);
     }
     hf_sse_free(s->sse); /* after the daemon: it freed every stream */
+    hf_static_free(s->web);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->idle);
     hf_free(s);
