@@ -6,6 +6,7 @@
 #include "http/analytics_routes.h"
 #include "http/retention_routes.h"
 #include "http/screening_routes.h"
+#include "http/shopper_routes.h"
 #include "http/sse.h"
 #include "http/task_routes.h"
 #include "services/risk_features.h"
@@ -1091,6 +1092,13 @@ const hf_route hf_routes[] = {
     /* the agents' tasks: calls the playbooks open for risky orders */
     {"GET", "/v1/tasks", ADMIN_AGENT, hf_get_tasks, NULL, NULL},
     {"POST", "/v1/tasks/:id/done", ADMIN_AGENT, NULL, hf_post_task_done, NULL},
+    /* a shopper's signed link to their order, minted for staff to send;
+     * the survey link the order page opens after a cancellation (which
+     * routes a link opens: hf_shopper_routes, http/shopper_routes.c) */
+    {"POST", "/v1/orders/:id/links", ADMIN_AGENT, NULL, hf_post_order_link,
+     NULL},
+    {"GET", "/v1/orders/:id/survey", ADMIN_AGENT, hf_get_order_survey, NULL,
+     NULL},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

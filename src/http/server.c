@@ -3,6 +3,7 @@
 #include "http/server.h"
 #include "http/routes.h"
 #include "http/sse.h"
+#include "http/shopper_routes.h"
 #include "http/static.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -39,6 +40,7 @@ typedef struct conn_ctx {
     bool too_big;
     conn_state state;
     const hf_route *route;
+    const hf_shopper_route *shopper; /* set when a shopper's link is used */
     hf_request req;
     hf_response res;
     hf_err err;
@@ -83,6 +85,13 @@ static enum MHD_Result queue_counted(conn_ctx *c, int status,
 static enum MHD_Result send_response(conn_ctx *c)
 {
     const char *body = c->res.body ? c->res.body : "";
+    /* a shopper sees the shopper's view (services/shopper.h) */
+    if (c->shopper != NULL && c->res.status / 100 == 2 &&
+        c->res.content_type == NULL) {
+        body = hf_shopper_view(c->shopper->view, body, c->arena);
+        if (body == NULL)
+            return MHD_NO;
+    }
     struct MHD_Response *r = MHD_create_response_from_buffer(
         strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
     if (r == NULL)
@@ -309,7 +318,34 @@ static enum MHD_Result dispatch_write(conn_ctx *c)
 
 /* --- Request handling ---------------------------------------------------- */
 
-/* Checks the bearer key against the route's roles. */
+/* A shopper's order link: "Authorization: Link <token>", or ?t=<token>
+ * when no Authorization header is sent (EventSource cannot send one).
+ * Verified, it opens the routes that take a link, for its order alone. */
+static hf_rc authenticate_link(conn_ctx *c, const char *auth)
+{
+    const char *token = auth ? auth + 5 : hf_http_query(&c->req, "t");
+    const hf_shopper_route *sr = hf_shopper_route_of(c->route);
+    if (sr == NULL)
+        return hf_fail(&c->err, HF_EAUTH, "unauthorized", NULL,
+                       "%s %s needs Authorization: Bearer <api key>",
+                       c->route->method, c->route->pattern);
+    char order_id[HF_TOKEN_SUBJECT_MAX];
+    hf_rc rc = hf_shopper_verify(c->server->svc, token, order_id, &c->err);
+    if (rc != HF_OK)
+        return rc;
+    c->req.link_order = hf_arena_strdup(c->arena, order_id);
+    c->req.actor = hf_arena_printf(c->arena, "shopper:%s", order_id);
+    if (c->req.link_order == NULL || c->req.actor == NULL)
+        return hf_fail(&c->err, HF_ENOMEM, NULL, NULL, "out of memory");
+    c->shopper = sr;
+    /* the body's order is checked once the body is read (handle) */
+    if (sr->scope == HF_SHOPPER_BODY_ORDER)
+        return HF_OK;
+    return hf_shopper_check(c->server->svc, sr->scope, c->req.link_order,
+                            c->req.params[0], c->arena, &c->err);
+}
+
+/* Checks the bearer key against the route's roles, or a shopper's link. */
 static hf_rc authenticate(conn_ctx *c)
 {
     if (c->route->roles == 0) { /* public, or a shopper's signed link */
@@ -318,6 +354,9 @@ static hf_rc authenticate(conn_ctx *c)
     }
     const char *auth = MHD_lookup_connection_value(
         c->mhd, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if ((auth != NULL && strncmp(auth, "Link ", 5) == 0) ||
+        (auth == NULL && hf_http_query(&c->req, "t") != NULL))
+        return authenticate_link(c, auth);
     if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0)
         return hf_fail(&c->err, HF_EAUTH, "unauthorized", NULL,
                        "send Authorization: Bearer <api key>");
@@ -410,6 +449,14 @@ static enum MHD_Result handle(conn_ctx *c)
         hf_fail(&c->err, HF_EMALFORMED, "malformed_json", NULL,
                 "the body is not valid JSON: %s at line %d column %d",
                 jerr.text, jerr.line, jerr.column);
+        hf_http_error(&c->req, &c->res, &c->err);
+        return send_response(c);
+    }
+    if (c->shopper != NULL && c->shopper->scope == HF_SHOPPER_BODY_ORDER &&
+        (rc = hf_shopper_check(
+             c->server->svc, HF_SHOPPER_BODY_ORDER, c->req.link_order,
+             json_string_value(json_object_get(c->req.body, "order")), c->arena,
+             &c->err)) != HF_OK) {
         hf_http_error(&c->req, &c->res, &c->err);
         return send_response(c);
     }
