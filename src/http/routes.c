@@ -4,6 +4,7 @@
  */
 #include "http/routes.h"
 #include "http/analytics_routes.h"
+#include "http/policy_routes.h"
 #include "http/retention_routes.h"
 #include "http/screening_routes.h"
 #include "http/shopper_routes.h"
@@ -1099,6 +1100,13 @@ const hf_route hf_routes[] = {
      NULL},
     {"GET", "/v1/orders/:id/survey", ADMIN_AGENT, hf_get_order_survey, NULL,
      NULL},
+    /* the policy editor: lint and explain as typed, publish a version,
+     * and the test screen's dry runs */
+    {"GET", "/v1/policies", ADMIN_AGENT, hf_get_policies, NULL, NULL},
+    {"POST", "/v1/policies/lint", ADMIN_AGENT, NULL, hf_post_policy_lint, NULL},
+    {"POST", "/v1/policies/publish", ADMIN, NULL, hf_post_policy_publish,
+     "holdfast_policies_published_total"},
+    {"POST", "/v1/policies/test", ADMIN_AGENT, NULL, hf_post_policy_test, NULL},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

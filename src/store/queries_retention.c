@@ -317,6 +317,15 @@ hf_rc hf_txn_setting_add(hf_txn *t, const char *name, const char *value,
     return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
+hf_rc hf_txn_setting_put(hf_txn *t, const char *name, const char *value,
+                         hf_err *err)
+{
+    STMT(st, t, SQL_SETTING_PUT);
+    BIND_TEXT(st, 1, name);
+    BIND_TEXT(st, 2, value);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
+}
+
 /* --- The cancellation survey --------------------------------------------- */
 
 hf_rc hf_txn_survey_get(hf_txn *t, const char *order_id, hf_arena *a,

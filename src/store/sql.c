@@ -328,6 +328,8 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_SETTING_GET] = "SELECT value FROM settings WHERE name = ?1",
     [SQL_SETTING_ADD] = "INSERT INTO settings (name, value) VALUES (?1, ?2) "
                         "ON CONFLICT (name) DO NOTHING",
+    [SQL_SETTING_PUT] = "INSERT INTO settings (name, value) VALUES (?1, ?2) "
+                        "ON CONFLICT (name) DO UPDATE SET value = ?2",
     [SQL_SWAP_CANDIDATE] =
         "SELECT p.sku, p.name, p.price, p.cost FROM products p "
         "WHERE p.active = 1 AND p.currency = ?1 AND p.price >= ?2 "
