@@ -132,6 +132,86 @@ export const scenarios = [
     },
   },
   {
+    name: 'a CX manager edits a policy, sees a lint error on its line, fixes it and runs it in the test screen',
+    async run(page, env) {
+      const o = await newOrder(env);
+      const before = await env.api('GET', `/v1/orders/${o.number}/events`);
+      await signIn(page, env, env.admin, '/cx/policies');
+      const editor = page.getByLabel('Policy text (Markdown)');
+      await page.getByText('No problems.').waitFor();
+      const text = await editor.inputValue();
+      check(text.includes('@upgrade_shipping'), 'the editor does not hold the retention policy');
+      const line = text.slice(0, text.indexOf('@upgrade_shipping')).split('\n').length;
+      await editor.fill(text.replace('@upgrade_shipping', '@upgrade_shiping'));
+      const problem = page.locator('.diags li').first();
+      await problem.waitFor();
+      const said = await problem.innerText();
+      check(said.startsWith(`Line ${line},`) && said.includes('unknown tool @upgrade_shiping'), `the problem reads: ${said}`);
+      check(await page.locator(`.gutter span.bad[data-line="${line}"]`).count() === 1, `line ${line} is not marked in the gutter`);
+      check(await page.locator('.gutter span.bad').count() === 1, 'other lines are marked too');
+      await env.shoot('policy-lint-error');
+      await editor.fill(text.replace('10% first, or 15%', '12% first, or 18%'));
+      await page.getByText('No problems.').waitFor();
+      check(await page.locator('.gutter span.bad').count() === 0, 'a fixed line is still marked');
+      await page.getByLabel('Order', { exact: true }).fill(o.number);
+      await page.getByLabel(/^Context/).fill('max_discount_percent = 25');
+      await page.getByLabel('Customer says').fill('I want to cancel my order');
+      await page.getByRole('button', { name: 'Send' }).click();
+      const log = page.getByRole('list', { name: 'Test conversation' });
+      await log.getByText('12% off this order').first().waitFor();
+      check(await log.getByText('@order_details').count() > 0, 'the tool call is not shown');
+      await page.getByLabel('Customer says').fill('no thanks');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await log.getByText('18% off this order').first().waitFor();
+      await env.shoot('policy-test-screen');
+      // a dry run: the order is as it was (messages sent meanwhile aside)
+      const after = await env.api('GET', `/v1/orders/${o.number}`);
+      check(after.status === 'confirmed' && after.discount_total === 0, `the test run changed the order: ${after.status}, discount ${after.discount_total}`);
+      const changes = after.timeline.filter((e) => !before.data.some((b) => b.seq === e.seq) && e.type !== 'customer_notified');
+      check(changes.length === 0, `the test run left ${changes.map((e) => e.type).join(', ')} on the order`);
+    },
+  },
+  {
+    name: 'an agent answers an escalation',
+    async run(page, env) {
+      const o = await newOrder(env);
+      const req = await env.api('POST', `/v1/orders/${o.number}/cancellation-requests`, { reason: 'other' });
+      await env.api('POST', `/v1/cancellation-requests/${req.id}/decision`, { agent: true });
+      const open = await env.api('GET', '/v1/escalations?status=open&limit=200');
+      const esc = open.escalations.find((e) => e.conversation === req.id);
+      check(esc, 'no escalation was opened');
+      await signIn(page, env, env.agent, '/cx/queue');
+      await page.locator(`tr[data-escalation="${esc.id}"]`).getByRole('button', { name: 'Open' }).click();
+      await page.getByRole('heading', { name: `Order ${o.number}` }).waitFor();
+      const words = 'Hi! I have kept your order as it is. Anything else I can do?';
+      await page.getByLabel('Reply to the customer').fill(words);
+      await page.getByRole('button', { name: 'Send reply' }).click();
+      await page.getByText('Reply sent: done.').waitFor();
+      await page.getByRole('list', { name: 'Transcript' }).getByText(words).waitFor();
+      const convo = await env.api('GET', `/v1/conversations/${req.id}`);
+      check(convo.events.some((e) => e.kind === 'agent_reply' && e.data.text === words), 'the reply is not on the conversation');
+      await env.shoot('agent-queue');
+      await page.getByLabel('Resolution').fill('customer keeps the order');
+      await page.getByRole('button', { name: 'Close' }).click();
+      await page.getByText('Closed: done.').waitFor();
+      const closed = await env.api('GET', '/v1/escalations?status=closed&limit=200');
+      check(closed.escalations.some((e) => e.id === esc.id && e.resolution === 'customer keeps the order'), 'the escalation is not closed');
+    },
+  },
+  {
+    name: 'the review queues and experiments pages open',
+    async run(page, env) {
+      await signIn(page, env, env.admin, '/cx/reviews');
+      await page.getByRole('heading', { name: 'Fraud and duplicate reviews' }).waitFor();
+      await page.locator('section[aria-labelledby="h-rev"] .notice, section[aria-labelledby="h-rev"] [data-review]').first().waitFor();
+      await env.shoot('reviews');
+      await page.getByRole('link', { name: 'Experiments' }).click();
+      await page.waitForURL('**/cx/experiments');
+      await page.locator('main .notice, main form').first().waitFor();
+      await env.shoot('experiments');
+    },
+  },
+  {
     name: 'the dashboard shows the KPI table',
     async run(page, env) {
       await signIn(page, env, env.admin);

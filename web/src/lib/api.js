@@ -29,12 +29,14 @@ function headers(extra) {
 }
 
 let seq = 0;
-export async function api(method, path, body) {
+// opts.idempotent: false for a POST that changes nothing (lint as you
+// type), which needs no Idempotency-Key kept by the server.
+export async function api(method, path, body, opts = {}) {
   const init = { method, headers: headers() };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     // one key per user action: a retried click changes nothing twice
-    init.headers['Idempotency-Key'] = `web-${Date.now()}-${++seq}-${Math.random().toString(36).slice(2)}`;
+    if (opts.idempotent !== false) init.headers['Idempotency-Key'] = `web-${Date.now()}-${++seq}-${Math.random().toString(36).slice(2)}`;
     init.body = JSON.stringify(body);
   }
   const res = await fetch(path, init);
@@ -46,14 +48,11 @@ export async function api(method, path, body) {
 }
 
 export const get = (path) => api('GET', path);
-export const post = (path, body = {}) => api('POST', path, body);
+export const post = (path, body = {}, opts) => api('POST', path, body, opts);
 
-// A live event stream (EventSource cannot send headers: the token or key
-// goes in the query).
-export function stream(path, onEvent) {
+// A shopper's live event stream (EventSource cannot send headers: the
+// link's token goes in the query).
+export function stream(path) {
   const sep = path.includes('?') ? '&' : '?';
-  const cred = auth.link ? `t=${encodeURIComponent(auth.link)}` : `key=${encodeURIComponent(auth.key() || '')}`;
-  const es = new EventSource(`${path}${sep}${cred}`);
-  es.onmessage = (e) => onEvent(e);
-  return es;
+  return new EventSource(`${path}${sep}t=${encodeURIComponent(auth.link || '')}`);
 }

@@ -138,7 +138,7 @@ export default async function orderPage(main, { number }) {
   if (!order) return;
   helpSection(actions, order, base, refresh);
 
-  const es = stream(`${base}/stream`, () => {});
+  const es = stream(`${base}/stream`);
   const onEvent = () => { live.textContent = `Updated ${dateTime(new Date().toISOString())}`; refresh(); };
   LIVE_EVENTS.forEach((t) => es.addEventListener(t, onEvent));
   return () => es.close();
