@@ -4,6 +4,7 @@
  */
 #include "http/routes.h"
 #include "http/analytics_routes.h"
+#include "http/dashboard_routes.h"
 #include "http/policy_routes.h"
 #include "http/retention_routes.h"
 #include "http/screening_routes.h"
@@ -1107,6 +1108,8 @@ const hf_route hf_routes[] = {
     {"POST", "/v1/policies/publish", ADMIN, NULL, hf_post_policy_publish,
      "holdfast_policies_published_total"},
     {"POST", "/v1/policies/test", ADMIN_AGENT, NULL, hf_post_policy_test, NULL},
+    /* the dashboard's orders at risk of cancellation, riskiest first */
+    {"GET", "/v1/risk/orders", ADMIN_AGENT, hf_get_orders_at_risk, NULL, NULL},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

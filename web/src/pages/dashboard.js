@@ -154,12 +154,12 @@ function loadDrill(box) {
 
 async function loadRisk(box) {
   try {
-    const r = await get('/v1/orders/at-risk?limit=10');
+    const r = await get('/v1/risk/orders?limit=10');
     if (!r.data.length) return mount(box, notice('No open order is scored at risk.'));
     mount(box, h('table', null,
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Order'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Risk'), h('th', { scope: 'col' }, 'Why'))),
       h('tbody', null, r.data.map((o) => h('tr', null, h('th', { scope: 'row' }, o.number), h('td', null, label(o.status)),
-        h('td', null, percent(o.risk.score)), h('td', null, label(o.risk.reason)))))));
+        h('td', null, percent(Number(o.risk.score))), h('td', null, label(o.risk.reason)))))));
   } catch (e) {
     mount(box, notice(e.message, 'error'));
   }
