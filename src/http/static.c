@@ -118,14 +118,32 @@ static int open_inside(const hf_static *s, const char *rel, size_t *size)
     return fd;
 }
 
+/* The UI's own routes (web/src/main.js), answered with index.html; any
+ * other path without an extension stays the API's 404. */
+static bool client_route(const char *path)
+{
+    static const char *const exact[] = {"/", "/login", "/cx"};
+    static const char *const prefixes[] = {"/orders/", "/surveys/", "/cx/"};
+    for (size_t i = 0; i < HF_ARRAY_LEN(exact); i++)
+        if (strcmp(path, exact[i]) == 0)
+            return true;
+    for (size_t i = 0; i < HF_ARRAY_LEN(prefixes); i++)
+        if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
 hf_rc hf_static_find(const hf_static *s, const char *path, hf_static_file *out,
                      hf_err *err)
 {
     if (!safe_path(path))
         return hf_fail(err, HF_ENOTFOUND, "not_found", NULL, "no such file");
     const char *type = hf_static_type(path);
-    bool client_route = type == NULL || strcmp(path, "/") == 0;
-    const char *rel = client_route ? "/index.html" : path;
+    bool route = client_route(path);
+    if (type == NULL && !route)
+        return hf_fail(err, HF_ENOTFOUND, "not_found", NULL,
+                       "no such endpoint");
+    const char *rel = route ? "/index.html" : path;
     size_t size = 0;
     int fd = open_inside(s, rel, &size);
     if (fd < 0)
@@ -133,7 +151,7 @@ hf_rc hf_static_find(const hf_static *s, const char *path, hf_static_file *out,
     *out = (hf_static_file){
         .fd = fd,
         .size = size,
-        .content_type = client_route ? hf_static_type(rel) : type,
+        .content_type = route ? hf_static_type(rel) : type,
         /* Vite names built assets by their content: they never change */
         .immutable = strncmp(path, "/assets/", 8) == 0,
     };

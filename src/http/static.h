@@ -2,9 +2,9 @@
  * static.h - serving the web UI's built files (web/dist) beside the API.
  *
  * A GET of a path outside /v1/, /healthz and /metrics answers the file of
- * that name under the directory; a path without an extension is a route
- * of the UI itself (/orders/HF-100042, /cx/dashboard) and answers
- * index.html. Nothing outside the directory is ever served: "." and ".."
+ * that name under the directory; a route of the UI itself (/, /login,
+ * /orders/..., /surveys/..., /cx/...) answers index.html; anything else
+ * is 404, as before. Nothing outside the directory is ever served: "." and ".."
  * segments are refused, and the resolved file must lie inside.
  */
 #ifndef HF_STATIC_H

@@ -97,6 +97,9 @@ static void test_files_and_routes(void **state)
     /* the API is still the API */
     expect("/healthz", 200, "application/json", "{");
     expect("/v1/nothing-here", 404, NULL, NULL);
+    /* only the UI's routes answer index.html */
+    expect("/v2/orders", 404, NULL, NULL);
+    expect("/login", 200, html, "<!doctype html>");
 }
 
 static void test_cache_headers(void **state)
