@@ -18,11 +18,19 @@
 
 enum { MAX_NAMES = 64 };
 
-static hf_rc need_retention(const hf_services *svc, hf_err *err)
+static hf_rc no_policy(hf_err *err)
 {
-    return svc->retention ? HF_OK
-                          : hf_fail(err, HF_EBUSY, "policy_unavailable", NULL,
-                                    "no cancellation policy is loaded");
+    return hf_fail(err, HF_EBUSY, "policy_unavailable", NULL,
+                   "no cancellation policy is loaded");
+}
+
+/* The version new conversations start on. */
+static hf_rc current_of(hf_txn *t, const hf_services *svc,
+                        const hf_policy_bundle **cur, hf_err *err)
+{
+    return svc->retention
+               ? hf_retention_current_txn(svc->retention, t, cur, err)
+               : no_policy(err);
 }
 
 /* --- Lint and explain ----------------------------------------------------- */
@@ -105,9 +113,7 @@ hf_rc hf_policy_check_txn(hf_txn *t, const hf_services *svc, const char *name,
                           hf_err *err)
 {
     const hf_policy_bundle *cur;
-    hf_rc rc = need_retention(svc, err);
-    if (rc == HF_OK)
-        rc = hf_retention_current_txn(svc->retention, t, &cur, err);
+    hf_rc rc = current_of(t, svc, &cur, err);
     if (rc != HF_OK)
         return rc;
     /* '#' resolves to the policies of the current version */
@@ -142,9 +148,7 @@ hf_rc hf_policy_list_txn(hf_txn *t, const hf_services *svc, hf_arena *a,
                          const char **json, hf_err *err)
 {
     const hf_policy_bundle *cur;
-    hf_rc rc = need_retention(svc, err);
-    if (rc == HF_OK)
-        rc = hf_retention_current_txn(svc->retention, t, &cur, err);
+    hf_rc rc = current_of(t, svc, &cur, err);
     if (rc != HF_OK)
         return rc;
     const hf_policy_bundle *files = hf_retention_current(svc->retention);
@@ -170,7 +174,7 @@ hf_rc hf_policy_publish_txn(hf_txn *t, const hf_services *svc, const char *name,
                             hf_err *err)
 {
     const hf_policy_bundle *b;
-    hf_rc rc = need_retention(svc, err);
+    hf_rc rc = svc->retention ? HF_OK : no_policy(err);
     if (rc == HF_OK)
         rc = hf_retention_publish_txn(svc->retention, t, name, text,
                                       hf_clock_now(svc->clock), &b, err);
@@ -224,17 +228,11 @@ hf_rc hf_policy_trial_txn(hf_txn *t, const hf_services *svc, const char *name,
                           hf_err *err)
 {
     const hf_policy_bundle *cur;
-    char *sources = NULL;
     hf_policy_bundle *b = NULL;
     hf_retention *trial = NULL;
-    hf_rc rc = need_retention(svc, err);
+    hf_rc rc = current_of(t, svc, &cur, err);
     if (rc == HF_OK)
-        rc = hf_retention_current_txn(svc->retention, t, &cur, err);
-    if (rc == HF_OK)
-        rc = hf_retention_sources_with(cur, name, text, &sources, err);
-    if (rc == HF_OK)
-        rc = hf_policy_bundle_compile(cur->name, sources, &b, err);
-    free(sources);
+        rc = hf_retention_edit_txn(svc->retention, t, name, text, &b, err);
     if (rc == HF_OK)
         rc = hf_retention_trial(svc->retention, b, &trial, err);
     if (rc != HF_OK)

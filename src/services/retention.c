@@ -377,9 +377,10 @@ hf_rc hf_retention_current_txn(hf_retention *r, hf_txn *t,
     return rc;
 }
 
-hf_rc hf_retention_sources_with(const hf_policy_bundle *current,
-                                const char *name, const char *text, char **out,
-                                hf_err *err)
+/* The sources of current with `name` replaced by text, as a JSON text
+ * (malloc'd; free()). Errors: HF_ENOTFOUND unknown_policy, HF_ENOMEM. */
+static hf_rc sources_with(const hf_policy_bundle *current, const char *name,
+                          const char *text, char **out, hf_err *err)
 {
     json_t *src = json_loads(current->sources, 0, NULL);
     if (json_object_get(src, name) == NULL) {
@@ -395,18 +396,27 @@ hf_rc hf_retention_sources_with(const hf_policy_bundle *current,
     return *out ? HF_OK : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
 }
 
+hf_rc hf_retention_edit_txn(hf_retention *r, hf_txn *t, const char *name,
+                            const char *text, hf_policy_bundle **out,
+                            hf_err *err)
+{
+    const hf_policy_bundle *cur;
+    char *sources = NULL;
+    hf_rc rc = hf_retention_current_txn(r, t, &cur, err);
+    if (rc == HF_OK)
+        rc = sources_with(cur, name, text, &sources, err);
+    if (rc == HF_OK)
+        rc = hf_policy_bundle_compile(cur->name, sources, out, err);
+    free(sources);
+    return rc;
+}
+
 hf_rc hf_retention_publish_txn(hf_retention *r, hf_txn *t, const char *name,
                                const char *text, hf_time now,
                                const hf_policy_bundle **out, hf_err *err)
 {
-    const hf_policy_bundle *cur;
-    char *sources = NULL;
     hf_policy_bundle *b = NULL;
-    hf_rc rc = hf_retention_current_txn(r, t, &cur, err);
-    if (rc == HF_OK)
-        rc = hf_retention_sources_with(cur, name, text, &sources, err);
-    if (rc == HF_OK)
-        rc = hf_policy_bundle_compile(cur->name, sources, &b, err);
+    hf_rc rc = hf_retention_edit_txn(r, t, name, text, &b, err);
     if (rc == HF_OK)
         rc = hf_txn_policy_version_put(t, b->version, b->name, b->sources, now,
                                        err);
@@ -419,7 +429,6 @@ hf_rc hf_retention_publish_txn(hf_retention *r, hf_txn *t, const char *name,
     if (rc == HF_OK)
         rc = hf_retention_version(r, t, b->version, out, err);
     hf_policy_bundle_free(b);
-    free(sources);
     return rc;
 }
 

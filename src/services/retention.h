@@ -70,12 +70,12 @@ hf_rc hf_retention_publish_txn(hf_retention *r, hf_txn *t, const char *name,
                                const char *text, hf_time now,
                                const hf_policy_bundle **out, hf_err *err);
 
-/* The sources of the current version with `name` replaced by text, as a
- * JSON text (malloc'd; free()). Errors: HF_ENOTFOUND unknown_policy,
- * HF_ENOMEM. */
-hf_rc hf_retention_sources_with(const hf_policy_bundle *current,
-                                const char *name, const char *text, char **out,
-                                hf_err *err);
+/* The current version with text as policy `name`, compiled into *out
+ * (free with hf_policy_bundle_free), neither stored nor made current.
+ * Errors: those of hf_retention_publish_txn. */
+hf_rc hf_retention_edit_txn(hf_retention *r, hf_txn *t, const char *name,
+                            const char *text, hf_policy_bundle **out,
+                            hf_err *err);
 
 /* A retention that runs bundle b (taking it) with r's model and limits:
  * the test screen's, for a text not yet published. Close it with
