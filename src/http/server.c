@@ -108,8 +108,8 @@ static enum MHD_Result send_response(conn_ctx *c)
 static enum MHD_Result send_stream(conn_ctx *c)
 {
     struct MHD_Response *r;
-    if (hf_sse_open(c->server->sse, c->mhd, c->res.stream_order, &r, &c->err) !=
-        HF_OK) {
+    if (hf_sse_open(c->server->sse, c->mhd, c->res.stream_order,
+                    c->shopper != NULL, &r, &c->err) != HF_OK) {
         hf_http_error(&c->req, &c->res, &c->err);
         return send_response(c);
     }

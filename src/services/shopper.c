@@ -98,6 +98,14 @@ static const struct {
     {"survey_answered", false},
 };
 
+bool hf_shopper_event_visible(const char *type)
+{
+    for (size_t k = 0; type && k < HF_ARRAY_LEN(shopper_events); k++)
+        if (strcmp(type, shopper_events[k].type) == 0)
+            return true;
+    return false;
+}
+
 static json_t *timeline_view(json_t *events)
 {
     static const char *const keys[] = {"seq", "at", "type", "from", "to", NULL};

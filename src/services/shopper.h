@@ -35,6 +35,9 @@ hf_rc hf_shopper_check(const hf_services *svc, hf_shopper_scope scope,
                        const char *order_id, const char *what, hf_arena *a,
                        hf_err *err);
 
+/* True when a timeline entry of type is shown to shoppers. */
+bool hf_shopper_event_visible(const char *type);
+
 /* The shapes a shopper's answer is cut to. */
 typedef enum hf_shopper_view_kind {
     HF_VIEW_AS_IS,        /* nothing to hide (shipments, surveys) */

@@ -1,7 +1,8 @@
 // queue.js - the agent queue: conversations the policy handed to a person,
 // each with its transcript, the order and its risk; reply (sent to the
 // customer and kept on the conversation), act on the order through the
-// API's own guarded endpoints, close with a resolution.
+// API's own guarded endpoint (cancelling goes through the order's state
+// machine, refund and restock), close with a resolution.
 import { h, mount, notice, field } from '../lib/dom.js';
 import { get, post } from '../lib/api.js';
 import { money, dateTime, label, percent } from '../lib/format.js';
@@ -53,7 +54,6 @@ async function detail(box, esc, reload, said = null) {
           ? h('p', null, `Cancellation risk ${percent(Number(risk.score))}`, risk.features ? h('small', null, risk.features.slice(0, 3).map((f) => label(f.name || f.feature)).join(', ')) : null)
           : h('p', { class: 'muted' }, 'Not scored.'),
         open ? h('div', { class: 'actions' },
-          h('button', { type: 'button', class: 'secondary', onclick: () => act('Shipping upgraded', () => post(`/v1/conversations/${esc.conversation}/messages`, { text: 'yes, the free shipping upgrade please' })) }, 'Offer: free shipping upgrade'),
           h('button', { type: 'button', class: 'danger', onclick: () => act('Order cancelled', () => post(`/v1/orders/${order.id}/cancel`, { reason: 'changed_mind', note: 'cancelled by an agent from the queue' })) }, 'Cancel the order')) : null,
         open ? h('form', {
           onsubmit: (e) => { e.preventDefault(); act('Closed', async () => { await post(`/v1/escalations/${esc.id}/close`, { resolution: resolution.value || undefined }); esc.status = 'closed'; reload(); }); },
