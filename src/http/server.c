@@ -350,6 +350,7 @@ static hf_rc authenticate(conn_ctx *c)
 {
     if (c->route->roles == 0) { /* public, or a shopper's signed link */
         c->req.actor = "shopper";
+        c->shopper = hf_shopper_route_of(c->route); /* its view, if any */
         return HF_OK;
     }
     const char *auth = MHD_lookup_connection_value(

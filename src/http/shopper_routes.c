@@ -31,6 +31,9 @@ static const hf_shopper_route shopper_routes[] = {
      HF_VIEW_CONVERSATION},
     {"POST", "/v1/conversations/:id/messages", HF_SHOPPER_CONVERSATION,
      HF_VIEW_TURN},
+    /* public (its "address" token is checked by the handler): only the
+     * view applies */
+    {"POST", "/v1/orders/:id/address", HF_SHOPPER_NONE, HF_VIEW_ORDER},
 };
 
 const hf_shopper_route *hf_shopper_route_of(const hf_route *r)
@@ -68,7 +71,15 @@ hf_rc hf_post_order_link(hf_txn *t, hf_request *req, hf_response *res,
                          hf_err *err)
 {
     int64_t days = DEFAULT_DAYS;
+    const char *purpose = NULL;
     HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "purpose", false, 16, &purpose,
+                           err));
+    /* the order page, or the page that fixes a held order's address */
+    bool address = purpose != NULL && strcmp(purpose, "address") == 0;
+    if (purpose != NULL && !address && strcmp(purpose, "order") != 0)
+        return hf_fail(err, HF_EINVAL, "invalid", "purpose",
+                       "purpose is order or address");
     if (json_object_get(req->body, "days") != NULL)
         HF_TRY(hf_json_get_int(req, req->body, NULL, "days", true, &days, err));
     if (days < 1 || days > MAX_DAYS)
@@ -76,15 +87,16 @@ hf_rc hf_post_order_link(hf_txn *t, hf_request *req, hf_response *res,
                        "days must be 1 to %d", MAX_DAYS);
     order_ref o;
     HF_TRY(find_order(t, req, &o, err));
-    const char *token =
-        hf_links_token(req->svc, req->arena, "order", o.id, (int)days);
+    const char *token = hf_links_token(
+        req->svc, req->arena, address ? "address" : "order", o.id, (int)days);
     if (token == NULL)
         return hf_fail(err, HF_EBUSY, "no_link_key", NULL,
                        "this server signs no links");
     hf_time expires = hf_clock_now(req->svc->clock) + (hf_time)days * HF_DAY;
     json_t *j = json_pack(
         "{s:s, s:s, s:s, s:o}", "order", o.number, "token", token, "path",
-        hf_arena_printf(req->arena, "/orders/%s?t=%s", o.number, token),
+        hf_arena_printf(req->arena, "/orders/%s%s?t=%s", o.number,
+                        address ? "/address" : "", token),
         "expires_at", hf_json_time(expires));
     return hf_http_json(req, res, 201, j, err);
 }

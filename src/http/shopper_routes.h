@@ -22,8 +22,10 @@ typedef struct hf_shopper_route {
 /* r's row in the shopper table, or NULL: a link does not open r. */
 const hf_shopper_route *hf_shopper_route_of(const hf_route *r);
 
-/* POST /v1/orders/{id}/links {"days"?: 1..90} -> 201 {"order", "token",
- * "path", "expires_at"}: the order page's signed link, to send a shopper. */
+/* POST /v1/orders/{id}/links {"days"?: 1..90, "purpose"?: "order" |
+ * "address"} -> 201 {"order", "token", "path", "expires_at"}: the signed
+ * link of the order page (or of the page that fixes a held order's
+ * address), to send a shopper. */
 hf_rc hf_post_order_link(hf_txn *t, hf_request *req, hf_response *res,
                          hf_err *err);
 

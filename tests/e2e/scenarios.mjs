@@ -132,6 +132,31 @@ export const scenarios = [
     },
   },
   {
+    name: 'a customer corrects the address of a held order',
+    async run(page, env) {
+      const o = await env.api('POST', '/v1/orders', {
+        customer: { email: 'e2e.address@example.com', name: 'Zia Park' },
+        lines: [{ sku: 'HOM-1030', qty: 1 }],
+        shipping_address: { name: 'Zia Park', line1: '1 Main St', city: 'Springfield', region: 'IL', postal_code: '6270', country: 'US' },
+        payment: { method: 'card', gateway: 'manual' },
+      });
+      check(o.status === 'on_hold', `a bad postal code left the order ${o.status}`);
+      const link = await env.api('POST', `/v1/orders/${o.number}/links`, { purpose: 'address' });
+      await page.goto(env.base + link.path);
+      await page.getByRole('heading', { name: `Delivery address for order ${o.number}` }).waitFor();
+      const fill = { 'Full name': 'Zia Park', 'Address line 1': '1 Main St', City: 'Springfield', 'State or region': 'IL', 'Postal code': '627', 'Country (2-letter code, such as US)': 'US' };
+      for (const [k, v] of Object.entries(fill)) await page.getByLabel(k, { exact: true }).fill(v);
+      await page.getByRole('button', { name: 'Confirm the address' }).click();
+      await page.locator('.notice.error').waitFor(); // still wrong: said so
+      await page.getByLabel('Postal code', { exact: true }).fill('62701');
+      await page.getByRole('button', { name: 'Confirm the address' }).click();
+      await page.getByRole('heading', { name: 'Thank you' }).waitFor();
+      await env.shoot('address-fixed');
+      const after = await env.api('GET', `/v1/orders/${o.number}`);
+      check(after.status === 'confirmed' && after.shipping_address.postal_code === '62701', `the order is ${after.status} at ${after.shipping_address.postal_code}`);
+    },
+  },
+  {
     name: 'a CX manager edits a policy, sees a lint error on its line, fixes it and runs it in the test screen',
     async run(page, env) {
       const o = await newOrder(env);

@@ -241,6 +241,53 @@ static void test_conversation_scope(void **state)
     json_decref(c);
 }
 
+/* The address link fixes a held order's address, and the answer is the
+ * shopper's view of the order. */
+static void test_address_link(void **state)
+{
+    (void)state;
+    long st = 0;
+    json_t *held =
+        ts_order(ts, "sh-LAMP", 1,
+                 json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s}}",
+                           "shipping_address", "name", "Zia Park", "line1",
+                           "1 Main St", "city", "Springfield", "region", "IL",
+                           "postal_code", "6270", "country", "US"),
+                 &st);
+    ts_assert_status(st, 201, held);
+    assert_string_equal(ts_str(held, "status"), "on_hold");
+    json_t *l = ts_post(ts, json_pack("{s:s}", "purpose", "address"), &st,
+                        "/v1/orders/%s/links", ts_str(held, "number"));
+    ts_assert_status(st, 201, l);
+    assert_non_null(strstr(ts_str(l, "path"), "/address?t="));
+    char path[512];
+    snprintf(path, sizeof path, "/v1/orders/%s/address",
+             ts_str(held, "number"));
+    json_t *fixed =
+        ts_post_as(ts, NULL, NULL,
+                   json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s}}",
+                             "shipping_address", "name", "Zia Park", "line1",
+                             "1 Main St", "city", "Springfield", "region", "IL",
+                             "postal_code", "62701", "country", "US"),
+                   &st, "%s?t=%s", path, ts_str(l, "token"));
+    ts_assert_status(st, 200, fixed);
+    assert_string_equal(ts_str(fixed, "status"), "confirmed");
+    assert_null(json_object_get(fixed, "risk"));
+    assert_null(json_object_get(json_object_get(fixed, "customer"), "email"));
+    json_decref(fixed);
+    /* an address link is not an order link, nor the other way round */
+    snprintf(path, sizeof path, "/v1/orders/%s", ts_str(held, "number"));
+    json_t *r = shopper_get(&st, path, ts_str(l, "token"));
+    ts_assert_error(st, r, 401, "bad_token");
+    json_decref(r);
+    json_decref(l);
+    r = ts_post(ts, json_pack("{s:s}", "purpose", "refund"), &st,
+                "/v1/orders/%s/links", ts_str(held, "number"));
+    ts_assert_error(st, r, 422, "invalid");
+    json_decref(r);
+    json_decref(held);
+}
+
 static void test_minting_needs_staff(void **state)
 {
     (void)state;
@@ -267,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_conversation_scope),
         cmocka_unit_test(test_cancellation_request_scope),
         cmocka_unit_test(test_minting_needs_staff),
+        cmocka_unit_test(test_address_link),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

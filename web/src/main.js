@@ -1,6 +1,7 @@
 // main.js - the UI's entry: a small router from the path to a page.
 //
 //   /orders/HF-100042?t=TOKEN   the shopper's order page (signed link)
+//   /orders/HF-100042/address?t=TOKEN   a held order's address, corrected
 //   /surveys/TOKEN              the cancellation survey (signed link)
 //   /login                      staff sign-in with an API key
 //   /cx/...                     the CX team's pages (API key)
@@ -50,7 +51,11 @@ async function render() {
   let page;
   let params = {};
   let m;
-  if ((m = path.match(/^\/orders\/([^/]+)$/))) {
+  if ((m = path.match(/^\/orders\/([^/]+)\/address$/))) {
+    page = await import('./pages/address.js');
+    params = { number: decodeURIComponent(m[1]) };
+    mount(app, main);
+  } else if ((m = path.match(/^\/orders\/([^/]+)$/))) {
     page = await import('./pages/order.js');
     params = { number: decodeURIComponent(m[1]) };
     mount(app, main);

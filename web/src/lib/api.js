@@ -16,6 +16,7 @@ export class ApiError extends Error {
     const e = (body && body.error) || {};
     super(e.message || `request failed (${status})`);
     this.status = status;
+    this.body = body;
     this.code = e.code;
     this.field = e.field;
   }
