@@ -194,6 +194,17 @@ export const scenarios = [
       check(after.status === 'confirmed' && after.discount_total === 0, `the test run changed the order: ${after.status}, discount ${after.discount_total}`);
       const changes = after.timeline.filter((e) => !before.data.some((b) => b.seq === e.seq) && e.type !== 'customer_notified');
       check(changes.length === 0, `the test run left ${changes.map((e) => e.type).join(', ')} on the order`);
+      // publishing makes a new version, which new conversations run
+      await page.getByRole('button', { name: 'Publish' }).click();
+      await page.getByText(/^Published version pv_/).waitFor();
+      const policies = await env.api('GET', '/v1/policies');
+      check(policies.published, 'the published version is not in force');
+      await page.getByText(`Version in force: ${policies.version} (published here)`).waitFor();
+      const convo = await env.api('POST', '/v1/conversations', { order: o.number });
+      const turn = await env.api('POST', `/v1/conversations/${convo.id}/messages`, { text: 'I want to cancel my order' });
+      check(turn.offers[0].percent === 12, `a new conversation offers ${turn.offers[0].percent}%`);
+      // the shipped text again, for the scenarios after this one
+      await env.api('POST', '/v1/policies/publish', { name: 'Cancellation_retention_policy', text });
     },
   },
   {
@@ -224,12 +235,29 @@ export const scenarios = [
     },
   },
   {
-    name: 'the review queues and experiments pages open',
+    name: 'an agent approves a held order in the review queue; the experiments page opens',
     async run(page, env) {
-      await signIn(page, env, env.admin, '/cx/reviews');
-      await page.getByRole('heading', { name: 'Fraud and duplicate reviews' }).waitFor();
-      await page.locator('section[aria-labelledby="h-rev"] .notice, section[aria-labelledby="h-rev"] [data-review]').first().waitFor();
+      // a first order of ~695 USD from a disposable address: held for review
+      const o = await env.api('POST', '/v1/orders', {
+        customer: { email: 'e2e.review@mailinator.com', name: 'Rae View' },
+        lines: [{ sku: 'HOM-1030', qty: 5 }],
+        shipping_address: { name: 'Rae View', line1: '1 Main St', city: 'Springfield', region: 'IL', postal_code: '62701', country: 'US' },
+        payment: { method: 'card', gateway: 'manual' },
+      });
+      check(o.status === 'on_hold', `the order is ${o.status}, not held`);
+      const review = (await env.api('GET', '/v1/reviews?status=open&limit=200')).reviews.find((r) => r.order_number === o.number);
+      check(review, 'no review was opened');
+      await signIn(page, env, env.agent, '/cx/reviews');
+      const card = page.locator(`[data-review="${review.id}"]`);
+      await card.waitFor();
+      check((await card.innerText()).includes('disposable email domain'), 'the review does not say why');
+      await page.getByRole('table').getByText(o.number).waitFor(); // among the orders on hold
       await env.shoot('reviews');
+      await card.getByLabel(`Note on ${o.number}`).fill('called the customer: genuine');
+      await card.getByRole('button', { name: 'Approve' }).click();
+      await card.getByText('Approved: the order goes on.').waitFor();
+      const after = await env.api('GET', `/v1/orders/${o.number}`);
+      check(after.status === 'confirmed', `the approved order is ${after.status}`);
       await page.getByRole('link', { name: 'Experiments' }).click();
       await page.waitForURL('**/cx/experiments');
       await page.locator('main .notice, main form').first().waitFor();
