@@ -127,6 +127,7 @@ export const scenarios = [
       await env.shoot('cancel-survey');
       await page.getByRole('button', { name: 'Send answers' }).click();
       await page.getByText('Thank you for your answers.').waitFor();
+      check(await page.getByRole('button', { name: 'Cancel order' }).count() === 0, 'a cancelled order still offers to cancel');
       const events = await env.api('GET', `/v1/orders/${o.number}/events`);
       check(events.data.some((e) => e.type === 'survey_answered'), 'the survey answer is not on the order');
     },

@@ -72,9 +72,9 @@ function items(order) {
     h('caption', null, 'Items'),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Qty'), h('th', { scope: 'col' }, 'Price'))),
     h('tbody', null, order.lines.map((l) => h('tr', null,
-      h('th', { scope: 'row' }, l.name, h('small', null, l.sku)),
-      h('td', null, l.qty - l.cancelled_qty),
-      h('td', null, money(l.line_total, order.currency))))),
+      h('th', { scope: 'row' }, l.name, h('small', null, l.cancelled_qty ? `${l.sku} · ${l.cancelled_qty} cancelled` : l.sku)),
+      h('td', null, l.qty),
+      h('td', null, money(l.unit_price * l.qty, order.currency))))),
     h('tfoot', null,
       order.discount_total ? h('tr', null, h('th', { scope: 'row', colspan: 2 }, 'Discount'), h('td', null, `−${money(order.discount_total, order.currency)}`)) : null,
       h('tr', null, h('th', { scope: 'row', colspan: 2 }, 'Total'), h('td', { 'data-testid': 'total' }, money(order.total, order.currency)))));
@@ -123,6 +123,9 @@ export default async function orderPage(main, { number }) {
       const [o, s] = await Promise.all([get(base), get(`${base}/shipments`)]);
       order = o;
       const shipments = s.data || [];
+      // an order that can no longer be cancelled loses its button
+      const cancel = main.querySelector('[data-cancel]');
+      if (cancel && ['cancelled', 'delivered', 'returned'].includes(o.status)) cancel.remove();
       mount(head, h('h1', null, `Order ${o.number}`),
         h('p', { class: 'muted' }, `Placed ${day(o.placed_at)} · ${label(o.status)}`), live);
       mount(body, h('div', { class: 'grid' },
@@ -150,7 +153,7 @@ function helpSection(box, order, base, refresh) {
   const open = !['cancelled', 'delivered', 'returned'].includes(order.status);
   mount(box, h('h2', { id: 'h-help' }, 'Need help?'),
     h('div', { class: 'actions' },
-      open ? h('button', { type: 'button', class: 'secondary', onclick: () => cancelFlow(panel, order, base, refresh) }, 'Cancel order') : null,
+      open ? h('button', { type: 'button', class: 'secondary', 'data-cancel': true, onclick: () => cancelFlow(panel, order, base, refresh) }, 'Cancel order') : null,
       h('button', { type: 'button', class: 'secondary', onclick: () => chat(panel, order) }, 'Chat with us')),
     panel);
 }
