@@ -305,13 +305,31 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
+/* The web UI's built files: --web, [web] dir, else web/dist of the source
+ * tree the program was built from, else ./web/dist; NULL (the API alone)
+ * when none of the defaults exists. */
+static const char *web_dir(cli *c)
+{
+    const char *dir = hf_config_get(c->cfg, "flag.web", NULL);
+    if (dir == NULL)
+        dir = hf_config_get(c->cfg, "web.dir", NULL);
+    if (dir != NULL)
+        return dir;
+    static const char *const defaults[] = {HF_SOURCE_WEB_DIR, "web/dist"};
+    for (size_t i = 0; i < HF_ARRAY_LEN(defaults); i++)
+        if (access(defaults[i], R_OK | X_OK) == 0)
+            return defaults[i];
+    hf_log_info("no web UI built (web/dist): serving the API alone");
+    return NULL;
+}
+
 static int cmd_serve(cli *c)
 {
     hf_services svc;
     if (open_services(c, &svc, true) != 0)
         return 1;
     svc.retention = open_retention(c);
-    hf_server_options opt = {listen_addr(c), 0, 0};
+    hf_server_options opt = {listen_addr(c), 0, 0, web_dir(c)};
     hf_server *server;
     hf_err err;
     if (hf_server_start(&svc, &opt, &server, &err) != HF_OK) {
@@ -460,7 +478,10 @@ static const command commands[] = {
     {"risk", NULL, HF_RISK_USAGE, hf_risk_command},
     {"serve", cmd_serve,
      "holdfast serve [--db URL] [--listen HOST:PORT] [--config FILE]\n"
-     "  Serves the API; GET /healthz answers 200 once ready.\n",
+     "               [--web DIR]\n"
+     "  Serves the API; GET /healthz answers 200 once ready. Other GETs\n"
+     "  answer the web UI's built files from DIR ([web] dir; by default\n"
+     "  web/dist of the source tree, or of the current directory).\n",
      NULL},
     {"templates", NULL, HF_TEMPLATES_USAGE, hf_templates_command},
     {"version", cmd_version, "holdfast version\n  Prints the version.\n", NULL},
@@ -468,8 +489,9 @@ static const command commands[] = {
 
 /* Flags that take a value, sorted; each becomes config key "flag.NAME". */
 static const char *const value_flags[] = {
-    "by",    "config", "customers", "days",     "db",   "format", "from", "end",
-    "label", "listen", "orders",    "products", "role", "seed",   "to",
+    "by",     "config", "customers", "days",   "db",     "end",
+    "format", "from",   "label",     "listen", "orders", "products",
+    "role",   "seed",   "to",        "web",
 };
 
 static void usage(FILE *to)

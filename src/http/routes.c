@@ -4,8 +4,11 @@
  */
 #include "http/routes.h"
 #include "http/analytics_routes.h"
+#include "http/dashboard_routes.h"
+#include "http/policy_routes.h"
 #include "http/retention_routes.h"
 #include "http/screening_routes.h"
+#include "http/shopper_routes.h"
 #include "http/sse.h"
 #include "http/task_routes.h"
 #include "services/risk_features.h"
@@ -1094,6 +1097,22 @@ const hf_route hf_routes[] = {
     /* the agents' tasks: calls the playbooks open for risky orders */
     {"GET", "/v1/tasks", ADMIN_AGENT, hf_get_tasks, NULL, NULL},
     {"POST", "/v1/tasks/:id/done", ADMIN_AGENT, NULL, hf_post_task_done, NULL},
+    /* a shopper's signed link to their order, minted for staff to send;
+     * the survey link the order page opens after a cancellation (which
+     * routes a link opens: hf_shopper_routes, http/shopper_routes.c) */
+    {"POST", "/v1/orders/:id/links", ADMIN_AGENT, NULL, hf_post_order_link,
+     NULL},
+    {"GET", "/v1/orders/:id/survey", ADMIN_AGENT, hf_get_order_survey, NULL,
+     NULL},
+    /* the policy editor: lint and explain as typed, publish a version,
+     * and the test screen's dry runs */
+    {"GET", "/v1/policies", ADMIN_AGENT, hf_get_policies, NULL, NULL},
+    {"POST", "/v1/policies/lint", ADMIN_AGENT, NULL, hf_post_policy_lint, NULL},
+    {"POST", "/v1/policies/publish", ADMIN, NULL, hf_post_policy_publish,
+     "holdfast_policies_published_total"},
+    {"POST", "/v1/policies/test", ADMIN_AGENT, NULL, hf_post_policy_test, NULL},
+    /* the dashboard's orders at risk of cancellation, riskiest first */
+    {"GET", "/v1/risk/orders", ADMIN_AGENT, hf_get_orders_at_risk, NULL, NULL},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

@@ -513,7 +513,9 @@ static hf_rc create(hf_txn *t, const hf_services *svc, const char *order,
     hf_rc rc = hf_txn_order_get(t, order, a, o, err);
     if (rc != HF_OK)
         return rc;
-    const hf_policy_bundle *b = hf_retention_current(svc->retention);
+    const hf_policy_bundle *b;
+    if ((rc = hf_retention_current_txn(svc->retention, t, &b, err)) != HF_OK)
+        return rc;
     hf_time now = hf_clock_now(svc->clock);
     if ((rc = hf_txn_policy_version_put(t, b->version, b->name, b->sources, now,
                                         err)) != HF_OK)

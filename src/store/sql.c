@@ -328,6 +328,13 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_SETTING_GET] = "SELECT value FROM settings WHERE name = ?1",
     [SQL_SETTING_ADD] = "INSERT INTO settings (name, value) VALUES (?1, ?2) "
                         "ON CONFLICT (name) DO NOTHING",
+    /* open orders by cancellation risk, highest first (the dashboard) */
+    [SQL_ORDERS_AT_RISK] =
+        "SELECT doc FROM orders WHERE risk_ppm >= ?1 AND status IN "
+        "('pending', 'confirmed', 'allocated', 'picking', 'packed', "
+        "'on_hold', 'shipped') ORDER BY risk_ppm DESC, seq DESC LIMIT ?2",
+    [SQL_SETTING_PUT] = "INSERT INTO settings (name, value) VALUES (?1, ?2) "
+                        "ON CONFLICT (name) DO UPDATE SET value = ?2",
     [SQL_SWAP_CANDIDATE] =
         "SELECT p.sku, p.name, p.price, p.cost FROM products p "
         "WHERE p.active = 1 AND p.currency = ?1 AND p.price >= ?2 "

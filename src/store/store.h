@@ -524,6 +524,15 @@ hf_rc hf_txn_setting_get(hf_txn *t, const char *name, hf_arena *a,
 /* Sets name to value unless it is set already (then it is left alone). */
 hf_rc hf_txn_setting_add(hf_txn *t, const char *name, const char *value,
                          hf_err *err);
+/* Sets a setting, replacing its value. */
+hf_rc hf_txn_setting_put(hf_txn *t, const char *name, const char *value,
+                         hf_err *err);
+
+/* The stored documents of open orders (not yet delivered, cancelled or
+ * returned) whose cancellation risk is at least min_ppm parts per
+ * million, riskiest first, at most limit. */
+hf_rc hf_txn_orders_at_risk(hf_txn *t, int64_t min_ppm, int limit, hf_arena *a,
+                            const char ***docs, size_t *n, hf_err *err);
 
 /* A product to swap a line to: active, same currency, priced at least
  * min_price, not `sku`, with qty units free; same category first, then
