@@ -1,5 +1,6 @@
 # The two commands of the README. Everything else is CMake's.
-#   make run    install what is missing, build, create the demo database, serve
+#   make run    install what is missing, build (the web UI too), create the
+#               demo database, serve; prints the dashboard's sign-in link
 #   make check  install what is missing, build with ASan+UBSan, run every test
 
 JOBS    ?= $(shell nproc)
@@ -13,7 +14,7 @@ deps:
 
 build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build build -j $(JOBS) --target holdfast
+	@cmake --build build -j $(JOBS) --target holdfast web
 
 build-check: deps
 	@cmake -S . -B build-check -DCMAKE_BUILD_TYPE=Debug -DHF_SANITIZE=ON >/dev/null
@@ -24,8 +25,9 @@ run: build
 	    echo "creating $(DB) with demo data"; \
 	    ./build/holdfast demo --db "$(DB)" --seed 1; \
 	fi
-	@echo "demo admin API key: $$(./build/holdfast keys create --db "$(DB)" --role admin)"
-	@echo "serving on http://$(LISTEN)"
+	@key=$$(./build/holdfast keys create --db "$(DB)" --role admin); \
+	    echo "demo admin API key: $$key"; \
+	    echo "open the dashboard: http://$(LISTEN)/login#key=$$key"
 	@./build/holdfast serve --db "$(DB)" --listen "$(LISTEN)"
 
 check: build-check

@@ -23,7 +23,8 @@
     "holdfast intents bench [--model MODEL] [--n N]\n"                         \
     "  Trains, evaluates, runs and times the customer-message classifier.\n"   \
     "  eval: [--min-f1 F] fails below F; [--tune] picks C by cross-\n"         \
-    "  validation on the training split; --no-bitext leaves Bitext out.\n"
+    "  validation on the training split; --no-bitext leaves Bitext out;\n"     \
+    "  [--cv-errors] lists the training texts cross-validation gets wrong.\n"
 
 #define HF_RISK_USAGE                                                          \
     "holdfast risk train --csv FILE --label COLUMN [--drop COL,COL]\n"         \

@@ -19,9 +19,11 @@
 static const struct {
     const char *name; /* "--data" */
     int field;        /* which intents_opts member it sets */
+    bool is_switch;   /* takes no value */
 } options[] = {
-    {"--bitext", 0}, {"--data", 1},      {"--min-f1", 2}, {"--model", 3},
-    {"--n", 4},      {"--no-bitext", 5}, {"--out", 6},    {"--tune", 7},
+    {"--bitext", 0, false},   {"--cv-errors", 8, true}, {"--data", 1, false},
+    {"--min-f1", 2, false},   {"--model", 3, false},    {"--n", 4, false},
+    {"--no-bitext", 5, true}, {"--out", 6, false},      {"--tune", 7, true},
 };
 
 /* Sets the option at table row k from value (NULL for switches); false
@@ -52,8 +54,11 @@ static bool set_option(intents_opts *o, int field, const char *value)
     case 6:
         o->out = value;
         return true;
-    default:
+    case 7:
         o->tune = true;
+        return true;
+    default:
+        o->cv_errors = true;
         return true;
     }
 }
@@ -83,7 +88,7 @@ static bool parse(int argc, char **argv, intents_opts *o)
             fprintf(stderr, "holdfast intents: unknown option %s\n", a);
             return false;
         }
-        bool is_switch = options[k].field == 5 || options[k].field == 7;
+        bool is_switch = options[k].is_switch;
         if (!is_switch && i + 1 >= argc) {
             fprintf(stderr, "holdfast intents: %s needs a value\n", a);
             return false;

@@ -21,6 +21,7 @@ typedef struct intents_opts {
     double min_f1;      /* --min-f1: eval fails below it; < 0 none */
     long n;             /* --n: bench iterations */
     bool tune;          /* --tune: eval picks C by cross-validation */
+    bool cv_errors;     /* --cv-errors: eval lists cross-validation errors */
     const char *text;   /* the TEXT argument */
 } intents_opts;
 

@@ -69,13 +69,16 @@ static const char *listen_addr(cli *c)
     return l;
 }
 
-/* The process's risk scorer, freed at exit. */
+/* The process's risk scorer and its windows' cache, freed at exit. */
 static hf_risk_scorer *risk_scorer;
+static hf_risk_cache *risk_cache;
 
 static void free_risk_scorer(void)
 {
     hf_risk_scorer_free(risk_scorer);
     risk_scorer = NULL;
+    hf_risk_cache_free(risk_cache);
+    risk_cache = NULL;
 }
 
 /* Opens and migrates the store, and builds the services around it. */
@@ -124,8 +127,24 @@ static int open_services(cli *c, hf_services *svc, bool migrate)
         if (hf_risk_scorer_load(model, &risk_scorer, &err) != HF_OK)
             return fail("risk.model", &err);
         atexit(free_risk_scorer);
+        if ((risk_cache = hf_risk_cache_new()) == NULL) {
+            fprintf(stderr, "holdfast: out of memory\n");
+            return 1;
+        }
     }
     svc->risk = risk_scorer;
+    svc->risk_cache = risk_cache;
+    const char *every = hf_config_get(c->cfg, "risk.rescore_hours", NULL);
+    if (every != NULL) {
+        char *end;
+        double h = strtod(every, &end);
+        if (end == every || *end != '\0' || !(h > 0 && h <= 24 * 365)) {
+            fprintf(stderr, "holdfast: risk.rescore_hours must be a number "
+                            "of hours above 0\n");
+            return 1;
+        }
+        svc->risk_rescore_every = (hf_time)(h * (double)HF_HOUR);
+    }
     /* [kpi]: the targets the KPIs are measured against */
     static hf_kpi_targets kpi_targets;
     if (hf_kpi_targets_load(c->cfg, &kpi_targets, &err) != HF_OK)
@@ -288,13 +307,31 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
+/* The web UI's built files: --web, [web] dir, else web/dist of the source
+ * tree the program was built from, else ./web/dist; NULL (the API alone)
+ * when none of the defaults exists. */
+static const char *web_dir(cli *c)
+{
+    const char *dir = hf_config_get(c->cfg, "flag.web", NULL);
+    if (dir == NULL)
+        dir = hf_config_get(c->cfg, "web.dir", NULL);
+    if (dir != NULL)
+        return dir;
+    static const char *const defaults[] = {HF_SOURCE_WEB_DIR, "web/dist"};
+    for (size_t i = 0; i < HF_ARRAY_LEN(defaults); i++)
+        if (access(defaults[i], R_OK | X_OK) == 0)
+            return defaults[i];
+    hf_log_info("no web UI built (web/dist): serving the API alone");
+    return NULL;
+}
+
 static int cmd_serve(cli *c)
 {
     hf_services svc;
     if (open_services(c, &svc, true) != 0)
         return 1;
     svc.retention = open_retention(c);
-    hf_server_options opt = {listen_addr(c), 0, 0};
+    hf_server_options opt = {listen_addr(c), 0, 0, web_dir(c)};
     hf_server *server;
     hf_err err;
     if (hf_server_start(&svc, &opt, &server, &err) != HF_OK) {
@@ -333,6 +370,11 @@ static int cmd_demo(cli *c)
     opt.orders = atoi(hf_config_get(c->cfg, "flag.orders", "0"));
     opt.products = atoi(hf_config_get(c->cfg, "flag.products", "0"));
     opt.customers = atoi(hf_config_get(c->cfg, "flag.customers", "0"));
+    const char *end = hf_config_get(c->cfg, "flag.end", NULL);
+    if (end != NULL && hf_time_parse(end, &opt.end) != 0) {
+        fprintf(stderr, "holdfast demo: bad --end %s (RFC 3339)\n", end);
+        return 2;
+    }
     hf_services svc;
     if (open_services(c, &svc, true) != 0)
         return 1;
@@ -454,9 +496,10 @@ static int cmd_version(cli *c)
 static const command commands[] = {
     {"demo", cmd_demo,
      "holdfast demo [--db URL] [--seed N] [--days N] [--orders N]\n"
-     "              [--products N] [--customers N]\n"
+     "              [--products N] [--customers N] [--end TIME]\n"
      "  Fills an empty database with a deterministic demo shop: 200 SKUs\n"
-     "  over 3 locations, 2,000 customers and 90 days of orders.\n",
+     "  over 3 locations, 2,000 customers and 90 days of orders, ending\n"
+     "  at TIME (RFC 3339; default now).\n",
      NULL},
     {"init", cmd_init,
      "holdfast init [--db URL] [--config FILE]\n"
@@ -486,7 +529,10 @@ static const command commands[] = {
     {"risk", NULL, HF_RISK_USAGE, hf_risk_command},
     {"serve", cmd_serve,
      "holdfast serve [--db URL] [--listen HOST:PORT] [--config FILE]\n"
-     "  Serves the API; GET /healthz answers 200 once ready.\n",
+     "               [--web DIR]\n"
+     "  Serves the API; GET /healthz answers 200 once ready. Other GETs\n"
+     "  answer the web UI's built files from DIR ([web] dir; by default\n"
+     "  web/dist of the source tree, or of the current directory).\n",
      NULL},
     {"templates", NULL, HF_TEMPLATES_USAGE, hf_templates_command},
     {"version", cmd_version, "holdfast version\n  Prints the version.\n", NULL},
@@ -494,8 +540,9 @@ static const command commands[] = {
 
 /* Flags that take a value, sorted; each becomes config key "flag.NAME". */
 static const char *const value_flags[] = {
-    "by",    "config", "customers", "days",     "db",   "format", "from",
-    "label", "listen", "orders",    "products", "role", "seed",   "to",
+    "by",     "config", "customers", "days",   "db",     "end",
+    "format", "from",   "label",     "listen", "orders", "products",
+    "role",   "seed",   "to",        "web",
 };
 
 static void usage(FILE *to)

@@ -10,7 +10,7 @@
  */
 #include "cli/commands.h"
 
-#include "services/conversations.h"
+#include "services/policy_editor.h"
 #include "services/retention.h"
 #include "util/arena.h"
 #include "util/clock.h"
@@ -84,7 +84,9 @@ static int parse_args(int argc, char **argv, test_args *ta)
 typedef struct session {
     const test_args *ta;
     const hf_services *svc;
-    int status; /* the exit status */
+    int status;   /* the exit status */
+    bool started; /* the greeting has been shown */
+    char line[MAX_LINE];
 } session;
 
 /* Reads the customer's next words: a JSON line's "say" in batch mode, a
@@ -159,39 +161,39 @@ static void show_turn(session *s, const char *json)
     json_decref(j);
 }
 
-static hf_rc run_session(hf_txn *t, void *arg, hf_err *err)
+/* The session's callbacks (services/policy_editor.h). */
+static const char *next_cb(void *arg)
 {
     session *s = arg;
-    hf_arena *a = hf_arena_new(0);
-    if (a == NULL)
-        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-    const char *json;
-    hf_rc rc = hf_conversation_start_txn(t, s->svc, s->ta->order, "chat",
-                                         "cli:policy-test", a, &json, err);
-    json_t *start = rc == HF_OK ? json_loads(json, 0, NULL) : NULL;
-    char *id =
-        start ? strdup(json_string_value(json_object_get(start, "id"))) : NULL;
-    if (rc == HF_OK && !s->ta->batch)
+    return next_words(s, s->line, MAX_LINE);
+}
+
+static void show_cb(void *arg, const char *json)
+{
+    session *s = arg;
+    if (s->started) {
+        show_turn(s, json);
+        return;
+    }
+    s->started = true; /* the greeting */
+    json_t *start = json_loads(json, 0, NULL);
+    if (!s->ta->batch)
         printf("policy> %s\n",
                json_string_value(json_object_get(start, "reply")));
     json_decref(start);
-    char *line = malloc(MAX_LINE);
-    const char *words;
-    while (rc == HF_OK && line && (words = next_words(s, line, MAX_LINE))) {
-        hf_arena_reset(a);
-        hf_turn_request tr = {.conversation = id,
-                              .kind = HF_INPUT_MESSAGE,
-                              .text = words,
-                              .ctx = s->ta->ctx,
-                              .n_ctx = s->ta->n_ctx,
-                              .actor = "cli:policy-test"};
-        rc = hf_conversation_turn_txn(t, s->svc, &tr, a, &json, err);
-        if (rc == HF_OK)
-            show_turn(s, json);
-    }
-    free(line);
-    free(id);
-    hf_arena_free(a);
+}
+
+static hf_rc run_session(hf_txn *t, void *arg, hf_err *err)
+{
+    session *s = arg;
+    hf_policy_session ps = {.order = s->ta->order,
+                            .ctx = s->ta->ctx,
+                            .n_ctx = s->ta->n_ctx,
+                            .actor = "cli:policy-test",
+                            .next = next_cb,
+                            .show = show_cb,
+                            .arg = s};
+    hf_rc rc = hf_policy_session_txn(t, s->svc, &ps, err);
     if (rc != HF_OK)
         return rc;
     /* a dry run: undo everything the session did */
@@ -229,12 +231,16 @@ int hf_policy_test_command(int argc, char **argv)
         fprintf(stderr, "holdfast policy test: database: %s\n", err.message);
         goto done;
     }
-    session s = {&ta, &svc, 0};
-    hf_rc r = hf_store_write(svc.store, run_session, &s, &err);
+    session *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        goto done;
+    *s = (session){.ta = &ta, .svc = &svc};
+    hf_rc r = hf_store_write(svc.store, run_session, s, &err);
     if (r != HF_OK && strcmp(err.code, "dry_run") != 0)
         fprintf(stderr, "holdfast policy test: %s\n", err.message);
     else
-        status = s.status;
+        status = s->status;
+    free(s);
 done:
     if (svc.store)
         hf_store_close(svc.store);

@@ -25,7 +25,9 @@ typedef struct hf_request {
     json_t *body;                           /* parsed POST body */
     hf_role role;                           /* of the caller's key */
     const char *actor;                      /* "api:key_..." */
-    hf_arena *arena;                        /* freed with the request */
+    const char *link_order; /* a shopper's: the order their link opens
+                               ("ord_..."); NULL for a staff key */
+    hf_arena *arena;        /* freed with the request */
     const hf_services *svc;
 } hf_request;
 

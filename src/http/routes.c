@@ -4,8 +4,11 @@
  */
 #include "http/routes.h"
 #include "http/analytics_routes.h"
+#include "http/dashboard_routes.h"
+#include "http/policy_routes.h"
 #include "http/retention_routes.h"
 #include "http/screening_routes.h"
+#include "http/shopper_routes.h"
 #include "http/sse.h"
 #include "http/task_routes.h"
 #include "services/risk_features.h"
@@ -575,13 +578,16 @@ static hf_rc read_risk(hf_txn *t, void *arg, hf_err *err)
     if (rc != HF_OK || !r->order.has_risk || r->req->svc->risk == NULL)
         return rc;
     /* the features as the score saw them: at placement, or as they stand
-     * now for a score a tracking event recomputed (the last event set the
-     * shipments' delivery features) */
+     * for a score recomputed later (a tracking event set the shipments'
+     * delivery features; the hours since placement as of the score) */
     if (r->order.risk_reason != NULL &&
-        strcmp(r->order.risk_reason, "tracking") == 0)
-        return hf_risk_features_now(t, &r->order, r->req->arena, &r->row, err);
+        strcmp(r->order.risk_reason, "placement") != 0)
+        return hf_risk_features_now(t, &r->order, r->order.risk_at,
+                                    r->req->svc->risk_cache, r->req->arena,
+                                    &r->row, err);
     return hf_risk_features(t, &r->order, hf_risk_order_held(&r->order),
-                            r->req->arena, &r->row, err);
+                            r->req->svc->risk_cache, r->req->arena, &r->row,
+                            err);
 }
 
 /* GET /v1/orders/{id}/risk: the placement score and the features that
@@ -1105,6 +1111,22 @@ const hf_route hf_routes[] = {
      NULL},
     /* what drives cancellations: slices above the norm, correlations */
     {"GET", "/v1/kpis/drivers", HF_ANY_ROLE, hf_get_kpi_drivers, NULL, NULL},
+    /* a shopper's signed link to their order, minted for staff to send;
+     * the survey link the order page opens after a cancellation (which
+     * routes a link opens: hf_shopper_routes, http/shopper_routes.c) */
+    {"POST", "/v1/orders/:id/links", ADMIN_AGENT, NULL, hf_post_order_link,
+     NULL},
+    {"GET", "/v1/orders/:id/survey", ADMIN_AGENT, hf_get_order_survey, NULL,
+     NULL},
+    /* the policy editor: lint and explain as typed, publish a version,
+     * and the test screen's dry runs */
+    {"GET", "/v1/policies", ADMIN_AGENT, hf_get_policies, NULL, NULL},
+    {"POST", "/v1/policies/lint", ADMIN_AGENT, NULL, hf_post_policy_lint, NULL},
+    {"POST", "/v1/policies/publish", ADMIN, NULL, hf_post_policy_publish,
+     "holdfast_policies_published_total"},
+    {"POST", "/v1/policies/test", ADMIN_AGENT, NULL, hf_post_policy_test, NULL},
+    /* the dashboard's orders at risk of cancellation, riskiest first */
+    {"GET", "/v1/risk/orders", ADMIN_AGENT, hf_get_orders_at_risk, NULL, NULL},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

@@ -3,6 +3,8 @@
 #include "http/server.h"
 #include "http/routes.h"
 #include "http/sse.h"
+#include "http/shopper_routes.h"
+#include "http/static.h"
 #include "util/log.h"
 #include "util/mem.h"
 
@@ -38,6 +40,7 @@ typedef struct conn_ctx {
     bool too_big;
     conn_state state;
     const hf_route *route;
+    const hf_shopper_route *shopper; /* set when a shopper's link is used */
     hf_request req;
     hf_response res;
     hf_err err;
@@ -50,7 +53,8 @@ typedef struct conn_ctx {
 struct hf_server {
     const hf_services *svc;
     struct MHD_Daemon *daemon;
-    hf_sse *sse; /* event streams and the change feed they follow */
+    hf_sse *sse;    /* event streams and the change feed they follow */
+    hf_static *web; /* the web UI's files, or NULL: none served */
     size_t max_body;
     pthread_mutex_t mu;
     pthread_cond_t idle;
@@ -81,6 +85,13 @@ static enum MHD_Result queue_counted(conn_ctx *c, int status,
 static enum MHD_Result send_response(conn_ctx *c)
 {
     const char *body = c->res.body ? c->res.body : "";
+    /* a shopper sees the shopper's view (services/shopper.h) */
+    if (c->shopper != NULL && c->res.status / 100 == 2 &&
+        c->res.content_type == NULL) {
+        body = hf_shopper_view(c->shopper->view, body, c->arena);
+        if (body == NULL)
+            return MHD_NO;
+    }
     struct MHD_Response *r = MHD_create_response_from_buffer(
         strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
     if (r == NULL)
@@ -97,8 +108,8 @@ static enum MHD_Result send_response(conn_ctx *c)
 static enum MHD_Result send_stream(conn_ctx *c)
 {
     struct MHD_Response *r;
-    if (hf_sse_open(c->server->sse, c->mhd, c->res.stream_order, &r, &c->err) !=
-        HF_OK) {
+    if (hf_sse_open(c->server->sse, c->mhd, c->res.stream_order,
+                    c->shopper != NULL, &r, &c->err) != HF_OK) {
         hf_http_error(&c->req, &c->res, &c->err);
         return send_response(c);
     }
@@ -112,6 +123,36 @@ static enum MHD_Result fail_now(conn_ctx *c, int status, hf_rc rc,
     hf_http_error(&c->req, &c->res, &c->err);
     c->res.status = status;
     return send_response(c);
+}
+
+/* --- The web UI ---------------------------------------------------------- */
+
+/* True for a path the API answers (everything else may be a UI file). */
+static bool api_path(const char *path)
+{
+    return strncmp(path, "/v1/", 4) == 0 || strcmp(path, "/v1") == 0 ||
+           strcmp(path, "/healthz") == 0 || strcmp(path, "/metrics") == 0;
+}
+
+/* Answers a GET outside the API with a file of the web UI (http/static.h). */
+static enum MHD_Result send_static(conn_ctx *c)
+{
+    hf_static_file f;
+    if (hf_static_find(c->server->web, c->req.path, &f, &c->err) != HF_OK) {
+        hf_http_error(&c->req, &c->res, &c->err);
+        return send_response(c);
+    }
+    struct MHD_Response *r = MHD_create_response_from_fd(f.size, f.fd);
+    if (r == NULL) {
+        close(f.fd);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, f.content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            f.immutable ? "public, max-age=31536000, immutable"
+                                        : "no-cache");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    return queue_counted(c, 200, r);
 }
 
 /* --- Metrics ------------------------------------------------------------- */
@@ -277,15 +318,46 @@ static enum MHD_Result dispatch_write(conn_ctx *c)
 
 /* --- Request handling ---------------------------------------------------- */
 
-/* Checks the bearer key against the route's roles. */
+/* A shopper's order link: "Authorization: Link <token>", or ?t=<token>
+ * when no Authorization header is sent (EventSource cannot send one).
+ * Verified, it opens the routes that take a link, for its order alone. */
+static hf_rc authenticate_link(conn_ctx *c, const char *auth)
+{
+    const char *token = auth ? auth + 5 : hf_http_query(&c->req, "t");
+    const hf_shopper_route *sr = hf_shopper_route_of(c->route);
+    if (sr == NULL)
+        return hf_fail(&c->err, HF_EAUTH, "unauthorized", NULL,
+                       "%s %s needs Authorization: Bearer <api key>",
+                       c->route->method, c->route->pattern);
+    char order_id[HF_TOKEN_SUBJECT_MAX];
+    hf_rc rc = hf_shopper_verify(c->server->svc, token, order_id, &c->err);
+    if (rc != HF_OK)
+        return rc;
+    c->req.link_order = hf_arena_strdup(c->arena, order_id);
+    c->req.actor = hf_arena_printf(c->arena, "shopper:%s", order_id);
+    if (c->req.link_order == NULL || c->req.actor == NULL)
+        return hf_fail(&c->err, HF_ENOMEM, NULL, NULL, "out of memory");
+    c->shopper = sr;
+    /* the body's order is checked once the body is read (handle) */
+    if (sr->scope == HF_SHOPPER_BODY_ORDER)
+        return HF_OK;
+    return hf_shopper_check(c->server->svc, sr->scope, c->req.link_order,
+                            c->req.params[0], c->arena, &c->err);
+}
+
+/* Checks the bearer key against the route's roles, or a shopper's link. */
 static hf_rc authenticate(conn_ctx *c)
 {
     if (c->route->roles == 0) { /* public, or a shopper's signed link */
         c->req.actor = "shopper";
+        c->shopper = hf_shopper_route_of(c->route); /* its view, if any */
         return HF_OK;
     }
     const char *auth = MHD_lookup_connection_value(
         c->mhd, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if ((auth != NULL && strncmp(auth, "Link ", 5) == 0) ||
+        (auth == NULL && hf_http_query(&c->req, "t") != NULL))
+        return authenticate_link(c, auth);
     if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0)
         return hf_fail(&c->err, HF_EAUTH, "unauthorized", NULL,
                        "send Authorization: Bearer <api key>");
@@ -342,6 +414,11 @@ static enum MHD_Result handle(conn_ctx *c)
     if (strcmp(c->req.method, "GET") == 0 &&
         strcmp(c->req.path, "/metrics") == 0)
         return send_metrics(c);
+    if (c->server->web != NULL &&
+        (strcmp(c->req.method, "GET") == 0 ||
+         strcmp(c->req.method, "HEAD") == 0) &&
+        !api_path(c->req.path))
+        return send_static(c);
     bool path_known;
     c->route = hf_route_match(c->req.method, c->req.path, c->arena,
                               c->req.params, &path_known);
@@ -373,6 +450,14 @@ static enum MHD_Result handle(conn_ctx *c)
         hf_fail(&c->err, HF_EMALFORMED, "malformed_json", NULL,
                 "the body is not valid JSON: %s at line %d column %d",
                 jerr.text, jerr.line, jerr.column);
+        hf_http_error(&c->req, &c->res, &c->err);
+        return send_response(c);
+    }
+    if (c->shopper != NULL && c->shopper->scope == HF_SHOPPER_BODY_ORDER &&
+        (rc = hf_shopper_check(
+             c->server->svc, HF_SHOPPER_BODY_ORDER, c->req.link_order,
+             json_string_value(json_object_get(c->req.body, "order")), c->arena,
+             &c->err)) != HF_OK) {
         hf_http_error(&c->req, &c->res, &c->err);
         return send_response(c);
     }
@@ -505,6 +590,11 @@ hf_rc hf_server_start(const hf_services *svc, const hf_server_options *opt,
     s->max_body = opt->max_body ? opt->max_body : DEFAULT_MAX_BODY;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->idle, NULL);
+    if (opt->web_dir != NULL &&
+        (rc = hf_static_open(opt->web_dir, &s->web, err)) != HF_OK) {
+        hf_server_stop(s);
+        return rc;
+    }
     if ((rc = hf_sse_start(svc, &s->sse, err)) != HF_OK) {
         hf_server_stop(s);
         return rc;
@@ -548,6 +638,7 @@ void hf_server_stop(hf_server *s)
             close(fd);
     }
     hf_sse_free(s->sse); /* after the daemon: it freed every stream */
+    hf_static_free(s->web);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->idle);
     hf_free(s);

@@ -19,10 +19,12 @@ typedef struct hf_server_options {
     const char *listen;    /* "127.0.0.1:8080" */
     unsigned http_threads; /* 0: one per core */
     size_t max_body;       /* 0: 1 MiB */
+    const char *web_dir;   /* the web UI's built files, or NULL: none */
 } hf_server_options;
 
 /* Starts serving. Returns HF_EINVAL for a bad listen address, HF_EIO when
- * the port cannot be bound. Stop with hf_server_stop(). */
+ * the port cannot be bound,
+ * HF_ENOTFOUND when web_dir is not a directory. Stop with hf_server_stop(). */
 hf_rc hf_server_start(const hf_services *svc, const hf_server_options *opt,
                       hf_server **out, hf_err *err);
 

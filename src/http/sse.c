@@ -172,7 +172,7 @@ static hf_rc last_event_id(struct MHD_Connection *conn, int64_t *out,
 }
 
 hf_rc hf_sse_open(hf_sse *s, struct MHD_Connection *conn, const char *order_id,
-                  struct MHD_Response **out, hf_err *err)
+                  bool shopper, struct MHD_Response **out, hf_err *err)
 {
     int64_t after;
     hf_rc rc = last_event_id(conn, &after, err);
@@ -185,8 +185,10 @@ hf_rc hf_sse_open(hf_sse *s, struct MHD_Connection *conn, const char *order_id,
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     st->fd = ci != NULL ? ci->connect_fd : -1;
-    rc = hf_feed_subscribe(s->feed, order_id, after, resume_stream, st,
-                           &st->sub, err);
+    rc = shopper ? hf_feed_subscribe_shopper(s->feed, order_id, after,
+                                             resume_stream, st, &st->sub, err)
+                 : hf_feed_subscribe(s->feed, order_id, after, resume_stream,
+                                     st, &st->sub, err);
     if (rc != HF_OK) {
         hf_free(st);
         return rc;

@@ -49,7 +49,7 @@ void hf_sse_free(hf_sse *s);
  * HF_EMALFORMED for a bad Last-Event-ID, the feed's errors (409 for an id
  * too old to replay, 503 while stopping), HF_ENOMEM. */
 hf_rc hf_sse_open(hf_sse *s, struct MHD_Connection *conn, const char *order_id,
-                  struct MHD_Response **out, hf_err *err);
+                  bool shopper, struct MHD_Response **out, hf_err *err);
 
 /* Route handlers (http/routes.c), read handlers that ask the server for a
  * stream (hf_response.stream). The order's stream answers 404 for an

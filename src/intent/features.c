@@ -45,6 +45,14 @@
  * chosen row is one of the best few, not clearly better than its
  * neighbours. Raw unigrams, sublinear tf
  * and cross-word chars did not pay for their code and were left out.
+ *
+ * Later, on the corpus grown by about 350 lines (same C, same folds):
+ *   as above                                             0.9319
+ *   + chat shorthand in rewrites[] ("ty", "cya", "gn")   0.9354
+ *   + stretched letters squeezed ("byeee")               0.9357 (kept)
+ *   + every stem paired with "names a cancellation"      0.9360
+ *   + only the insistence markers so paired              0.9360
+ * The pairings are within the noise and were left out.
  */
 #define W_UNIGRAM 1.0f
 #define W_BIGRAM 0.8f
@@ -73,29 +81,50 @@ static const struct {
     const char *from; /* as typed, lower case, no apostrophe */
     const char *to;   /* one or two words, space separated */
 } rewrites[] = {
+    {"adios", "bye"},
     {"aint", "is not"},
     {"arent", "are not"},
+    {"byee", "bye"},
     {"cannot", "can not"},
     {"cant", "can not"},
+    {"ciao", "bye"},
     {"couldnt", "could not"},
+    {"cya", "see you"},
+    {"danke", "thanks"},
     {"didnt", "did not"},
     {"doesnt", "does not"},
     {"dont", "do not"},
+    {"gn", "good night"},
+    {"gracias", "thanks"},
     {"hadnt", "had not"},
     {"hasnt", "has not"},
     {"havent", "have not"},
+    {"idk", "i do not know"},
     {"im", "i am"},
     {"isnt", "is not"},
     {"ive", "i have"},
+    {"merci", "thanks"},
     {"mustnt", "must not"},
     {"nah", "no"},
     {"naw", "no"},
+    {"nite", "night"},
     {"nope", "no"},
+    {"np", "no problem"},
+    {"nty", "no thank you"},
     {"pls", "please"},
     {"plz", "please"},
     {"shouldnt", "should not"},
     {"thanx", "thanks"},
+    {"thks", "thanks"},
+    {"thnks", "thanks"},
+    {"thnx", "thanks"},
     {"thx", "thanks"},
+    {"tnx", "thanks"},
+    {"tq", "thank you"},
+    {"ty", "thank you"},
+    {"tysm", "thank you so much"},
+    {"tyty", "thank you"},
+    {"tyvm", "thank you very much"},
     {"u", "you"},
     {"ur", "your"},
     {"wanna", "want to"},
@@ -390,10 +419,30 @@ static void feed_word(fstate *s, char *word, size_t len)
         s->neg = true;
 }
 
-/* Emits a token after rewriting it through rewrites[] (one or two
- * words). */
-static void feed_token(fstate *s, const char *tok)
+/* Squeezes runs of three or more of one letter to one, in place: chat
+ * stretches words ("byeee", "thanksss", "pleeease"), and the stretched
+ * spelling is otherwise a word never seen in training. */
+static void squeeze_stretched(char *tok)
 {
+    size_t o = 0;
+    for (size_t i = 0; tok[i] != '\0';) {
+        size_t run = 1;
+        while (tok[i + run] == tok[i])
+            run++;
+        bool letter = tok[i] >= 'a' && tok[i] <= 'z';
+        size_t keep = letter && run >= 3 ? 1 : run;
+        memmove(tok + o, tok + i, keep);
+        o += keep;
+        i += run;
+    }
+    tok[o] = '\0';
+}
+
+/* Emits a token after rewriting it through rewrites[] (one or more
+ * words). */
+static void feed_token(fstate *s, char *tok)
+{
+    squeeze_stretched(tok);
     const char *w = tok;
     for (size_t i = 0; i < ARRAY_LEN(rewrites); i++)
         if (strcmp(tok, rewrites[i].from) == 0) {

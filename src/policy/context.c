@@ -25,8 +25,8 @@ static const char *const paths[] = {
     "order.promised_by",     /* the delivery promise, RFC 3339 */
     "order.shipping_method", /* "standard", "expedited", ... */
     "order.status",          /* "confirmed", "packed", ... */
-    "order.subtotal",        /* lines before shipping and tax */
-    "order.total",           /* what the customer paid */
+    "order.subtotal",        /* lines before shipping and tax, "120.00" */
+    "order.total",           /* what the customer paid, "138.99" */
     "order.tracking_url",    /* the carrier's tracking page, if shipped */
     "shop.name",             /* the merchant's name */
     "support_email",         /* where customers write to a person */

@@ -1,37 +1,40 @@
 /*
  * forest.c - flat trees and their evaluation (see forest.h).
  *
- * Every node of every tree sits in one array of 16-byte nodes; a tree is
- * the index of its root. Rows are scored in blocks of BLOCK, tree by tree,
- * so a tree's nodes stay in cache while the block walks it.
+ * Every tree is stored complete to the forest's depth, breadth first, in
+ * one array of 8-byte inner nodes and one of leaves, so a step down is
+ * 2i+1 or 2i+2 with no child index to load; a row walks LANES trees at a
+ * time.
  */
 #include "risk/forest.h"
 #include "util/mem.h"
 
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK 64 /* rows scored together */
+#define LANES 8      /* trees walked together for one row */
+#define MAX_DEPTH 12 /* deeper trees stay with XGBoost's predictor */
 
+/* An inner node. Every tree is stored complete to the forest's depth D,
+ * breadth first: node i's children are 2i+1 (left) and 2i+2 (right), the
+ * 2^D leaves follow the 2^D - 1 inner nodes in leaf[]. A leaf of XGBoost's
+ * tree above depth D becomes a subtree whose leaves all carry its value
+ * (its inner nodes test NaN, which sends every row left). */
 typedef struct node {
-    int32_t left;        /* index of the left child (the right one follows it);
-                            a leaf points at itself */
-    uint32_t feat;       /* feature index */
-    float value;         /* go right when x >= value; a leaf's is +inf */
-    uint32_t miss_right; /* 1: a missing value goes right */
+    uint32_t feat; /* index in the widened row (widen()): the feature, plus
+                      nfeatures when a missing value goes right */
+    float value;   /* go right when x >= value */
 } node;
 
 struct hf_risk_forest {
-    node *nodes;      /* every tree's nodes, tree after tree */
-    size_t nnodes;    /* nodes in all */
-    int32_t *roots;   /* index of each tree's root in nodes */
-    uint8_t *depth;   /* the depth of each tree (steps to any leaf, at
-                         most: a leaf steps to itself) */
-    float *leaf;      /* leaf weights, by node index */
+    node *nodes;      /* ntrees * (2^depth - 1) inner nodes, tree by tree */
+    float *leaf;      /* ntrees * 2^depth leaf weights, tree by tree */
     size_t ntrees;    /* trees */
+    unsigned depth;   /* D: steps from the root to any leaf */
     size_t nfeatures; /* floats per row */
     double base;      /* margin before any tree: logit(base_score) */
 };
@@ -43,67 +46,104 @@ static double num(const json_t *a, size_t i)
     return json_is_boolean(v) ? (double)json_is_true(v) : json_number_value(v);
 }
 
-/* Appends tree t (one element of "trees") to f. */
-static hf_rc add_tree(hf_risk_forest *f, const json_t *t, size_t *cap,
-                      hf_err *err)
+/* A tree's arrays, as XGBoost's JSON gives them. */
+typedef struct xtree {
+    const json_t *left, *right, *feat, *cond, *dflt;
+    size_t n;
+} xtree;
+
+/* Checks tree t and fills x; *depth gets its depth (root alone: 0). */
+static hf_rc read_tree(const json_t *t, size_t nfeatures, xtree *x,
+                       unsigned *depth, hf_err *err)
 {
-    const json_t *left = json_object_get(t, "left_children");
-    const json_t *right = json_object_get(t, "right_children");
-    const json_t *feat = json_object_get(t, "split_indices");
-    const json_t *cond = json_object_get(t, "split_conditions");
-    const json_t *dflt = json_object_get(t, "default_left");
+    x->left = json_object_get(t, "left_children");
+    x->right = json_object_get(t, "right_children");
+    x->feat = json_object_get(t, "split_indices");
+    x->cond = json_object_get(t, "split_conditions");
+    x->dflt = json_object_get(t, "default_left");
     const json_t *type = json_object_get(t, "split_type");
-    size_t n = json_array_size(left);
-    if (n == 0 || json_array_size(right) != n || json_array_size(feat) != n ||
-        json_array_size(cond) != n || json_array_size(dflt) != n)
+    size_t n = x->n = json_array_size(x->left);
+    if (n == 0 || json_array_size(x->right) != n ||
+        json_array_size(x->feat) != n || json_array_size(x->cond) != n ||
+        json_array_size(x->dflt) != n)
         return hf_fail(err, HF_EPARSE, "bad_model", NULL,
                        "a tree of the model is malformed");
-    if (f->nnodes + n > *cap) {
-        size_t ncap = (*cap ? *cap * 2 : 4096) + n;
-        node *nn = hf_realloc(f->nodes, ncap * sizeof(*nn));
-        if (nn != NULL)
-            f->nodes = nn;
-        float *nl = nn ? hf_realloc(f->leaf, ncap * sizeof(*nl)) : NULL;
-        if (nl == NULL)
-            return hf_fail(err, HF_ENOMEM, "no_memory", NULL, "out of memory");
-        f->leaf = nl;
-        *cap = ncap;
-    }
-    size_t base = f->nnodes;
-    uint8_t level[512]; /* depth of each node: trees of depth <= 8 fit */
-    if (n > sizeof(level))
-        return hf_fail(err, HF_EINVAL, "unsupported", NULL,
-                       "a tree deeper than 8");
-    memset(level, 0, n);
-    unsigned depth = 0;
-    for (size_t i = 0; i < n; i++) {
-        node *d = &f->nodes[base + i];
-        long l = (long)num(left, i), r = (long)num(right, i);
-        long k = (long)num(feat, i);
+    uint8_t *level = hf_calloc(n, 1);
+    if (level == NULL)
+        return hf_fail(err, HF_ENOMEM, "no_memory", NULL, "out of memory");
+    hf_rc rc = HF_OK;
+    *depth = 0;
+    for (size_t i = 0; i < n && rc == HF_OK; i++) {
+        long l = (long)num(x->left, i), r = (long)num(x->right, i);
+        long k = (long)num(x->feat, i);
         if (type != NULL && num(type, i) != 0)
-            return hf_fail(err, HF_EINVAL, "unsupported", NULL,
-                           "categorical splits");
-        f->leaf[base + i] = (float)num(cond, i);
-        if (l < 0) {
-            /* a leaf steps to itself, whatever the row holds */
-            *d = (node){(int32_t)(base + i), 0, INFINITY, 0};
-            depth = level[i] > depth ? level[i] : depth;
-            continue;
-        }
-        /* children come after their parent, the right one just after the
-         * left (XGBoost allocates them as a pair) */
-        if (l <= (long)i || l >= (long)n || r != l + 1 || k < 0 ||
-            (size_t)k >= f->nfeatures)
-            return hf_fail(err, HF_EINVAL, "unsupported", NULL,
-                           "a tree whose children are not in pairs");
-        level[l] = level[r] = (uint8_t)(level[i] + 1);
-        *d = (node){(int32_t)(base + (size_t)l), (uint32_t)k,
-                    (float)num(cond, i), num(dflt, i) == 0};
+            rc = hf_fail(err, HF_EINVAL, "unsupported", NULL,
+                         "categorical splits");
+        else if (l < 0)
+            *depth = level[i] > *depth ? level[i] : *depth;
+        /* children come after their parent (XGBoost numbers them so) */
+        else if (l <= (long)i || l >= (long)n || r <= (long)i || r >= (long)n ||
+                 k < 0 || (size_t)k >= nfeatures)
+            rc = hf_fail(err, HF_EINVAL, "unsupported", NULL,
+                         "a tree whose nodes are not in order");
+        else if (level[i] >= MAX_DEPTH)
+            rc = hf_fail(err, HF_EINVAL, "unsupported", NULL,
+                         "a tree deeper than %d", MAX_DEPTH);
+        else
+            level[l] = level[r] = (uint8_t)(level[i] + 1);
     }
-    f->depth[f->ntrees] = (uint8_t)depth;
-    f->roots[f->ntrees++] = (int32_t)base;
-    f->nnodes += n;
-    return HF_OK;
+    hf_free(level);
+    return rc;
+}
+
+/* Lays XGBoost's node i of x (at depth level) out at position at of a
+ * complete tree of depth d (nodes, then leaf); nf: the row's features. */
+static void lay_out(const xtree *x, size_t i, size_t at, unsigned level,
+                    unsigned d, size_t nf, node *nodes, float *leaf)
+{
+    long l = (long)num(x->left, i);
+    if (level == d) { /* a leaf at the full depth */
+        leaf[at - (((size_t)1 << d) - 1)] = (float)num(x->cond, i);
+        return;
+    }
+    if (l < 0) { /* a leaf above it: a subtree of copies, all going left */
+        nodes[at] = (node){0, NAN};
+        lay_out(x, i, 2 * at + 1, level + 1, d, nf, nodes, leaf);
+        lay_out(x, i, 2 * at + 2, level + 1, d, nf, nodes, leaf);
+        return;
+    }
+    size_t feat = (size_t)num(x->feat, i) + (num(x->dflt, i) == 0 ? nf : 0);
+    nodes[at] = (node){(uint32_t)feat, (float)num(x->cond, i)};
+    lay_out(x, (size_t)l, 2 * at + 1, level + 1, d, nf, nodes, leaf);
+    lay_out(x, (size_t)num(x->right, i), 2 * at + 2, level + 1, d, nf, nodes,
+            leaf);
+}
+
+/* Reads every tree of trees into f, complete to the deepest one's depth. */
+static hf_rc add_trees(hf_risk_forest *f, const json_t *trees, hf_err *err)
+{
+    size_t nt = json_array_size(trees);
+    xtree *x = hf_calloc(nt ? nt : 1, sizeof(*x));
+    if (x == NULL)
+        return hf_fail(err, HF_ENOMEM, "no_memory", NULL, "out of memory");
+    hf_rc rc = HF_OK;
+    f->depth = 0;
+    for (size_t t = 0; t < nt && rc == HF_OK; t++) {
+        unsigned d = 0;
+        rc = read_tree(json_array_get(trees, t), f->nfeatures, &x[t], &d, err);
+        f->depth = d > f->depth ? d : f->depth;
+    }
+    size_t inner = ((size_t)1 << f->depth) - 1, leaves = inner + 1;
+    if (rc == HF_OK &&
+        ((f->nodes = hf_calloc(nt * inner + 1, sizeof(node))) == NULL ||
+         (f->leaf = hf_calloc(nt * leaves + 1, sizeof(float))) == NULL))
+        rc = hf_fail(err, HF_ENOMEM, "no_memory", NULL, "out of memory");
+    for (size_t t = 0; t < nt && rc == HF_OK; t++)
+        lay_out(&x[t], 0, 0, 0, f->depth, f->nfeatures, f->nodes + t * inner,
+                f->leaf + t * leaves);
+    f->ntrees = rc == HF_OK ? nt : 0;
+    hf_free(x);
+    return rc;
 }
 
 /* Checks the learner is one forest.c can score and reads base_score. */
@@ -148,13 +188,8 @@ hf_rc hf_risk_forest_compile(const char *json, size_t len, size_t nfeatures,
         f->nfeatures = nfeatures;
         rc = read_learner(f, json_object_get(root, "learner"), &trees, err);
     }
-    size_t cap = 0;
-    size_t nt = json_array_size(trees) + 1;
-    if (rc == HF_OK && ((f->roots = hf_malloc(nt * sizeof(int32_t))) == NULL ||
-                        (f->depth = hf_malloc(nt)) == NULL))
-        rc = hf_fail(err, HF_ENOMEM, "no_memory", NULL, "out of memory");
-    for (size_t i = 0; rc == HF_OK && i < json_array_size(trees); i++)
-        rc = add_tree(f, json_array_get(trees, i), &cap, err);
+    if (rc == HF_OK)
+        rc = add_trees(f, trees, err);
     json_decref(root);
     if (rc != HF_OK) {
         hf_risk_forest_free(f);
@@ -170,41 +205,72 @@ void hf_risk_forest_free(hf_risk_forest *f)
     if (f == NULL)
         return;
     hf_free(f->nodes);
-    hf_free(f->roots);
-    hf_free(f->depth);
     hf_free(f->leaf);
     hf_free(f);
 }
 
-/* See forest.h. Every row of a block takes exactly the tree's depth in
- * steps, without a branch (a leaf steps to itself), and the rows of the
- * block are independent, so the processor overlaps their loads. */
+/* The row x as the nodes read it: x2[f] is x[f] with a missing value
+ * (NaN) as -inf, x2[nf + f] with it as +inf. A node that sends missing
+ * values right reads the second copy, the others the first, so that one
+ * comparison (x >= value) decides every step. */
+static void widen(const float *x, size_t nf, float *x2)
+{
+    for (size_t f = 0; f < nf; f++) {
+        bool miss = x[f] != x[f];
+        x2[f] = miss ? -INFINITY : x[f];
+        x2[nf + f] = miss ? INFINITY : x[f];
+    }
+}
+
+/* One step down from node i of a tree's nodes n for the widened row x2:
+ * to 2i+1, or 2i+2 when the value reaches the threshold. No branch. */
+static inline uint32_t step(const node *n, uint32_t i, const float *x2)
+{
+    return 2 * i + 1 + (x2[n[i].feat] >= n[i].value);
+}
+
+/* Scores the widened row x2, LANES trees at a time: the walks of different
+ * trees are independent, so the processor overlaps their loads. */
+static float predict_row(const hf_risk_forest *f, const float *x2)
+{
+    size_t inner = ((size_t)1 << f->depth) - 1, leaves = inner + 1;
+    double sum = f->base;
+    size_t t = 0;
+    for (; t + LANES <= f->ntrees; t += LANES) {
+        uint32_t at[LANES] = {0};
+        const node *n = f->nodes + t * inner;
+        for (unsigned s = 0; s < f->depth; s++)
+            for (size_t k = 0; k < LANES; k++)
+                at[k] = step(n + k * inner, at[k], x2);
+        const float *leaf = f->leaf + t * leaves - inner;
+        for (size_t k = 0; k < LANES; k++)
+            sum += leaf[k * leaves + at[k]];
+    }
+    for (; t < f->ntrees; t++) {
+        uint32_t at = 0;
+        for (unsigned s = 0; s < f->depth; s++)
+            at = step(f->nodes + t * inner, at, x2);
+        sum += f->leaf[t * leaves + at - inner];
+    }
+    return (float)(1.0 / (1.0 + exp(-sum)));
+}
+
+/* See forest.h. Row by row: a row's LANES walks at a time keep the
+ * processor busy as well as blocks of rows did, and the forest (3 KiB per
+ * tree of depth 8) stays in the second-level cache. */
 void hf_risk_forest_predict(const hf_risk_forest *f, const float *x,
                             size_t rows, float *out)
 {
-    double sum[BLOCK];
-    int32_t at[BLOCK];
-    const node *nodes = f->nodes;
     size_t nf = f->nfeatures;
-    for (size_t r0 = 0; r0 < rows; r0 += BLOCK) {
-        size_t nb = rows - r0 < BLOCK ? rows - r0 : BLOCK;
-        const float *xb = x + r0 * nf;
-        for (size_t r = 0; r < nb; r++)
-            sum[r] = f->base;
-        for (size_t t = 0; t < f->ntrees; t++) {
-            for (size_t r = 0; r < nb; r++)
-                at[r] = f->roots[t];
-            for (unsigned s = 0; s < f->depth[t]; s++)
-                for (size_t r = 0; r < nb; r++) {
-                    const node *d = &nodes[at[r]];
-                    float v = xb[r * nf + d->feat];
-                    at[r] = d->left +
-                            ((v >= d->value) | ((v != v) & (int)d->miss_right));
-                }
-            for (size_t r = 0; r < nb; r++)
-                sum[r] += f->leaf[at[r]];
+    float stack[2 * 64], *x2 = nf <= 64 ? stack : hf_malloc(2 * nf * 4);
+    for (size_t r = 0; r < rows; r++) {
+        if (x2 == NULL) { /* out of memory: XGBoost would not do better */
+            out[r] = NAN;
+            continue;
         }
-        for (size_t r = 0; r < nb; r++)
-            out[r0 + r] = (float)(1.0 / (1.0 + exp(-sum[r])));
+        widen(x + r * nf, nf, x2);
+        out[r] = predict_row(f, x2);
     }
+    if (x2 != stack)
+        hf_free(x2);
 }

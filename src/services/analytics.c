@@ -9,6 +9,7 @@
  */
 #include "services/analytics.h"
 #include "core/stats.h"
+#include "services/risk_outcomes.h"
 #include "util/jsonw.h"
 
 #include <jansson.h>
@@ -1014,6 +1015,10 @@ hf_rc hf_analytics_kpis_txn(hf_txn *t, const hf_kpi_targets *targets,
         else
             hf_jw_null(&w);
         json_kpis(&w, total, targets);
+        hf_jw_key(&w, "at_risk"); /* services/risk_outcomes.c */
+        if ((rc = hf_risk_outcomes_json(t, q->from_day, q->to_day, &w, err)) !=
+            HF_OK)
+            return rc;
         if (q->by != NULL) {
             hf_jw_key(&w, "groups");
             hf_jw_array(&w);

@@ -91,11 +91,13 @@ static const char *day(hf_time t, hf_arena *a)
     return hf_arena_strndup(a, buf, 10);
 }
 
-static const char *money(hf_minor v, const char *currency, hf_arena *a)
+/* The amount alone, "138.99": policies write "$order.total
+ * $order.currency", so the code is not repeated here. */
+static const char *amount(hf_minor v, const char *currency, hf_arena *a)
 {
     char buf[48];
     hf_money_format(v, currency, buf, sizeof(buf));
-    return hf_arena_strdup(a, buf);
+    return hf_arena_strndup(a, buf, strcspn(buf, " "));
 }
 
 /* The $context values of this order, then the caller's overrides (a later
@@ -110,8 +112,8 @@ static size_t build_ctx(const hf_services *svc, const hf_order *o,
         {"order.number", o->number},
         {"order.id", o->id},
         {"order.status", hf_order_status_name(o->status)},
-        {"order.total", money(hf_order_total(o), o->currency, a)},
-        {"order.subtotal", money(hf_order_subtotal(o), o->currency, a)},
+        {"order.total", amount(hf_order_total(o), o->currency, a)},
+        {"order.subtotal", amount(hf_order_subtotal(o), o->currency, a)},
         {"order.currency", o->currency},
         {"order.promised_by", day(o->promised_by, a)},
         {"order.placed_at", day(o->placed_at, a)},
@@ -262,6 +264,12 @@ static hf_rc run_calls(turn_ctx *x, const hf_turn *turn, const char *actor,
         rc = hf_tool_run(&env, &turn->calls[i], &d->result, &tool_err);
         if (rc == HF_OK && d->tool == HF_TOOL_FUTURE_COUPON)
             env.coupon = x->coupon = json_field(d->result, "code", x->a);
+        if (hf_store_lost_race(rc, &tool_err)) {
+            /* not a refusal: another writer changed the order first; the
+             * store runs the whole turn again on what it wrote */
+            *err = tool_err;
+            return rc;
+        }
         if (rc == HF_EINVAL || rc == HF_ECONFLICT || rc == HF_ENOTFOUND ||
             rc == HF_EPAYMENT) {
             d->error = hf_arena_strdup(x->a, tool_err.code);
@@ -536,13 +544,15 @@ static hf_rc create(hf_txn *t, const hf_services *svc, const char *order,
     hf_rc rc = hf_txn_order_get(t, order, a, o, err);
     if (rc != HF_OK)
         return rc;
+    const hf_policy_bundle *b;
+    if ((rc = hf_retention_current_txn(svc->retention, t, &b, err)) != HF_OK)
+        return rc;
     hf_time now = hf_clock_now(svc->clock);
     /* a running experiment picks the customer's arm and its policy */
     hf_assignment arm;
     if ((rc = hf_experiment_assign(t, svc, o->customer.id, now, a, &arm,
                                    err)) != HF_OK)
         return rc;
-    const hf_policy_bundle *b = hf_retention_current(svc->retention);
     if (arm.policy != NULL &&
         (rc = hf_retention_named(svc->retention, arm.policy, &b, err)) != HF_OK)
         return rc;

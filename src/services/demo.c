@@ -41,12 +41,13 @@
  *   1-3 d; 6% of parcels lose another 2-6 days, some past promised_by. 1% of
  *   orders are first held for review for 1-10 h, and the warehouse starts
  *   when they are released.
- * - Cancellations: 1.5% of orders are cancelled whole before shipment, for
- *   the reasons and after the delays of cancel_reasons[] below
- *   (shipping_delay 25%, 30-96 h after placement: such an order had not
- *   shipped by then); fraud_suspected orders are held first. 0.5% of orders
- *   lose one unit (partial cancellation) and ship the rest. 2% of delivered
- *   orders come back 4-21 days later.
+ * - Cancellations: about 3% of orders are cancelled whole before shipment,
+ *   each with a probability from the causes of cancel_probability() below
+ *   (a logistic model), for the reasons and after the delays of
+ *   cancel_reasons[] (shipping_delay 25%, 30-96 h after placement: such an
+ *   order had not shipped by then); fraud_suspected orders are held first.
+ *   0.5% of orders lose one unit (partial cancellation) and ship the rest.
+ *   2% of delivered orders come back 4-21 days later.
  * - Whatever the plan puts at or after `end` has not happened yet, so recent
  *   orders are still open in earlier statuses.
  * - Stock: each SKU has safety stock of half to one and a half week's
@@ -97,7 +98,6 @@ enum {
     CUSTOMERS_PER_WRITE = 1000 /* customers created per durable commit */
 };
 
-#define CANCEL_RATE 0.015  /* orders cancelled whole */
 #define PARTIAL_RATE 0.005 /* orders that lose one unit */
 #define HOLD_RATE 0.01     /* orders held for review, then released */
 #define RETURN_RATE 0.02   /* delivered orders sent back */
@@ -123,6 +123,8 @@ enum stream {
     STREAM_ORDER,  /* one per order: basket and fate */
     STREAM_DETAIL, /* one per order: address, payment, channel */
     STREAM_STOCK,
+    STREAM_TRAITS, /* one per customer, then one per product: what makes
+                      them cancel (cancel_probability) */
 };
 
 static uint64_t splitmix64(uint64_t *x)
@@ -907,13 +909,113 @@ static int64_t units(const demo_order *o)
     return n;
 }
 
-/* When each step of o happens, from placement on. */
-static void plan_fate(rng *r, demo_order *o)
+/* Order oi's payment and whether it ships to someone else as a gift: the
+ * first draws of its STREAM_DETAIL, which place_order() goes on drawing
+ * from (r is left there). */
+static const struct payment_kind *order_detail(const demo *d, uint32_t oi,
+                                               rng *r, bool *gift)
+{
+    rng_seed(r, d->seed, STREAM_DETAIL, oi);
+    const struct payment_kind *pay = &payment_kinds[PICK(r, payment_kinds)];
+    *gift = rng_chance(r, GIFT_RATE);
+    return pay;
+}
+
+/* True for the share p of customers (index i) or products (index
+ * TRAIT_PRODUCT + i) that carry a trait; the same one every time. */
+#define TRAIT_PRODUCT ((uint64_t)1 << 32)
+static bool has_trait(const demo *d, uint64_t index, double p)
+{
+    rng r;
+    rng_seed(&r, d->seed, STREAM_TRAITS, index);
+    return rng_chance(&r, p);
+}
+
+/*
+ * The probability that order oi is cancelled whole: a logistic model of
+ * causes a real shop sees,
+ *     logit(p) = CANCEL_BASE + the sum of the effects that apply,
+ * and the draw against p is the noise (two equal orders may go either
+ * way). Every cause is one that the risk model's features
+ * (services/risk_features.c) can observe at placement, directly or through
+ * the history the store has recorded before it:
+ *   customer   10% of customers change their minds often (+2.3): seen
+ *              only through their earlier cancellations
+ *              (prior_cancellations, prior_orders)
+ *   new, big   a customer's first order with goods worth $250 or more
+ *              (+1.8): prior_orders = 0, total
+ *   product    6% of SKUs are misdescribed (+2.0 when the order has one):
+ *              seen through the SKU's earlier cancellations
+ *              (sku_cancel_rate, sku_history_lines)
+ *   category   of the line worth most (main_category): electronics +0.5,
+ *              apparel +0.4, footwear +0.2, beauty -0.3
+ *   payment    paypal +0.3, apple_pay -0.3, shop_pay -0.5, card 0
+ *              (payment_method)
+ *   address    no phone number on the shipping address, so the carrier
+ *              cannot call (+1.0): address_issues
+ *   promise    +0.3 per promised day past seven (promised_days: standard
+ *              shipping promises 8-10 days, more when placed late in the
+ *              week; expedited 3-5)
+ * CANCEL_BASE puts about 3% of orders in the cancelled set. Shipment
+ * delays do not enter: the demo cancels only before shipment, and the
+ * warehouse's pace is not known at placement.
+ */
+#define CANCEL_BASE (-5.3)
+static double cancel_probability(const demo *d, uint32_t oi,
+                                 const demo_order *o)
+{
+    double logit = CANCEL_BASE;
+    const demo_customer *c = &d->customers[o->customer];
+    if (has_trait(d, (uint64_t)o->customer, 0.10))
+        logit += 2.3;
+    hf_minor goods = 0, best = -1;
+    const char *main_category = "";
+    bool misdescribed = false;
+    for (int i = 0; i < o->n_lines; i++) {
+        const demo_product *p = &d->products[o->lines[i].product];
+        hf_minor v = p->price * o->lines[i].qty;
+        goods += v;
+        if (v > best) {
+            best = v;
+            main_category = p->category;
+        }
+        misdescribed =
+            misdescribed ||
+            has_trait(d, TRAIT_PRODUCT + (uint64_t)o->lines[i].product, 0.06);
+    }
+    if (c->first_order == 0 && goods >= 25000) /* planned in time order */
+        logit += 1.8;
+    if (misdescribed)
+        logit += 2.0;
+    static const struct {
+        const char *name;
+        double effect;
+    } effects[] = {{"electronics", 0.5}, {"apparel", 0.4}, {"footwear", 0.2},
+                   {"beauty", -0.3},     {"paypal", 0.3},  {"apple_pay", -0.3},
+                   {"shop_pay", -0.5}};
+    rng r;
+    bool gift;
+    const char *method = order_detail(d, oi, &r, &gift)->method;
+    for (size_t i = 0; i < HF_ARRAY_LEN(effects); i++)
+        if (strcmp(effects[i].name, main_category) == 0 ||
+            strcmp(effects[i].name, method) == 0)
+            logit += effects[i].effect;
+    if (gift || c->phone == NULL) /* a gift's address has no phone */
+        logit += 1.0;
+    hf_time placed = o->at[STEP_PLACE];
+    double days = (double)(hf_promised_by(o->method, placed) - placed) / HF_DAY;
+    if (days > 7)
+        logit += 0.3 * (days - 7);
+    return 1 / (1 + exp(-logit));
+}
+
+/* When each step of order oi happens, from placement on. */
+static void plan_fate(const demo *d, uint32_t oi, rng *r, demo_order *o)
 {
     hf_time *at = o->at;
     hf_time placed = at[STEP_PLACE];
     hf_time cancel = 0, work = placed; /* the warehouse starts at work */
-    if (rng_chance(r, CANCEL_RATE)) {
+    if (rng_chance(r, cancel_probability(d, oi, o))) {
         o->cancel_reason = (unsigned char)PICK(r, cancel_reasons);
         const struct cancel_reason *c = &cancel_reasons[o->cancel_reason];
         cancel = later(placed, rng_log_uniform(r, c->min_h, c->max_h));
@@ -978,7 +1080,7 @@ static hf_rc plan_orders(demo *d, hf_err *err)
         o->at[STEP_PLACE] = times[i];
         rng_seed(&r, d->seed, STREAM_ORDER, (uint64_t)i);
         plan_basket(d, &r, o);
-        plan_fate(&r, o);
+        plan_fate(d, (uint32_t)i, &r, o);
         for (int s = 0; s < STEP_COUNT; s++)
             if (o->at[s] >= d->end)
                 o->at[s] = 0; /* not yet */
@@ -1173,20 +1275,19 @@ static hf_rc place_order(hf_txn *t, demo *d, uint32_t oi, hf_arena *a,
 {
     demo_order *o = &d->orders[oi];
     rng r;
-    rng_seed(&r, d->seed, STREAM_DETAIL, oi);
+    bool gift;
+    const struct payment_kind *pay = order_detail(d, oi, &r, &gift);
     hf_line_request lines[MAX_BASKET];
     for (int i = 0; i < o->n_lines; i++)
         lines[i] = (hf_line_request){d->products[o->lines[i].product].sku,
                                      o->lines[i].qty};
-    const struct payment_kind *pay = &payment_kinds[PICK(&r, payment_kinds)];
     hf_place_request req;
     memset(&req, 0, sizeof(req));
     req.customer_id = d->customers[o->customer].id;
     req.lines = lines;
     req.n_lines = (size_t)o->n_lines;
-    req.shipping_address = rng_chance(&r, GIFT_RATE)
-                               ? gift_address(&r, a)
-                               : home_address(d, o->customer, a);
+    req.shipping_address =
+        gift ? gift_address(&r, a) : home_address(d, o->customer, a);
     req.shipping_method = o->method;
     req.channel = channels[PICK(&r, channels)].name;
     req.payment.method = pay->method;
@@ -1582,7 +1683,7 @@ static hf_rc demo_retention_apply(hf_txn *t, demo *d, const demo_event *e,
     rc = retention_step(t, d, e, a, &why);
     if (rc == HF_OK)
         return hf_txn_release(t, err);
-    if (rc == HF_ENOMEM || rc == HF_ESTORE) {
+    if (rc == HF_ENOMEM || rc == HF_ESTORE || hf_store_lost_race(rc, &why)) {
         if (err)
             *err = why;
         return rc;

@@ -16,6 +16,7 @@
  * queues that hold them.
  */
 #include "services/feed.h"
+#include "services/shopper.h"
 #include "services/order_json.h"
 #include "util/jsonw.h"
 #include "util/log.h"
@@ -254,11 +255,47 @@ static uint64_t tracker_settle(tracker *t, int64_t now_ms)
     return given_up;
 }
 
+/* A shopper's frame of e (hf_feed_subscribe_shopper): the entry's
+ * sequence, time, type and new status, for the types a shopper is shown
+ * (services/shopper.h); NULL for the others, or when out of memory. The
+ * page reads the order again on it; actors, reasons and data stay out. */
+static frame *frame_render_shopper(const hf_feed_event *e, hf_arena *a)
+{
+    if (!hf_shopper_event_visible(e->event.type))
+        return NULL;
+    hf_jsonw w;
+    hf_jw_init(&w, a);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "number");
+    hf_jw_str(&w, e->number);
+    hf_jw_key(&w, "seq");
+    hf_jw_int(&w, e->event.seq);
+    hf_jw_key(&w, "at");
+    hf_jw_time(&w, e->event.at);
+    hf_jw_key(&w, "type");
+    hf_jw_str(&w, e->event.type);
+    hf_jw_key(&w, "to");
+    hf_jw_str(&w, e->event.to < HF_STATUS_COUNT
+                      ? hf_order_status_name(e->event.to)
+                      : NULL);
+    hf_jw_object_end(&w);
+    const char *data = hf_jw_finish(&w);
+    const char *text =
+        data ? hf_arena_printf(a, "id: %lld\nevent: %s\ndata: %s\n\n",
+                               (long long)e->id, e->event.type, data)
+             : NULL;
+    frame *fr = text ? frame_text(text) : NULL;
+    if (fr != NULL)
+        fr->id = e->id;
+    return fr;
+}
+
 /* --- The feed and its subscribers ---------------------------------------- */
 
 struct hf_feed_sub {
     hf_feed *feed;
     char *order_id;           /* NULL: every order */
+    bool shopper;             /* gets shopper frames (frame_render_shopper) */
     unsigned bucket;          /* of order_id */
     hf_feed_sub *prev, *next; /* in feed->all or feed->buckets[bucket] */
     hf_feed_notify notify;
@@ -402,15 +439,32 @@ static void deliver(hf_feed_sub *s, frame *fr)
     pthread_mutex_unlock(&s->mu);
 }
 
-/* Hands one event's frame to every subscriber it concerns (f->mu held). */
+/* Hands one event's frame to every subscriber it concerns (f->mu held);
+ * shoppers get their own (fan_out_shopper). */
 static void fan_out(hf_feed *f, const char *order_id, frame *fr)
 {
     for (hf_feed_sub *s = f->all; s != NULL; s = s->next)
         deliver(s, fr);
     for (hf_feed_sub *s = f->buckets[bucket_of(order_id)]; s != NULL;
          s = s->next)
-        if (strcmp(s->order_id, order_id) == 0)
+        if (!s->shopper && strcmp(s->order_id, order_id) == 0)
             deliver(s, fr);
+}
+
+/* Hands e's shopper frame, rendered once if anyone wants it, to the
+ * shoppers following its order (f->mu held). */
+static void fan_out_shopper(hf_feed *f, const hf_feed_event *e, hf_arena *a)
+{
+    frame *fr = NULL;
+    for (hf_feed_sub *s = f->buckets[bucket_of(e->order_id)]; s != NULL;
+         s = s->next) {
+        if (!s->shopper || strcmp(s->order_id, e->order_id) != 0)
+            continue;
+        if (fr == NULL && (fr = frame_render_shopper(e, a)) == NULL)
+            return; /* not a shopper's, or out of memory */
+        deliver(s, fr);
+    }
+    frame_unref(fr);
 }
 
 /* A comment to every idle subscriber, so that proxies keep the stream open
@@ -525,8 +579,10 @@ static size_t deliver_page(hf_feed *f, const page *p)
     if (fresh > 0) {
         pthread_mutex_lock(&f->mu);
         for (size_t i = 0; i < p->n; i++)
-            if (frames[i] != NULL)
+            if (frames[i] != NULL) {
                 fan_out(f, p->items[i].order_id, frames[i]);
+                fan_out_shopper(f, &p->items[i], p->arena);
+            }
         pthread_mutex_unlock(&f->mu);
     }
     for (size_t i = 0; i < p->n; i++)
@@ -742,6 +798,13 @@ static hf_rc read_replay(hf_txn *t, void *arg, hf_err *err)
                 r->frames = grown;
                 r->cap = cap;
             }
+            if (r->sub->shopper) {
+                /* NULL: not a shopper's (or out of memory: it is missed,
+                 * and the page reads the order on the next one) */
+                if ((r->frames[r->n] = frame_render_shopper(e, r->arena)))
+                    r->n++;
+                continue;
+            }
             if ((r->frames[r->n] = frame_render(e, r->arena)) == NULL)
                 return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
             r->n++;
@@ -825,9 +888,27 @@ done:
     return rc;
 }
 
+static hf_rc subscribe(hf_feed *f, const char *order_id, bool shopper,
+                       int64_t after_id, hf_feed_notify notify, void *arg,
+                       hf_feed_sub **out, hf_err *err);
+
 hf_rc hf_feed_subscribe(hf_feed *f, const char *order_id, int64_t after_id,
                         hf_feed_notify notify, void *arg, hf_feed_sub **out,
                         hf_err *err)
+{
+    return subscribe(f, order_id, false, after_id, notify, arg, out, err);
+}
+
+hf_rc hf_feed_subscribe_shopper(hf_feed *f, const char *order_id,
+                                int64_t after_id, hf_feed_notify notify,
+                                void *arg, hf_feed_sub **out, hf_err *err)
+{
+    return subscribe(f, order_id, true, after_id, notify, arg, out, err);
+}
+
+static hf_rc subscribe(hf_feed *f, const char *order_id, bool shopper,
+                       int64_t after_id, hf_feed_notify notify, void *arg,
+                       hf_feed_sub **out, hf_err *err)
 {
     if (after_id >= 0) {
         int64_t pos = atomic_load(&f->position);
@@ -842,6 +923,7 @@ hf_rc hf_feed_subscribe(hf_feed *f, const char *order_id, int64_t after_id,
     if (s == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     s->feed = f;
+    s->shopper = shopper && order_id != NULL;
     s->notify = notify;
     s->arg = arg;
     s->after_id = after_id;

@@ -92,6 +92,14 @@ hf_rc hf_feed_subscribe(hf_feed *f, const char *order_id, int64_t after_id,
                         hf_feed_notify notify, void *arg, hf_feed_sub **out,
                         hf_err *err);
 
+/* The same for a shopper following order_id through their signed link:
+ * they get a frame only for the timeline entries a shopper is shown, with
+ * its sequence, time, type and new status, and none of the rest (actor,
+ * reason, data). */
+hf_rc hf_feed_subscribe_shopper(hf_feed *f, const char *order_id,
+                                int64_t after_id, hf_feed_notify notify,
+                                void *arg, hf_feed_sub **out, hf_err *err);
+
 /* Removes and frees s; notify is not called for it once this returns.
  * s may be NULL. */
 void hf_feed_unsubscribe(hf_feed_sub *s);

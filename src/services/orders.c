@@ -414,7 +414,8 @@ hf_rc hf_orders_place_txn(hf_txn *t, const hf_services *svc,
     if (svc->risk != NULL) {
         /* the same features the model was trained on (risk export) */
         hf_risk_row row;
-        if ((rc = hf_risk_features(t, &o, scr.hold, a, &row, err)) != HF_OK ||
+        if ((rc = hf_risk_features(t, &o, scr.hold, svc->risk_cache, a, &row,
+                                   err)) != HF_OK ||
             (rc = hf_risk_scorer_score(svc->risk, &row, &o.risk_score, err)) !=
                 HF_OK)
             return rc;
@@ -721,6 +722,11 @@ hf_rc hf_orders_transition_txn(hf_txn *t, const hf_services *svc,
                                   from, to, req->reason, NULL, err)) != HF_OK ||
         (rc = hf_orders_persist(t, &o, version, first_new, a, out, err)) !=
             HF_OK)
+        return rc;
+    /* the lane's delivery history for the risk model */
+    if (to == HF_STATUS_DELIVERED &&
+        (rc = hf_risk_lane_delivered(t, &o, now, hf_clock_now(svc->clock), a,
+                                     err)) != HF_OK)
         return rc;
     const char *topic = hf_arena_printf(a, "order.%s", req->to);
     const char *note = hf_arena_printf(

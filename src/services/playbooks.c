@@ -6,6 +6,7 @@
 #include "util/jsonw.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,16 @@ hf_rc hf_playbooks_config_load(const hf_config *c, hf_playbooks_config *out,
 {
     *out = HF_PLAYBOOKS_OFF;
     *any = false;
+    const char *h = c ? hf_config_get(c, "playbooks.holdout", NULL) : NULL;
+    if (h != NULL && *h != '\0') {
+        char *end;
+        out->holdout = strtod(h, &end);
+        if (end == h || *end != '\0' || !(out->holdout >= 0) ||
+            !(out->holdout < 1))
+            return hf_fail(err, HF_EINVAL, "invalid", "playbooks.holdout",
+                           "playbooks.holdout must be a share from 0 to "
+                           "under 1");
+    }
     for (size_t i = 0; i < HF_ARRAY_LEN(playbooks); i++) {
         char key[64];
         snprintf(key, sizeof key, "playbooks.%s_at", playbooks[i].name);
@@ -131,6 +142,16 @@ hf_rc hf_playbooks_config_load(const hf_config *c, hf_playbooks_config *out,
     return HF_OK;
 }
 
+/* True when the order with this id is in the holdout share: FNV-1a of
+ * the id, as a fraction of 2^64. */
+static bool held_out(const char *order_id, double share)
+{
+    uint64_t h = 14695981039346656037u;
+    for (const unsigned char *s = (const unsigned char *)order_id; *s; s++)
+        h = (h ^ *s) * 1099511628211u;
+    return (double)h / 18446744073709551616.0 < share;
+}
+
 hf_rc hf_playbooks_run_txn(hf_txn *t, const hf_services *svc,
                            const char *order_id, double score, hf_arena *a,
                            hf_order_result *out, hf_err *err)
@@ -138,15 +159,32 @@ hf_rc hf_playbooks_run_txn(hf_txn *t, const hf_services *svc,
     if (svc->playbooks == NULL)
         return HF_OK;
     hf_time now = hf_clock_now(svc->clock);
+    double lowest = 2;
+    for (size_t i = 0; i < HF_ARRAY_LEN(playbooks); i++) {
+        double at = *(const double *)((const char *)svc->playbooks +
+                                      playbooks[i].threshold);
+        if (at >= 0 && at < lowest)
+            lowest = at;
+    }
+    if (score < lowest)
+        return HF_OK;
+    /* at risk: recorded once, with or without outreach */
+    bool outreach = !held_out(order_id, svc->playbooks->holdout), fresh;
+    hf_order o;
+    hf_rc rc = hf_txn_order_get(t, order_id, a, &o, err);
+    if (rc == HF_OK)
+        rc = hf_txn_at_risk_insert(t, o.seq, o.placed_at, now, score, outreach,
+                                   &fresh, err);
+    if (rc != HF_OK || !outreach)
+        return rc;
     for (size_t i = 0; i < HF_ARRAY_LEN(playbooks); i++) {
         const struct playbook *p = &playbooks[i];
         double at =
             *(const double *)((const char *)svc->playbooks + p->threshold);
         if (at < 0 || score < at)
             continue;
-        bool fresh;
-        hf_rc rc = hf_txn_playbook_run_insert(t, order_id, p->name, score, now,
-                                              &fresh, err);
+        rc = hf_txn_playbook_run_insert(t, order_id, p->name, score, now,
+                                        &fresh, err);
         if (rc != HF_OK)
             return rc;
         if (!fresh)

@@ -17,23 +17,29 @@ typedef struct hf_playbooks_config {
     double reassure_at; /* queue reassurance with the current ETA */
     double expedite_at; /* free expedited shipping, before shipment */
     double call_at;     /* open a call task for an agent */
+    double holdout;     /* share of at-risk orders no playbook contacts,
+                           to measure what outreach changes (0..1) */
 } hf_playbooks_config;
 
 /* Every playbook off. */
-#define HF_PLAYBOOKS_OFF ((hf_playbooks_config){-1, -1, -1})
+#define HF_PLAYBOOKS_OFF ((hf_playbooks_config){-1, -1, -1, 0})
 
 /* Reads [playbooks] reassure_at, expedite_at, call_at (each a score from
- * 0 to 1; absent: that playbook is off) into out; *any is true when one
- * is on. Errors: HF_EINVAL (with the key) for a value that is not a
- * number from 0 to 1. */
+ * 0 to 1; absent: that playbook is off) and holdout (a share from 0 to
+ * under 1; absent: 0) into out; *any is true when a playbook is on.
+ * Errors: HF_EINVAL (with the key) for a value out of its range. */
 hf_rc hf_playbooks_config_load(const hf_config *c, hf_playbooks_config *out,
                                bool *any, hf_err *err);
 
 /* Runs, in t, each playbook of svc->playbooks whose threshold score
  * reaches and that has not fired for the order before: its action, a
- * playbook_fired timeline entry, and the record that it fired. When
- * anything fired, *out is the changed order (else untouched). Errors:
- * those of the store and of the actions (the caller rolls back). */
+ * playbook_fired timeline entry, and the record that it fired. A score
+ * reaching the lowest threshold
+ * makes the order "at risk": recorded once (risk_at_risk), and when the
+ * order falls in the holdout share (by a hash of its id, so always the
+ * same answer) no playbook runs for it, ever. When anything fired, *out
+ * is the changed order (else untouched). Errors: those of the store and
+ * of the actions (the caller rolls back). */
 hf_rc hf_playbooks_run_txn(hf_txn *t, const hf_services *svc,
                            const char *order_id, double score, hf_arena *a,
                            hf_order_result *out, hf_err *err);

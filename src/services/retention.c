@@ -31,6 +31,7 @@ struct hf_retention {
     hf_retention_config cfg;
     hf_intent_model *model;
     hf_policy_bundle *current;
+    bool trial;           /* a test screen's: runs current, borrows model */
     pthread_mutex_t lock; /* guards versions */
     hf_policy_bundle *versions[MAX_VERSIONS];
     size_t n_versions;
@@ -273,7 +274,8 @@ void hf_retention_close(hf_retention *r)
         hf_policy_bundle_free(r->versions[i]);
     if (r->n_versions == 0)
         hf_policy_bundle_free(r->current);
-    hf_intent_model_free(r->model);
+    if (!r->trial)
+        hf_intent_model_free(r->model);
     pthread_mutex_destroy(&r->lock);
     hf_free(r);
 }
@@ -384,4 +386,108 @@ hf_rc hf_retention_named(hf_retention *r, const char *name,
     }
     *out = found;
     return rc;
+}
+
+/* --- Publishing ------------------------------------------------------------
+ */
+
+/* The setting naming the published version: "PUBLISHED FILES", the
+ * version and the files' version it was made on. */
+#define PUBLISHED_SETTING "policy_published"
+
+hf_rc hf_retention_current_txn(hf_retention *r, hf_txn *t,
+                               const hf_policy_bundle **out, hf_err *err)
+{
+    *out = r->current;
+    if (r->trial)
+        return HF_OK;
+    hf_arena *a = hf_arena_new(512);
+    if (a == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    const char *value = NULL;
+    hf_rc rc = hf_txn_setting_get(t, PUBLISHED_SETTING, a, &value, err);
+    const char *space = rc == HF_OK ? strchr(value, ' ') : NULL;
+    if (rc == HF_ENOTFOUND) {
+        rc = HF_OK;
+        hf_err_clear(err);
+    } else if (space != NULL && strcmp(space + 1, r->current->version) == 0) {
+        char version[64];
+        snprintf(version, sizeof(version), "%.*s", (int)(space - value), value);
+        rc = hf_retention_version(r, t, version, out, err);
+    }
+    hf_arena_free(a);
+    return rc;
+}
+
+/* The sources of current with `name` replaced by text, as a JSON text
+ * (malloc'd; free()). Errors: HF_ENOTFOUND unknown_policy, HF_ENOMEM. */
+static hf_rc sources_with(const hf_policy_bundle *current, const char *name,
+                          const char *text, char **out, hf_err *err)
+{
+    json_t *src = json_loads(current->sources, 0, NULL);
+    if (json_object_get(src, name) == NULL) {
+        json_decref(src);
+        return hf_fail(err, HF_ENOTFOUND, "unknown_policy", "name",
+                       "%s is not a policy of the current version (%s and "
+                       "the policies it refers to)",
+                       name, current->name);
+    }
+    json_object_set_new(src, name, json_string(text));
+    *out = json_dumps(src, JSON_SORT_KEYS | JSON_COMPACT);
+    json_decref(src);
+    return *out ? HF_OK : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+}
+
+hf_rc hf_retention_edit_txn(hf_retention *r, hf_txn *t, const char *name,
+                            const char *text, hf_policy_bundle **out,
+                            hf_err *err)
+{
+    const hf_policy_bundle *cur;
+    char *sources = NULL;
+    hf_rc rc = hf_retention_current_txn(r, t, &cur, err);
+    if (rc == HF_OK)
+        rc = sources_with(cur, name, text, &sources, err);
+    if (rc == HF_OK)
+        rc = hf_policy_bundle_compile(cur->name, sources, out, err);
+    free(sources);
+    return rc;
+}
+
+hf_rc hf_retention_publish_txn(hf_retention *r, hf_txn *t, const char *name,
+                               const char *text, hf_time now,
+                               const hf_policy_bundle **out, hf_err *err)
+{
+    hf_policy_bundle *b = NULL;
+    hf_rc rc = hf_retention_edit_txn(r, t, name, text, &b, err);
+    if (rc == HF_OK)
+        rc = hf_txn_policy_version_put(t, b->version, b->name, b->sources, now,
+                                       err);
+    char value[160];
+    if (rc == HF_OK) {
+        snprintf(value, sizeof(value), "%s %s", b->version,
+                 r->current->version);
+        rc = hf_txn_setting_put(t, PUBLISHED_SETTING, value, err);
+    }
+    if (rc == HF_OK)
+        rc = hf_retention_version(r, t, b->version, out, err);
+    hf_policy_bundle_free(b);
+    return rc;
+}
+
+hf_rc hf_retention_trial(const hf_retention *r, hf_policy_bundle *b,
+                         hf_retention **out, hf_err *err)
+{
+    hf_retention *x = hf_calloc(1, sizeof(*x));
+    if (x == NULL) {
+        hf_policy_bundle_free(b);
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    }
+    x->cfg = r->cfg;
+    x->model = r->model;
+    x->trial = true;
+    x->current = b;
+    x->versions[x->n_versions++] = b;
+    pthread_mutex_init(&x->lock, NULL);
+    *out = x;
+    return HF_OK;
 }

@@ -52,8 +52,39 @@ void hf_retention_close(hf_retention *r);
 const hf_retention_config *hf_retention_config_of(const hf_retention *r);
 const hf_intent_model *hf_retention_model(const hf_retention *r);
 
-/* The version new conversations start on. */
+/* The version of the policy files, read at start-up. */
 const hf_policy_bundle *hf_retention_current(hf_retention *r);
+
+/* The version new conversations start on: the one last published
+ * (hf_retention_publish_txn) on top of these same files, else the files'.
+ * Every process sharing the database agrees, and a restart keeps it; new
+ * policy files (a deploy) win over a version published on older ones.
+ * Errors: those of hf_retention_version. */
+hf_rc hf_retention_current_txn(hf_retention *r, hf_txn *t,
+                               const hf_policy_bundle **out, hf_err *err);
+
+/* Publishes text as policy `name` (the policy run, or one it refers to):
+ * a new version made of the current sources with that text, compiled,
+ * stored and made current for new conversations; those under way keep
+ * theirs. Errors: HF_ENOTFOUND unknown_policy (name is not among the
+ * current sources); HF_EPARSE policy_invalid (a lint error, the first in
+ * err->message as NAME.md:LINE:COL); those of the store. */
+hf_rc hf_retention_publish_txn(hf_retention *r, hf_txn *t, const char *name,
+                               const char *text, hf_time now,
+                               const hf_policy_bundle **out, hf_err *err);
+
+/* The current version with text as policy `name`, compiled into *out
+ * (free with hf_policy_bundle_free), neither stored nor made current.
+ * Errors: those of hf_retention_publish_txn. */
+hf_rc hf_retention_edit_txn(hf_retention *r, hf_txn *t, const char *name,
+                            const char *text, hf_policy_bundle **out,
+                            hf_err *err);
+
+/* A retention that runs bundle b (taking it) with r's model and limits:
+ * the test screen's, for a text not yet published. Close it with
+ * hf_retention_close before r. */
+hf_rc hf_retention_trial(const hf_retention *r, hf_policy_bundle *b,
+                         hf_retention **out, hf_err *err);
 
 /* The bundle of a stored version: from the cache, or compiled from the
  * sources kept in the store. Errors: HF_ENOTFOUND, HF_EPARSE, HF_ENOMEM. */

@@ -4,11 +4,13 @@
  * risk_features.h).
  */
 #include "services/risk_features.h"
+#include "core/validate.h"
 #include "risk/model.h"
 #include "util/mem.h"
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,13 @@ static const char *const names[HF_RISK_NFEATURES] = {
                                  promise, hours (0 at placement) */
     "shipment_delayed",       /* 1 when a shipment is flagged delayed (0 at
                                  placement) */
+    "address_issues",         /* what a carrier may stumble on in the
+                                 shipping address (address_issues()) */
+    "lane_late_rate",         /* share of the lane's deliveries after their
+                                 promise, 90 days before the placement day;
+                                 missing without deliveries */
+    "lane_deliveries",        /* those deliveries */
+    "hours_since_placement",  /* at the score (0 at placement) */
 };
 
 const char *hf_risk_feature_name(size_t f)
@@ -54,6 +63,16 @@ bool hf_risk_order_held(const hf_order *o)
             o->events[i].to == HF_STATUS_ON_HOLD)
             return true;
     return false;
+}
+
+/* The shipping address's problems: the validation reasons against it (a
+ * PO box counts only where validation refuses it, which needs the config;
+ * not here) plus one when it has no phone number for the carrier. */
+static int address_issues(const hf_address *ad)
+{
+    hf_validate_result v;
+    hf_validate_address(ad, true, false, &v);
+    return (int)v.n_reasons + (ad->phone == NULL || ad->phone[0] == '\0');
 }
 
 static const char *text_or_blank(const char *s)
@@ -82,8 +101,104 @@ static void line_totals(const hf_order *o, hf_minor *subtotal,
     }
 }
 
-hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
-                       hf_risk_row *out, hf_err *err)
+/* --- The windows' cache --------------------------------------------------- */
+
+enum {
+    CACHE_SLOTS = 1 << 14, /* entries; full, the cache starts afresh */
+    CACHE_KEY = 64         /* longer keys are not cached */
+};
+
+typedef struct cache_entry {
+    char key[CACHE_KEY]; /* "s" + SKU or "l" + lane; "" for a free slot */
+    int64_t day;         /* the window ends before this day */
+    int64_t a, b;        /* its two sums */
+} cache_entry;
+
+struct hf_risk_cache {
+    pthread_mutex_t lock;
+    size_t used;       /* slots taken */
+    cache_entry *slot; /* [CACHE_SLOTS], open addressing */
+};
+
+hf_risk_cache *hf_risk_cache_new(void)
+{
+    hf_risk_cache *c = hf_calloc(1, sizeof(*c));
+    if (c == NULL)
+        return NULL;
+    if ((c->slot = hf_calloc(CACHE_SLOTS, sizeof(*c->slot))) == NULL) {
+        hf_free(c);
+        return NULL;
+    }
+    pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+void hf_risk_cache_free(hf_risk_cache *c)
+{
+    if (c == NULL)
+        return;
+    pthread_mutex_destroy(&c->lock);
+    hf_free(c->slot);
+    hf_free(c);
+}
+
+/* The slot for key and day in c: the entry, or the free slot where it
+ * belongs. FNV-1a over the key and the day, linear probing. */
+static cache_entry *cache_slot(hf_risk_cache *c, const char *key, int64_t day)
+{
+    uint64_t h = 14695981039346656037u ^ (uint64_t)day;
+    for (const unsigned char *s = (const unsigned char *)key; *s; s++)
+        h = (h ^ *s) * 1099511628211u;
+    for (size_t i = (size_t)h % CACHE_SLOTS;; i = (i + 1) % CACHE_SLOTS) {
+        cache_entry *e = &c->slot[i];
+        if (e->key[0] == '\0' || (e->day == day && strcmp(e->key, key) == 0))
+            return e;
+    }
+}
+
+typedef hf_rc (*window_fn)(hf_txn *t, const char *key, hf_time before,
+                           int64_t *a, int64_t *b, hf_err *err);
+
+/* The window of key (kind 's' or 'l') before the day of `before`, through
+ * c when there is one. */
+static hf_rc window(hf_risk_cache *c, char kind, window_fn read, hf_txn *t,
+                    const char *key, hf_time before, int64_t *a, int64_t *b,
+                    hf_err *err)
+{
+    char k[CACHE_KEY];
+    int len = snprintf(k, sizeof(k), "%c%s", kind, key);
+    if (c == NULL || len < 0 || len >= CACHE_KEY)
+        return read(t, key, before, a, b, err);
+    int64_t day = before / HF_DAY;
+    pthread_mutex_lock(&c->lock);
+    cache_entry *e = cache_slot(c, k, day);
+    bool hit = e->key[0] != '\0';
+    if (hit)
+        *a = e->a, *b = e->b;
+    pthread_mutex_unlock(&c->lock);
+    if (hit)
+        return HF_OK;
+    hf_rc rc = read(t, key, before, a, b, err);
+    if (rc != HF_OK)
+        return rc;
+    pthread_mutex_lock(&c->lock);
+    if (c->used >= CACHE_SLOTS / 2) { /* keep probes short: start afresh */
+        memset(c->slot, 0, CACHE_SLOTS * sizeof(*c->slot));
+        c->used = 0;
+    }
+    e = cache_slot(c, k, day);
+    if (e->key[0] == '\0') {
+        *e = (cache_entry){.day = day, .a = *a, .b = *b};
+        memcpy(e->key, k, (size_t)len + 1);
+        c->used++;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return HF_OK;
+}
+
+hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held,
+                       hf_risk_cache *cache, hf_arena *a, hf_risk_row *out,
+                       hf_err *err)
 {
     const char **v = out->value;
     hf_minor subtotal, max_price;
@@ -125,8 +240,8 @@ hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
     double worst = -1;
     for (size_t i = 0; i < o->n_lines; i++) {
         int64_t lines, cancelled;
-        if ((rc = hf_txn_risk_sku(t, o->lines[i].sku, o->placed_at, &lines,
-                                  &cancelled, err)) != HF_OK)
+        if ((rc = window(cache, 's', hf_txn_risk_sku, t, o->lines[i].sku,
+                         o->placed_at, &lines, &cancelled, err)) != HF_OK)
             return rc;
         past += lines;
         if (lines > 0 && (double)cancelled / (double)lines > worst)
@@ -143,16 +258,49 @@ hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
     v[19] = held ? "1" : "0";
     v[20] = "0"; /* nothing has shipped when the order is placed */
     v[21] = "0";
+    v[22] = hf_arena_printf(a, "%d", address_issues(&o->shipping_address));
+    int64_t delivered, late;
+    const char *lane = hf_risk_lane(o, a);
+    if (lane == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    if ((rc = window(cache, 'l', hf_txn_risk_lane, t, lane, o->placed_at,
+                     &delivered, &late, err)) != HF_OK)
+        return rc;
+    v[23] = delivered > 0
+                ? hf_arena_printf(a, "%.4f", (double)late / (double)delivered)
+                : "";
+    v[24] = hf_arena_printf(a, "%lld", (long long)delivered);
+    v[25] = "0";
     for (size_t f = 0; f < HF_RISK_NFEATURES; f++)
         if (v[f] == NULL)
             return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     return HF_OK;
 }
 
-hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_arena *a,
-                           hf_risk_row *out, hf_err *err)
+const char *hf_risk_lane(const hf_order *o, hf_arena *a)
 {
-    hf_rc rc = hf_risk_features(t, o, hf_risk_order_held(o), a, out, err);
+    return hf_arena_printf(a, "%s|%s|%s",
+                           hf_shipping_method_name(o->shipping_method),
+                           text_or_blank(o->shipping_address.country),
+                           text_or_blank(o->shipping_address.region));
+}
+
+hf_rc hf_risk_lane_delivered(hf_txn *t, const hf_order *o, hf_time delivered_at,
+                             hf_time now, hf_arena *a, hf_err *err)
+{
+    const char *lane = hf_risk_lane(o, a);
+    if (lane == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    return hf_txn_risk_lane_add(t, lane, now, delivered_at > o->promised_by,
+                                err);
+}
+
+hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_time now,
+                           hf_risk_cache *cache, hf_arena *a, hf_risk_row *out,
+                           hf_err *err)
+{
+    hf_rc rc =
+        hf_risk_features(t, o, hf_risk_order_held(o), cache, a, out, err);
     if (rc != HF_OK)
         return rc;
     hf_shipment_filter f = {-1, 0, o->seq, 0, 100};
@@ -171,7 +319,10 @@ hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_arena *a,
     }
     out->value[20] = hf_arena_printf(a, "%.2f", (double)late / HF_HOUR);
     out->value[21] = delayed ? "1" : "0";
-    if (out->value[20] == NULL)
+    out->value[25] = hf_arena_printf(
+        a, "%.2f",
+        now > o->placed_at ? (double)(now - o->placed_at) / HF_HOUR : 0.0);
+    if (out->value[20] == NULL || out->value[25] == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     return HF_OK;
 }
@@ -221,7 +372,7 @@ static hf_rc export_fn(hf_txn *t, void *arg, hf_err *err)
         snprintf(number, sizeof(number), "HF-%lld", (long long)seqs[i]);
         hf_risk_row row;
         if ((rc = hf_txn_order_get(t, number, a, &o, err)) != HF_OK ||
-            (rc = hf_risk_features(t, &o, hf_risk_order_held(&o), a, &row,
+            (rc = hf_risk_features(t, &o, hf_risk_order_held(&o), NULL, a, &row,
                                    err)) != HF_OK)
             break;
         for (size_t f = 0; f < HF_RISK_NFEATURES; f++) {

@@ -25,7 +25,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define HF_RISK_NFEATURES 22 /* features in a row */
+#define HF_RISK_NFEATURES 26 /* features in a row */
 #define HF_RISK_TOP 5        /* contributions GET .../risk reports */
 
 /* One order's features as text cells, as they appear in the export. */
@@ -36,19 +36,51 @@ typedef struct hf_risk_row {
 /* The name of feature f (the export's column header). */
 const char *hf_risk_feature_name(size_t f);
 
+/*
+ * A cache of the SKUs' and lanes' 90-day windows, for a process that
+ * scores orders as they are placed. A window ends before the placement's
+ * day and its counters are written on the day they are recorded (the
+ * clock's, never earlier), so once read it never changes: every order
+ * placed the same day on the same SKU or lane reads it from here, not
+ * from the store. One cache belongs to one store; it is safe to share
+ * between threads.
+ */
+typedef struct hf_risk_cache hf_risk_cache;
+
+/* A new, empty cache; NULL when out of memory. */
+hf_risk_cache *hf_risk_cache_new(void);
+
+/* Frees c (NULL is fine). */
+void hf_risk_cache_free(hf_risk_cache *c);
+
 /* Computes o's features as of o->placed_at. o must have its customer id,
  * lines (sku, qty, unit_price), shipping, payment, placed_at and
- * promised_by; held says whether screening held it at placement. Strings
- * go into a. Errors: the store's. */
-hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held, hf_arena *a,
-                       hf_risk_row *out, hf_err *err);
+ * promised_by; held says whether screening held it at placement; cache
+ * (NULL: none) keeps the windows read. Strings go into a. Errors: the
+ * store's. */
+hf_rc hf_risk_features(hf_txn *t, const hf_order *o, bool held,
+                       hf_risk_cache *cache, hf_arena *a, hf_risk_row *out,
+                       hf_err *err);
 
-/* Computes o's features as they stand now, for a score after placement:
- * those of hf_risk_features (history as of placement; held from the
- * timeline) with the delivery features (delay_hours, shipment_delayed)
- * read from o's shipments as they are. Errors: the store's. */
-hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_arena *a,
-                           hf_risk_row *out, hf_err *err);
+/* Computes o's features as they stand at now, for a score after
+ * placement: those of hf_risk_features (history as of placement; held
+ * from the timeline) with the delivery features (delay_hours,
+ * shipment_delayed) read from o's shipments as they are and the hours
+ * since placement. Errors: the store's. */
+hf_rc hf_risk_features_now(hf_txn *t, const hf_order *o, hf_time now,
+                           hf_risk_cache *cache, hf_arena *a, hf_risk_row *out,
+                           hf_err *err);
+
+/* o's lane for the delivery history: "method|country|region" of its
+ * shipping (the carrier service is the shipping method's; the carrier
+ * itself is not known at placement). In a; NULL when out of memory. */
+const char *hf_risk_lane(const hf_order *o, hf_arena *a);
+
+/* Counts o's delivery at delivered_at on its lane, late when after the
+ * promise, on the day of now (the clock's, so that a window read before,
+ * which ends before today, never changes). Errors: the store's. */
+hf_rc hf_risk_lane_delivered(hf_txn *t, const hf_order *o, hf_time delivered_at,
+                             hf_time now, hf_arena *a, hf_err *err);
 
 /* True when screening held o at placement (its timeline says so). */
 bool hf_risk_order_held(const hf_order *o);

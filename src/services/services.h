@@ -43,6 +43,13 @@ typedef struct hf_services {
     /* what a high risk score sets off ([playbooks], services/playbooks.h);
      * NULL: nothing */
     const struct hf_playbooks_config *playbooks;
+    /* an open order's score is computed again when older than this, by
+     * the sweeper ([risk] rescore_hours; services/risk_rescore.h); 0: 6
+     * hours */
+    hf_time risk_rescore_every;
+    /* the SKUs' and lanes' windows already read, for the risk features
+     * (services/risk_features.h); NULL: read them every time */
+    struct hf_risk_cache *risk_cache;
 } hf_services;
 
 #endif

@@ -1,5 +1,6 @@
 /* sweeper.c - a thread that runs the tracking sweep periodically. */
 #include "services/sweeper.h"
+#include "services/risk_rescore.h"
 #include "services/tracking.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -21,12 +22,22 @@ struct hf_sweeper {
 typedef struct sweep_args {
     const hf_services *svc;
     int flagged;
+    int rescored;
 } sweep_args;
 
 static hf_rc sweep_fn(hf_txn *t, void *arg, hf_err *err)
 {
     sweep_args *s = arg;
     return hf_tracking_sweep_txn(t, s->svc, BATCH, &s->flagged, err);
+}
+
+/* The scores that are due again (time since placement is a feature: it
+ * moves without any event); a write of its own, so that a failure here
+ * does not undo the tracking sweep. */
+static hf_rc rescore_fn(hf_txn *t, void *arg, hf_err *err)
+{
+    sweep_args *s = arg;
+    return hf_risk_rescore_due_txn(t, s->svc, BATCH, &s->rescored, err);
 }
 
 static void *sweeper_main(void *arg)
@@ -44,13 +55,16 @@ static void *sweeper_main(void *arg)
         if (sw->stopping)
             break;
         pthread_mutex_unlock(&sw->mu);
-        sweep_args args = {sw->svc, 0};
+        sweep_args args = {sw->svc, 0, 0};
         hf_err err;
         if (hf_store_write(sw->svc->store, sweep_fn, &args, &err) != HF_OK)
             hf_log_warn("sweep failed: %s", err.message);
         else if (args.flagged > 0)
             hf_log_info("sweep flagged %d late shipments or orders",
                         args.flagged);
+        if (sw->svc->risk != NULL &&
+            hf_store_write(sw->svc->store, rescore_fn, &args, &err) != HF_OK)
+            hf_log_warn("re-scoring failed: %s", err.message);
         pthread_mutex_lock(&sw->mu);
     }
     pthread_mutex_unlock(&sw->mu);

@@ -1,6 +1,7 @@
 /*
  * sweeper.h - the background pass that notices what time alone changes: a
- * shipment that has gone silent, an order not shipped by its deadline.
+ * shipment that has gone silent, an order not shipped by its deadline, an
+ * open order's risk score grown old (services/risk_rescore.h).
  * Events recompute shipments as they come; this covers the events that
  * never come.
  */

@@ -4,6 +4,7 @@
 #include "services/orders_int.h"
 #include "services/playbooks.h"
 #include "services/risk_features.h"
+#include "services/risk_rescore.h"
 #include "util/id.h"
 
 #include <stdio.h>
@@ -198,35 +199,6 @@ static hf_rc delay_update(hf_txn *t, const hf_services *svc, const hf_order *o,
     return rc;
 }
 
-/* Scores o again with its features as they now stand (the shipment just
- * recomputed among them), stores the score and the order's document with
- * it, and runs the playbooks on it: a delay that pushes the score over a
- * threshold fires them (once). */
-static hf_rc rescore(hf_txn *t, const hf_services *svc, hf_order *o,
-                     hf_time now, hf_arena *a, hf_err *err)
-{
-    hf_risk_row row;
-    hf_order_result res;
-    hf_rc rc = hf_risk_features_now(t, o, a, &row, err);
-    if (rc == HF_OK)
-        rc = hf_risk_scorer_score(svc->risk, &row, &o->risk_score, err);
-    if (rc != HF_OK)
-        return rc;
-    o->risk_model = hf_risk_scorer_name(svc->risk);
-    o->risk_at = now;
-    o->risk_reason = "tracking";
-    int version = o->version;
-    o->version++;
-    o->updated_at = now > o->updated_at ? now : o->updated_at;
-    if ((rc = hf_txn_order_risk_put(t, o->seq, o->risk_score, o->risk_model,
-                                    o->risk_at, o->risk_reason, err)) !=
-            HF_OK ||
-        (rc = hf_orders_persist(t, o, version, o->n_events, a, &res, err)) !=
-            HF_OK)
-        return rc;
-    return hf_playbooks_run_txn(t, svc, o->id, o->risk_score, a, &res, err);
-}
-
 hf_rc hf_tracking_scan_txn(hf_txn *t, const hf_services *svc,
                            const hf_scan_request *req, hf_arena *a,
                            hf_shipment *out, bool *duplicate, hf_err *err)
@@ -304,7 +276,8 @@ hf_rc hf_tracking_scan_txn(hf_txn *t, const hf_services *svc,
         hf_order o;
         if ((rc = hf_txn_order_get(t, sh.order_id, a, &o, err)) != HF_OK ||
             (svc->risk != NULL && o.has_risk &&
-             (rc = rescore(t, svc, &o, now, a, err)) != HF_OK) ||
+             (rc = hf_risk_rescore_txn(t, svc, &o, now, "tracking", a, err)) !=
+                 HF_OK) ||
             (still_delayed && (rc = delay_update(t, svc, &o, &sh, req->actor,
                                                  now, a, err)) != HF_OK))
             return rc;

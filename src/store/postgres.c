@@ -478,10 +478,7 @@ static hf_rc pg_write(hf_store *base, hf_txn_fn fn, void *arg, hf_err *err)
              * transaction after this one read it (writes run at READ
              * COMMITTED, so a version-guarded UPDATE then matches
              * nothing): run again on what is committed now */
-            if (rc == HF_EBUSY ||
-                (rc == HF_ECONFLICT &&
-                 (strcmp(err->code, "idempotency_key_reused") == 0 ||
-                  strcmp(err->code, "concurrent_update") == 0)))
+            if (hf_store_lost_race(rc, err))
                 continue;
             break;
         }

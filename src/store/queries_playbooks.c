@@ -4,6 +4,8 @@
  */
 #include "store/queries_int.h"
 
+#include <string.h>
+
 hf_rc hf_txn_playbook_run_insert(hf_txn *t, const char *order_id,
                                  const char *playbook, double score, hf_time at,
                                  bool *fresh, hf_err *err)
@@ -16,6 +18,50 @@ hf_rc hf_txn_playbook_run_insert(hf_txn *t, const char *order_id,
     int64_t changed = 0;
     hf_rc rc = hf_stmt_exec(t, st, NULL, &changed, err);
     *fresh = rc == HF_OK && changed > 0;
+    return rc;
+}
+
+hf_rc hf_txn_at_risk_insert(hf_txn *t, int64_t order_seq, hf_time placed_at,
+                            hf_time at, double score, bool outreach,
+                            bool *fresh, hf_err *err)
+{
+    STMT(st, t, SQL_AT_RISK_INSERT);
+    BIND_INT(st, 1, order_seq);
+    BIND_INT(st, 2, placed_at / HF_DAY);
+    BIND_INT(st, 3, at);
+    BIND_INT(st, 4, (int64_t)(score * 1e6 + 0.5));
+    BIND_INT(st, 5, outreach ? 1 : 0);
+    int64_t changed = 0;
+    hf_rc rc = hf_stmt_exec(t, st, NULL, &changed, err);
+    *fresh = rc == HF_OK && changed > 0;
+    return rc;
+}
+
+static void read_at_risk(hf_row *r, void *item)
+{
+    int64_t *v = item;
+    for (int i = 0; i < 4; i++)
+        v[i] = hf_row_int(r, i);
+}
+
+hf_rc hf_txn_at_risk_sum(hf_txn *t, int64_t from_day, int64_t to_day,
+                         hf_at_risk_sum sum[2], hf_err *err)
+{
+    STMT(st, t, SQL_AT_RISK_SUM);
+    BIND_INT(st, 1, from_day);
+    BIND_INT(st, 2, to_day);
+    memset(sum, 0, 2 * sizeof(*sum));
+    hf_arena *a = hf_arena_new(1024);
+    if (a == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    int64_t(*rows)[4] = NULL;
+    size_t n = 0;
+    hf_rc rc = hf_stmt_collect(t, st, a, sizeof(*rows), read_at_risk,
+                               (void **)&rows, &n, err);
+    for (size_t i = 0; i < n && rc == HF_OK; i++)
+        sum[rows[i][0] ? 1 : 0] =
+            (hf_at_risk_sum){rows[i][1], rows[i][2], rows[i][3]};
+    hf_arena_free(a);
     return rc;
 }
 

@@ -331,6 +331,30 @@ hf_rc hf_txn_setting_add(hf_txn *t, const char *name, const char *value,
     return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
+hf_rc hf_txn_setting_put(hf_txn *t, const char *name, const char *value,
+                         hf_err *err)
+{
+    STMT(st, t, SQL_SETTING_PUT);
+    BIND_TEXT(st, 1, name);
+    BIND_TEXT(st, 2, value);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
+}
+
+static void read_doc(hf_row *r, void *item)
+{
+    *(const char **)item = hf_row_text(r, 0);
+}
+
+hf_rc hf_txn_orders_at_risk(hf_txn *t, int64_t min_ppm, int limit, hf_arena *a,
+                            const char ***docs, size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_ORDERS_AT_RISK);
+    BIND_INT(st, 1, min_ppm);
+    BIND_INT(st, 2, limit);
+    return hf_stmt_collect(t, st, a, sizeof(**docs), read_doc, (void **)docs, n,
+                           err);
+}
+
 /* --- The cancellation survey --------------------------------------------- */
 
 hf_rc hf_txn_survey_get(hf_txn *t, const char *order_id, hf_arena *a,

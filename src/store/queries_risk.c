@@ -48,13 +48,15 @@ hf_rc hf_txn_risk_customer(hf_txn *t, const char *customer_id, hf_time before,
     return HF_OK;
 }
 
-hf_rc hf_txn_risk_sku(hf_txn *t, const char *sku, hf_time before,
-                      int64_t *lines, int64_t *cancelled, hf_err *err)
+/* Two sums over the window of HF_RISK_SKU_DAYS days before the day of
+ * before, for key, by statement id (risk_sku_days, risk_lane_days). */
+static hf_rc window_sum(hf_txn *t, sql_id id, const char *key, hf_time before,
+                        int64_t *a, int64_t *b, hf_err *err)
 {
-    *lines = *cancelled = 0;
+    *a = *b = 0;
     int64_t day = before / HF_DAY;
-    STMT(st, t, SQL_RISK_SKU);
-    BIND_TEXT(st, 1, sku);
+    STMT(st, t, id);
+    BIND_TEXT(st, 1, key);
     BIND_INT(st, 2, day);
     BIND_INT(st, 3, day - HF_RISK_SKU_DAYS);
     hf_rc rc = hf_stmt_first(t, st, err);
@@ -62,21 +64,63 @@ hf_rc hf_txn_risk_sku(hf_txn *t, const char *sku, hf_time before,
         return HF_OK;
     if (rc != HF_OK)
         return rc;
-    *lines = t->drv->column_int(st, 0);
-    *cancelled = t->drv->column_int(st, 1);
+    *a = t->drv->column_int(st, 0);
+    *b = t->drv->column_int(st, 1);
     t->drv->reset(st);
     return HF_OK;
+}
+
+/* Adds a and b to key's counters on the day of at, by statement id. */
+static hf_rc window_add(hf_txn *t, sql_id id, const char *key, hf_time at,
+                        int64_t a, int64_t b, hf_err *err)
+{
+    STMT(st, t, id);
+    BIND_TEXT(st, 1, key);
+    BIND_INT(st, 2, at / HF_DAY);
+    BIND_INT(st, 3, a);
+    BIND_INT(st, 4, b);
+    return hf_stmt_exec(t, st, NULL, NULL, err);
+}
+
+hf_rc hf_txn_risk_sku(hf_txn *t, const char *sku, hf_time before,
+                      int64_t *lines, int64_t *cancelled, hf_err *err)
+{
+    return window_sum(t, SQL_RISK_SKU, sku, before, lines, cancelled, err);
 }
 
 hf_rc hf_txn_risk_sku_add(hf_txn *t, const char *sku, hf_time at, int64_t lines,
                           int64_t cancelled, hf_err *err)
 {
-    STMT(st, t, SQL_RISK_SKU_ADD);
-    BIND_TEXT(st, 1, sku);
-    BIND_INT(st, 2, at / HF_DAY);
-    BIND_INT(st, 3, lines);
-    BIND_INT(st, 4, cancelled);
-    return hf_stmt_exec(t, st, NULL, NULL, err);
+    return window_add(t, SQL_RISK_SKU_ADD, sku, at, lines, cancelled, err);
+}
+
+hf_rc hf_txn_risk_lane(hf_txn *t, const char *lane, hf_time before,
+                       int64_t *delivered, int64_t *late, hf_err *err)
+{
+    return window_sum(t, SQL_RISK_LANE, lane, before, delivered, late, err);
+}
+
+hf_rc hf_txn_risk_lane_add(hf_txn *t, const char *lane, hf_time at, bool late,
+                           hf_err *err)
+{
+    return window_add(t, SQL_RISK_LANE_ADD, lane, at, 1, late ? 1 : 0, err);
+}
+
+static void read_number(hf_row *r, void *item)
+{
+    *(const char **)item = hf_row_text(r, 0);
+}
+
+hf_rc hf_txn_risk_due(hf_txn *t, hf_time before, int limit, hf_arena *a,
+                      const char ***numbers, size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_RISK_DUE);
+    BIND_INT(st, 1, before);
+    BIND_INT(st, 2, limit);
+    *numbers = NULL;
+    *n = 0;
+    return hf_stmt_collect(t, st, a, sizeof(**numbers), read_number,
+                           (void **)numbers, n, err);
 }
 
 hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,

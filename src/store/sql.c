@@ -333,6 +333,13 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_SETTING_GET] = "SELECT value FROM settings WHERE name = ?1",
     [SQL_SETTING_ADD] = "INSERT INTO settings (name, value) VALUES (?1, ?2) "
                         "ON CONFLICT (name) DO NOTHING",
+    /* open orders by cancellation risk, highest first (the dashboard) */
+    [SQL_ORDERS_AT_RISK] =
+        "SELECT doc FROM orders WHERE risk_ppm >= ?1 AND status IN "
+        "('pending', 'confirmed', 'allocated', 'picking', 'packed', "
+        "'on_hold', 'shipped') ORDER BY risk_ppm DESC, seq DESC LIMIT ?2",
+    [SQL_SETTING_PUT] = "INSERT INTO settings (name, value) VALUES (?1, ?2) "
+                        "ON CONFLICT (name) DO UPDATE SET value = ?2",
     [SQL_SWAP_CANDIDATE] =
         "SELECT p.sku, p.name, p.price, p.cost FROM products p "
         "WHERE p.active = 1 AND p.currency = ?1 AND p.price >= ?2 "
@@ -511,6 +518,33 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_PLAYBOOK_RUN_INSERT] =
         "INSERT INTO playbook_runs (order_id, playbook, score_ppm, at) "
         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (order_id, playbook) DO NOTHING",
+    /* an order reaching the lowest playbook threshold, the first time */
+    [SQL_AT_RISK_INSERT] =
+        "INSERT INTO risk_at_risk (order_seq, placed_day, at, score_ppm, "
+        "outreach) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT (order_seq) DO NOTHING",
+    /* at-risk orders placed in a range of days and how they ended, with
+     * and without outreach */
+    [SQL_AT_RISK_SUM] =
+        "SELECT r.outreach, COUNT(*), "
+        "SUM(CASE WHEN o.status = 'cancelled' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN o.status IN ('delivered', 'returned') THEN 1 ELSE 0 "
+        "END) FROM risk_at_risk r JOIN orders o ON o.seq = r.order_seq "
+        "WHERE r.placed_day >= ?1 AND r.placed_day <= ?2 "
+        "GROUP BY r.outreach ORDER BY r.outreach",
+    /* a lane's deliveries over a window of days (risk features) */
+    [SQL_RISK_LANE] =
+        "SELECT COALESCE(SUM(delivered), 0), COALESCE(SUM(late), 0) FROM "
+        "risk_lane_days WHERE lane = ?1 AND day < ?2 AND day >= ?3",
+    [SQL_RISK_LANE_ADD] =
+        "INSERT INTO risk_lane_days (lane, day, delivered, late) VALUES (?1, "
+        "?2, ?3, ?4) ON CONFLICT (lane, day) DO UPDATE SET delivered = "
+        "risk_lane_days.delivered + ?3, late = risk_lane_days.late + ?4",
+    /* open orders with a score older than ?1, oldest score first */
+    [SQL_RISK_DUE] =
+        "SELECT number FROM orders WHERE risk_at < ?1 AND risk_ppm IS NOT "
+        "NULL AND status IN ('confirmed', 'on_hold', 'allocated', "
+        "'picking', 'packed', 'shipped') ORDER BY risk_at LIMIT ?2",
     [SQL_TASK_INSERT] =
         "INSERT INTO tasks (id, order_id, kind, reason, status, created_at) "
         "VALUES (?1, ?2, ?3, ?4, 'open', ?5)",
@@ -775,7 +809,25 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
      * (placement, or a tracking event that re-scored the order) */
     "ALTER TABLE orders ADD COLUMN risk_at BIGINT;"
     "ALTER TABLE orders ADD COLUMN risk_reason TEXT;",
-    /* 6: analytics - each order's slices fixed at placement (so an
+    /* 6: the orders whose score reached the lowest playbook threshold, and
+     * whether they got outreach or were held out to measure it
+     * (services/playbooks.c, services/risk_outcomes.c) */
+    "CREATE TABLE risk_at_risk ("
+    " order_seq BIGINT PRIMARY KEY, placed_day BIGINT NOT NULL,"
+    " at BIGINT NOT NULL, score_ppm BIGINT NOT NULL,"
+    " outreach INTEGER NOT NULL);"
+    "CREATE INDEX risk_at_risk_by_day ON risk_at_risk(placed_day);"
+    /* a lane's (shipping method and destination region) deliveries and
+     * late deliveries per day, for the risk model; covering like
+     * risk_sku_days_cover */
+    "CREATE TABLE risk_lane_days ("
+    " lane TEXT NOT NULL, day BIGINT NOT NULL, delivered BIGINT NOT NULL,"
+    " late BIGINT NOT NULL, PRIMARY KEY (lane, day));"
+    "CREATE INDEX risk_lane_days_cover ON risk_lane_days(lane, day,"
+    " delivered, late);"
+    /* open orders whose score is due again (services/risk_rescore.c) */
+    "CREATE INDEX orders_by_risk_at ON orders(risk_at);",
+    /* 7: analytics - each order's slices fixed at placement (so an
      * address change or a product swap moves no counter between slices,
      * and a rebuild finds them); what a cancellation request was about,
      * when it first ended, was first offered something and what it kept;

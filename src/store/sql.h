@@ -89,6 +89,8 @@ typedef enum sql_id {
     SQL_SURVEY_PUT,
     SQL_SETTING_GET,
     SQL_SETTING_ADD,
+    SQL_SETTING_PUT,
+    SQL_ORDERS_AT_RISK,
     SQL_ORDER_SCREENING_PUT,
     SQL_ORDER_ADDRESS_HOLD_GET,
     SQL_ORDER_ADDRESS_HOLD_SET,
@@ -137,6 +139,11 @@ typedef enum sql_id {
     SQL_TASK_GET,
     SQL_TASK_LIST,
     SQL_TASK_DONE,
+    SQL_AT_RISK_INSERT,
+    SQL_AT_RISK_SUM,
+    SQL_RISK_LANE,
+    SQL_RISK_LANE_ADD,
+    SQL_RISK_DUE,
     /* transaction control, prepared like the rest: compiling them again on
      * every request costs more than the statement */
     SQL_BEGIN,

@@ -37,6 +37,14 @@ const char *hf_store_backend(const hf_store *s)
     return s->ops->name;
 }
 
+bool hf_store_lost_race(hf_rc rc, const hf_err *err)
+{
+    return rc == HF_EBUSY ||
+           (rc == HF_ECONFLICT &&
+            (strcmp(err->code, "idempotency_key_reused") == 0 ||
+             strcmp(err->code, "concurrent_update") == 0));
+}
+
 hf_rc hf_store_write(hf_store *s, hf_txn_fn fn, void *arg, hf_err *err)
 {
     return s->ops->write(s, fn, arg, err);

@@ -32,7 +32,7 @@ typedef struct hf_store hf_store;
 typedef struct hf_txn hf_txn;
 
 /* The schema version this binary creates and understands. */
-#define HF_SCHEMA_VERSION 6
+#define HF_SCHEMA_VERSION 7
 
 /*
  * Opens the database named by url: a file path or "sqlite:PATH" (SQLite),
@@ -54,6 +54,13 @@ hf_rc hf_store_check_schema(hf_store *s, hf_err *err);
 
 /* "sqlite" or "postgresql". */
 const char *hf_store_backend(const hf_store *s);
+
+/* True when a write function's failure means it lost a race with another
+ * transaction (HF_EBUSY; HF_ECONFLICT "concurrent_update" or
+ * "idempotency_key_reused"), so that running it again on what is
+ * committed now may succeed. The store reruns such writes itself; code
+ * that catches errors inside a transaction must let these through. */
+bool hf_store_lost_race(hf_rc rc, const hf_err *err);
 
 /* A function run inside a transaction. Returning anything but HF_OK rolls
  * back what it wrote. */
@@ -526,6 +533,15 @@ hf_rc hf_txn_setting_get(hf_txn *t, const char *name, hf_arena *a,
 /* Sets name to value unless it is set already (then it is left alone). */
 hf_rc hf_txn_setting_add(hf_txn *t, const char *name, const char *value,
                          hf_err *err);
+/* Sets a setting, replacing its value. */
+hf_rc hf_txn_setting_put(hf_txn *t, const char *name, const char *value,
+                         hf_err *err);
+
+/* The stored documents of open orders (not yet delivered, cancelled or
+ * returned) whose cancellation risk is at least min_ppm parts per
+ * million, riskiest first, at most limit. */
+hf_rc hf_txn_orders_at_risk(hf_txn *t, int64_t min_ppm, int limit, hf_arena *a,
+                            const char ***docs, size_t *n, hf_err *err);
 
 /* A product to swap a line to: active, same currency, priced at least
  * min_price, not `sku`, with qty units free; same category first, then
@@ -647,6 +663,21 @@ hf_rc hf_txn_risk_sku(hf_txn *t, const char *sku, hf_time before,
 hf_rc hf_txn_risk_sku_add(hf_txn *t, const char *sku, hf_time at, int64_t lines,
                           int64_t cancelled, hf_err *err);
 
+/* A lane's deliveries and late deliveries (after the promise) over the
+ * HF_RISK_SKU_DAYS whole UTC days before the day of `before`. */
+hf_rc hf_txn_risk_lane(hf_txn *t, const char *lane, hf_time before,
+                       int64_t *delivered, int64_t *late, hf_err *err);
+
+/* Counts a delivery on the lane (late: after its promise) on the UTC day
+ * of at. */
+hf_rc hf_txn_risk_lane_add(hf_txn *t, const char *lane, hf_time at, bool late,
+                           hf_err *err);
+
+/* The numbers ("HF-100042") of up to limit open orders (confirmed to
+ * shipped) with a risk score computed before `before`, oldest first. */
+hf_rc hf_txn_risk_due(hf_txn *t, hf_time before, int limit, hf_arena *a,
+                      const char ***numbers, size_t *n, hf_err *err);
+
 /* Records when the order was wholly cancelled (returned false) or came
  * back (returned true), for the customer's history. */
 hf_rc hf_txn_order_outcome_at(hf_txn *t, int64_t order_seq, bool returned,
@@ -664,6 +695,25 @@ hf_rc hf_txn_order_risk_put(hf_txn *t, int64_t order_seq, double score,
 hf_rc hf_txn_playbook_run_insert(hf_txn *t, const char *order_id,
                                  const char *playbook, double score, hf_time at,
                                  bool *fresh, hf_err *err);
+
+/* Records, the first time, that order_seq (placed at placed_at) reached
+ * the lowest playbook threshold at `at` with score, and whether it gets
+ * outreach (false: held out). *fresh: it was not recorded before. */
+hf_rc hf_txn_at_risk_insert(hf_txn *t, int64_t order_seq, hf_time placed_at,
+                            hf_time at, double score, bool outreach,
+                            bool *fresh, hf_err *err);
+
+/* At-risk orders placed in days [from_day, to_day] (days since
+ * 1970-01-01, UTC) and how they stand now. */
+typedef struct hf_at_risk_sum {
+    int64_t orders;    /* at-risk orders */
+    int64_t cancelled; /* of those, cancelled whole since */
+    int64_t delivered; /* of those, delivered (or returned after) */
+} hf_at_risk_sum;
+
+/* Fills sum[1] for the orders with outreach, sum[0] for those held out. */
+hf_rc hf_txn_at_risk_sum(hf_txn *t, int64_t from_day, int64_t to_day,
+                         hf_at_risk_sum sum[2], hf_err *err);
 
 typedef struct hf_task {
     int64_t seq;

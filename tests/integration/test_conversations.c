@@ -306,8 +306,19 @@ static void test_insist_at_once_cancels(void **state)
     shop_with_order(number, sizeof number, id, sizeof id);
     start_chat(number, conv, sizeof conv);
     ask_to_cancel(conv);
+    json_t *o = ts_get_order(ts, id);
+    char refund[64];
+    snprintf(refund, sizeof refund, "and %lld.%02lld USD will be refunded",
+             (long long)ts_int(o, "total") / 100,
+             (long long)ts_int(o, "total") % 100);
+    json_decref(o);
     json_t *t = say(conv, "I don't want any offers, just cancel it now");
     assert_outcome(t, "closed", "cancelled");
+    /* the policy's confirmation, its $context filled in: the amount once,
+     * then the currency once */
+    if (strstr(ts_str(t, "reply"), refund) == NULL)
+        fail_msg("the reply does not say \"%s\": %s", refund,
+                 ts_str(t, "reply"));
     json_decref(t);
     assert_cancelled_and_restocked(id);
 }

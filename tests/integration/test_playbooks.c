@@ -2,9 +2,12 @@
  * learned that one region always cancels scores orders at placement; an
  * order shipped there reaches every threshold and fires each playbook
  * once (a playbook_fired timeline entry each, expedited shipping, a call
- * task an agent closes), one shipped elsewhere fires nothing. */
+ * task an agent closes), one shipped elsewhere fires nothing; with a
+ * holdout, the KPI report's at_risk part compares how orders with and
+ * without outreach ended. */
 #include "harness.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,11 +197,89 @@ static void test_a_safe_order_fires_nothing(void **state)
     json_decref(lo);
 }
 
+/* GET /v1/kpis's at_risk: {"orders", "outreach": {...}, ...}. */
+static json_t *at_risk_kpi(void)
+{
+    long st;
+    json_t *r = ts_get(ts, &st, "/v1/kpis");
+    ts_assert_status(st, 200, r);
+    json_t *k = json_incref(json_object_get(r, "at_risk"));
+    assert_non_null(k);
+    json_decref(r);
+    return k;
+}
+
+/* How many more group.key in after than in before. */
+static long long more(const json_t *after, const json_t *before,
+                      const char *group, const char *key)
+{
+    return ts_int2(after, group, key) - ts_int2(before, group, key);
+}
+
+/* With half the at-risk orders held out, a held-out order gets no
+ * playbook, and the at_risk KPI counts both groups and how they ended. */
+static void test_outreach_outcomes_in_the_kpis(void **state)
+{
+    (void)state;
+    json_t *before = at_risk_kpi();
+    FILE *f = fopen(ts->config, "a");
+    assert_non_null(f);
+    fprintf(f, "holdout = 0.5\n"); /* still in [playbooks] */
+    fclose(f);
+    assert_int_equal(ts_restart(ts), 0);
+    int n[2] = {0, 0}, cancelled[2] = {0, 0}; /* [0] held out, [1] not */
+    for (int i = 0; i < 20; i++) {
+        json_t *o = place(100 + i, "NV", "89501");
+        const char *id = ts_str(o, "id");
+        int contacted = count_entries(id, "playbook_fired", NULL) > 0;
+        if (!contacted) /* nothing else happened to it either */
+            assert_string_equal(ts_str(o, "shipping_method"), "standard");
+        n[contacted]++;
+        /* every held-out order cancels, one in three contacted ones */
+        if (!contacted || n[1] % 3 == 0) {
+            long st;
+            json_t *c = ts_post_as(ts, ts->agent_key, NULL,
+                                   json_pack("{s:s}", "reason", "changed_mind"),
+                                   &st, "/v1/orders/%s/cancel", id);
+            ts_assert_status(st, 200, c);
+            json_decref(c);
+            cancelled[contacted]++;
+        }
+        json_decref(o);
+    }
+    json_decref(place(200, "IL", "62701")); /* not at risk */
+    print_message("outreach %d (%d cancelled), held out %d\n", n[1],
+                  cancelled[1], n[0]);
+    assert_true(n[0] > 0 && n[1] > 0);
+
+    json_t *after = at_risk_kpi();
+    assert_int_equal(ts_int(after, "orders") - ts_int(before, "orders"), 20);
+    assert_int_equal(more(after, before, "outreach", "orders"), n[1]);
+    assert_int_equal(more(after, before, "no_outreach", "orders"), n[0]);
+    assert_int_equal(more(after, before, "outreach", "cancelled"),
+                     cancelled[1]);
+    assert_int_equal(more(after, before, "no_outreach", "cancelled"),
+                     cancelled[0]);
+    /* the held-out orders are the only ones there: every one cancelled */
+    assert_int_equal(ts_int2(after, "no_outreach", "orders"),
+                     ts_int2(after, "no_outreach", "cancelled"));
+    double with = json_number_value(json_object_get(
+               json_object_get(after, "outreach"), "cancellation_rate")),
+           without = json_number_value(json_object_get(
+               json_object_get(after, "no_outreach"), "cancellation_rate"));
+    assert_true(without == 1.0 && with < 1.0);
+    assert_true(fabs(json_number_value(json_object_get(after, "difference")) -
+                     (with - without)) < 1e-5);
+    json_decref(after);
+    json_decref(before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_risky_order_fires_each_playbook_once),
         cmocka_unit_test(test_a_safe_order_fires_nothing),
+        cmocka_unit_test(test_outreach_outcomes_in_the_kpis),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,7 +3,8 @@
  * order low at placement; a carrier scan that puts its delivery past the
  * promise re-scores it high (risk.reason "tracking") and the call playbook
  * fires once; while the shipment stays delayed the customer hears again
- * only once per [tracking] delay_update_hours. */
+ * only once per [tracking] delay_update_hours; open orders are scored
+ * again on a schedule ([risk] rescore_hours). */
 #include "harness.h"
 
 #include <stdbool.h>
@@ -218,10 +219,50 @@ static void test_a_delay_rescores_and_fires_once(void **state)
     assert_int_equal(count_entries(id, "playbook_fired", NULL), 1);
 }
 
+/* An open order is scored again on a schedule (the hours since placement
+ * change without any event): with [risk] rescore_hours = 0.0005 (1.8 s)
+ * and a sweep every second, the order's score is soon "schedule"'s, and
+ * its low score fires no playbook however often it is recomputed. */
+static void test_open_orders_rescore_on_a_schedule(void **state)
+{
+    (void)state;
+    FILE *f = fopen(ts->config, "a");
+    assert_non_null(f);
+    fprintf(f, "sweep_seconds = 1\n[risk]\nrescore_hours = 0.0005\n");
+    fclose(f);
+    assert_int_equal(ts_restart(ts), 0);
+    long st;
+    json_t *o = ts_order(ts, "RS-A", 1, NULL, &st);
+    ts_assert_status(st, 201, o);
+    const char *id = ts_str(o, "id");
+    json_t *placed = json_object_get(o, "risk");
+    assert_string_equal(ts_str(placed, "reason"), "placement");
+    json_t *r = NULL;
+    for (int i = 0; i < 100; i++) { /* up to 20 s on a busy machine */
+        json_decref(r);
+        r = risk_of(id);
+        if (strcmp(ts_str(r, "reason"), "schedule") == 0)
+            break;
+        usleep(200 * 1000);
+    }
+    assert_string_equal(ts_str(r, "reason"), "schedule");
+    assert_string_not_equal(ts_str(r, "scored_at"),
+                            ts_str(placed, "scored_at"));
+    json_decref(r);
+    /* the explanation reads the features as of the scheduled score */
+    json_t *why = ts_get(ts, &st, "/v1/orders/%s/risk", id);
+    ts_assert_status(st, 200, why);
+    json_decref(why);
+    assert_int_equal(count_entries(id, "playbook_fired", NULL), 0);
+    assert_int_equal(open_tasks(id), 0);
+    json_decref(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_delay_rescores_and_fires_once),
+        cmocka_unit_test(test_open_orders_rescore_on_a_schedule),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

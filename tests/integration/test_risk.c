@@ -181,6 +181,28 @@ static void test_model_trained_on_the_store_scores_new_orders(void **state)
     assert_true(region);
     json_decref(why);
 
+    /* the dashboard's list of orders at risk: NV's, not IL's */
+    json_t *list = ts_get_as(ts, ts->agent_key, &st, "/v1/risk/orders");
+    ts_assert_status(st, 200, list);
+    json_t *top = json_array_get(json_object_get(list, "data"), 0);
+    assert_non_null(top);
+    assert_string_equal(ts_str(top, "id"), ts_str(hi, "id"));
+    size_t j;
+    json_t *o;
+    double last = 1;
+    json_array_foreach(json_object_get(list, "data"), j, o)
+    {
+        double s = json_number_value(
+            json_object_get(json_object_get(o, "risk"), "score"));
+        assert_true(s >= 0.5 && s <= last); /* riskiest first */
+        last = s;
+        assert_string_not_equal(ts_str(o, "id"), ts_str(lo, "id"));
+    }
+    json_decref(list);
+    list = ts_get(ts, &st, "/v1/risk/orders?min_score=2");
+    ts_assert_error(st, list, 422, "invalid");
+    json_decref(list);
+
     /* an order placed before the model has no score */
     json_t *none = ts_get(ts, &st, "/v1/orders/%s/risk", first_id);
     ts_assert_status(st, 404, none);

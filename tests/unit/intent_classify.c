@@ -128,6 +128,30 @@ static void test_result_fields(void **state)
     assert_int_equal(r.intent, HF_INTENT_OTHER);
 }
 
+/* Chat shorthand and stretched letters read as the words they stand
+ * for: the same intent with the same confidence. */
+static void test_shorthand_reads_as_words(void **state)
+{
+    (void)state;
+    static const char *const pairs[][2] = {
+        {"tysm", "thank you so much"},
+        {"byeee", "bye"},
+        {"cya, thanks", "see you, thanks"},
+        {"nty", "no thank you"},
+        {"pleeease cancel my order", "please cancel my order"},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        hf_intent_result a, b;
+        hf_intent_classify(model, pairs[i][0], &a);
+        hf_intent_classify(model, pairs[i][1], &b);
+        assert_int_equal(a.intent, b.intent);
+        assert_true(a.confidence == b.confidence);
+    }
+    hf_intent_result r;
+    hf_intent_classify(model, "tyvm!!", &r);
+    assert_int_equal(r.intent, HF_INTENT_THANKS);
+}
+
 /* A temporary file path. */
 static void temp_path(char *buf, size_t n)
 {
@@ -243,6 +267,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fresh_sentences),
         cmocka_unit_test(test_result_fields),
+        cmocka_unit_test(test_shorthand_reads_as_words),
         cmocka_unit_test(test_save_load_round_trip),
         cmocka_unit_test(test_damaged_files),
         cmocka_unit_test(test_training_refuses_empty),

@@ -162,11 +162,17 @@ static void test_compiled_trees_score_as_xgboost(void **state)
 {
     (void)state;
     hf_risk_table *tr = synthetic(600, 11), *te = synthetic(300, 12);
-    /* blanks in x: missing values must take each split's default way */
-    hf_risk_model *m = train(tr, 3);
+    /* blanks in x: missing values must take each split's default way; 43
+     * trees: not a multiple of the trees the compiled scorer walks at once */
+    const char *drop[] = {"id"};
+    hf_risk_params p = small_params(3);
+    p.rounds = 43;
+    hf_risk_model *m = NULL;
+    hf_err err;
+    assert_int_equal(hf_risk_model_train(tr, "y", drop, 1, &p, &m, &err),
+                     HF_OK);
     assert_true(hf_risk_model_compiled(m));
     float *x = NULL, a[300], b[300];
-    hf_err err;
     assert_int_equal(
         hf_risk_encoding_matrix(hf_risk_model_encoding(m), te, &x, &err),
         HF_OK);
@@ -177,6 +183,13 @@ static void test_compiled_trees_score_as_xgboost(void **state)
     for (size_t r = 0; r < 300; r++)
         if (fabsf(a[r] - b[r]) > 1e-5f)
             fail_msg("row %zu: compiled %.7f, XGBoost %.7f", r, a[r], b[r]);
+    /* one row alone scores as in the batch */
+    for (size_t r = 0; r < 300; r += 50) {
+        float one;
+        assert_int_equal(hf_risk_model_predict(m, x + r * 3, 1, &one, &err),
+                         HF_OK);
+        assert_true(one == a[r]);
+    }
     hf_free(x);
     hf_risk_model_free(m);
     hf_risk_table_free(te);

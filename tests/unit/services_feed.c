@@ -389,6 +389,59 @@ static bool client_gone(void *arg)
     return false;
 }
 
+/* A shopper following their order gets frames only for the entries a
+ * shopper is shown, without actor, reason or data; staff get every one. */
+static void test_shopper_sees_only_their_entries(void **state)
+{
+    (void)state;
+    hf_feed *f = bare_feed();
+    hf_arena *a = hf_arena_new(0);
+    probe_reader rs = {0, 0}, rf = {0, 0};
+    hf_feed_sub *shopper, *staff;
+    hf_err err;
+    assert_int_equal(hf_feed_subscribe_shopper(f, "ord_abc", -1, on_notify, &rs,
+                                               &shopper, &err),
+                     HF_OK);
+    assert_int_equal(
+        hf_feed_subscribe(f, "ord_abc", -1, on_notify, &rf, &staff, &err),
+        HF_OK);
+    hf_feed_event internal =
+        sample_event("playbook_fired", "{\"risk\":0.91,\"playbook\":\"call\"}");
+    internal.id = 41;
+    hf_feed_event scan =
+        sample_event("shipment_status", "{\"status\":\"in_transit\"}");
+    hf_feed_event *events[] = {&internal, &scan};
+    pthread_mutex_lock(&f->mu);
+    for (size_t i = 0; i < 2; i++) {
+        frame *fr = frame_render(events[i], a);
+        fan_out(f, events[i]->order_id, fr);
+        fan_out_shopper(f, events[i], a);
+        frame_unref(fr);
+    }
+    pthread_mutex_unlock(&f->mu);
+    char buf[1024], got[2048] = "";
+    size_t n;
+    while (hf_feed_read(shopper, buf, sizeof(buf), &n, on_empty, &rs) ==
+           HF_FEED_DATA)
+        strncat(got, buf, n);
+    assert_null(strstr(got, "playbook_fired"));
+    assert_null(strstr(got, "risk"));
+    assert_null(strstr(got, "api:key_x"));  /* the actor */
+    assert_null(strstr(got, "in_transit")); /* the data */
+    assert_non_null(strstr(got, "id: 42\nevent: shipment_status\ndata: "));
+    assert_non_null(strstr(got, "\"number\":\"HF-100007\",\"seq\":3"));
+    got[0] = '\0';
+    while (hf_feed_read(staff, buf, sizeof(buf), &n, on_empty, &rf) ==
+           HF_FEED_DATA)
+        strncat(got, buf, n);
+    assert_non_null(strstr(got, "playbook_fired"));
+    assert_non_null(strstr(got, "in_transit"));
+    hf_feed_unsubscribe(shopper);
+    hf_feed_unsubscribe(staff);
+    hf_arena_free(a);
+    free_bare_feed(f);
+}
+
 static void test_reader_whose_client_left_ends(void **state)
 {
     (void)state;
@@ -424,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_resume_skips_what_was_replayed),
         cmocka_unit_test(test_keepalive_goes_to_idle_subscribers),
         cmocka_unit_test(test_reader_whose_client_left_ends),
+        cmocka_unit_test(test_shopper_sees_only_their_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

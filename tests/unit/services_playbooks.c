@@ -43,7 +43,7 @@ static void shop_open(shop *s)
     hf_demo_options opt = {3, 5, 5, 5, 5, end};
     assert_int_equal(hf_demo_generate(&s->svc, &opt, &err), HF_OK);
     /* off by default: the demo shop ran no playbook */
-    s->playbooks = (hf_playbooks_config){0.3, -1, 0.8};
+    s->playbooks = (hf_playbooks_config){0.3, -1, 0.8, 0};
     s->svc.playbooks = &s->playbooks;
 }
 
@@ -187,6 +187,13 @@ static void test_config(void **state)
     assert_int_equal(hf_config_set(c, "playbooks.call_at", "1.5"), HF_OK);
     assert_int_equal(hf_playbooks_config_load(c, &pb, &any, &err), HF_EINVAL);
     assert_string_equal(err.field, "playbooks.call_at");
+    assert_int_equal(hf_config_set(c, "playbooks.call_at", "0.75"), HF_OK);
+    assert_int_equal(hf_config_set(c, "playbooks.holdout", "0.25"), HF_OK);
+    assert_int_equal(hf_playbooks_config_load(c, &pb, &any, &err), HF_OK);
+    assert_true(pb.holdout == 0.25);
+    assert_int_equal(hf_config_set(c, "playbooks.holdout", "1"), HF_OK);
+    assert_int_equal(hf_playbooks_config_load(c, &pb, &any, &err), HF_EINVAL);
+    assert_string_equal(err.field, "playbooks.holdout");
     hf_config_free(c);
 }
 
