@@ -8,6 +8,7 @@
  * and a KPI is one grouped sum over an index range.
  */
 #include "services/analytics.h"
+#include "services/analytics_int.h"
 #include "core/stats.h"
 #include "services/risk_outcomes.h"
 #include "util/jsonw.h"
@@ -477,32 +478,37 @@ static void fold(counts *c, const hf_kpi_sum *s)
 }
 
 /* The groups of one dimension: each value's counts. */
-typedef struct groups {
-    counts *items;
-    size_t n, cap;
-} groups;
+typedef hf_slice_list groups;
 
 static counts *group_of(groups *g, const char *value, hf_arena *a)
 {
-    /* the sums come sorted by value: the last group is the likely one */
-    if (g->n > 0 && strcmp(g->items[g->n - 1].value, value) == 0)
-        return &g->items[g->n - 1];
-    for (size_t i = 0; i < g->n; i++)
-        if (strcmp(g->items[i].value, value) == 0)
-            return &g->items[i];
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : 16;
-        counts *grown = hf_arena_alloc(a, cap * sizeof(*grown));
+    return hf_slice_item(g, sizeof(counts), value, a);
+}
+
+/* The item of value in l (analytics_int.h). */
+void *hf_slice_item(hf_slice_list *l, size_t size, const char *value,
+                    hf_arena *a)
+{
+    char *items = l->items;
+    for (size_t k = l->n; k > 0; k--) { /* the sums come sorted by value */
+        char *item = items + (k - 1) * size;
+        if (strcmp(*(const char **)item, value) == 0)
+            return item;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        char *grown = hf_arena_alloc(a, cap * size);
         if (grown == NULL)
             return NULL;
-        if (g->n)
-            memcpy(grown, g->items, g->n * sizeof(*grown));
-        g->items = grown;
-        g->cap = cap;
+        if (l->n)
+            memcpy(grown, items, l->n * size);
+        l->items = items = grown;
+        l->cap = cap;
     }
-    memset(&g->items[g->n], 0, sizeof(g->items[0]));
-    g->items[g->n].value = value;
-    return &g->items[g->n++];
+    char *item = items + l->n++ * size;
+    memset(item, 0, size);
+    *(const char **)item = value;
+    return item;
 }
 
 static const char *day_text(int64_t day, hf_arena *a)
@@ -999,7 +1005,8 @@ hf_rc hf_analytics_kpis_txn(hf_txn *t, const hf_kpi_targets *targets,
     if (rc != HF_OK)
         return rc;
     counts none = {.value = ""};
-    const counts *total = all.n > 0 ? &all.items[0] : &none;
+    const counts *slice = by.items;
+    const counts *total = all.n > 0 ? (const counts *)all.items : &none;
     const char *from = day_text(q->from_day, a), *to = day_text(q->to_day, a);
     if (format == HF_KPI_JSON) {
         hf_jsonw w;
@@ -1025,8 +1032,8 @@ hf_rc hf_analytics_kpis_txn(hf_txn *t, const hf_kpi_targets *targets,
             for (size_t i = 0; i < by.n; i++) {
                 hf_jw_object(&w);
                 hf_jw_key(&w, "value");
-                hf_jw_str(&w, by.items[i].value);
-                json_kpis(&w, &by.items[i], targets);
+                hf_jw_str(&w, slice[i].value);
+                json_kpis(&w, &slice[i], targets);
                 hf_jw_object_end(&w);
             }
             hf_jw_array_end(&w);
@@ -1041,15 +1048,15 @@ hf_rc hf_analytics_kpis_txn(hf_txn *t, const hf_kpi_targets *targets,
                 "low,high\r\n");
         csv_rows(&x, "all", total, targets);
         for (size_t i = 0; i < by.n; i++)
-            csv_rows(&x, q->by, &by.items[i], targets);
+            csv_rows(&x, q->by, &slice[i], targets);
     } else {
         put(&x, "KPIs from %s to %s\n\n", from, to);
         put(&x, "%-52s  %-62s  %-24s  %s\n", "Metric", "Description", "Target",
             "Current");
         table_rows(&x, total, targets, a);
         for (size_t i = 0; i < by.n; i++) {
-            put(&x, "\n%s %s\n", q->by, by.items[i].value);
-            table_rows(&x, &by.items[i], targets, a);
+            put(&x, "\n%s %s\n", q->by, slice[i].value);
+            table_rows(&x, &slice[i], targets, a);
         }
     }
     if (x.oom || x.s == NULL)

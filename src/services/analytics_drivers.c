@@ -20,6 +20,7 @@
  * correlation; good from about 10 days).
  */
 #include "services/analytics.h"
+#include "services/analytics_int.h"
 #include "core/stats.h"
 #include "util/jsonw.h"
 
@@ -36,34 +37,6 @@ typedef struct driver {
     double p, p_adjusted;
 } driver;
 
-/* The values seen so far; grows by doubling. */
-typedef struct drivers {
-    driver *items;
-    size_t n, cap;
-} drivers;
-
-static driver *find(drivers *g, const char *value, hf_arena *a)
-{
-    /* the sums come sorted by value: the last one is the likely one */
-    if (g->n > 0 && strcmp(g->items[g->n - 1].value, value) == 0)
-        return &g->items[g->n - 1];
-    for (size_t i = 0; i < g->n; i++)
-        if (strcmp(g->items[i].value, value) == 0)
-            return &g->items[i];
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : 64;
-        driver *grown = hf_arena_alloc(a, cap * sizeof(*grown));
-        if (grown == NULL)
-            return NULL;
-        if (g->n)
-            memcpy(grown, g->items, g->n * sizeof(*grown));
-        g->items = grown;
-        g->cap = cap;
-    }
-    g->items[g->n] = (driver){value, 0, 0, 1, 1};
-    return &g->items[g->n++];
-}
-
 static int by_p(const void *pa, const void *pb)
 {
     const driver *a = pa, *b = pb;
@@ -77,7 +50,7 @@ static hf_rc dimension(hf_txn *t, hf_jsonw *w, const char *key, const char *dim,
 {
     hf_kpi_sum *s;
     size_t n_sums;
-    drivers g = {0};
+    hf_slice_list g = {0};
     hf_rc rc =
         hf_txn_kpi_sum(t, dim, q->from_day, q->to_day, a, &s, &n_sums, err);
     if (rc != HF_OK)
@@ -86,7 +59,7 @@ static hf_rc dimension(hf_txn *t, hf_jsonw *w, const char *key, const char *dim,
         bool pl = strcmp(s[i].metric, "placed") == 0;
         if (!pl && strcmp(s[i].metric, "cancelled") != 0)
             continue;
-        driver *x = find(&g, s[i].value, a);
+        driver *x = hf_slice_item(&g, sizeof(driver), s[i].value, a);
         if (x == NULL)
             return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
         *(pl ? &x->placed : &x->cancelled) += s[i].n;
