@@ -285,6 +285,8 @@ static hf_retention *open_retention(cli *c)
             atof(setting(c, "retention.min_confidence", NULL, "0")),
         .shop_name = hf_config_get(c->cfg, "notify.shop_name", NULL),
         .support_email = hf_config_get(c->cfg, "notify.support_email", NULL),
+        .offer_cooldown_days =
+            atoi(setting(c, "retention.offer_cooldown_days", NULL, "0")),
     };
     hf_retention *r = NULL;
     hf_err err;
@@ -376,8 +378,11 @@ static int cmd_demo(cli *c)
     hf_services svc;
     if (open_services(c, &svc, true) != 0)
         return 1;
+    /* with the policies, the demo's customers also ask to cancel */
+    svc.retention = open_retention(c);
     hf_err err;
     hf_rc rc = hf_demo_generate(&svc, &opt, &err);
+    hf_retention_close(svc.retention);
     hf_store_close(svc.store);
     if (rc != HF_OK)
         return fail("demo", &err);
@@ -391,18 +396,56 @@ typedef struct kpi_args {
     hf_kpi_format format;
     hf_arena *a;
     const char *out;
+    bool drivers; /* holdfast kpi drivers */
 } kpi_args;
 
 static hf_rc kpi_fn(hf_txn *t, void *arg, hf_err *err)
 {
     kpi_args *k = arg;
+    if (k->drivers)
+        return hf_analytics_drivers_txn(t, &k->q, k->a, &k->out, err);
     return hf_analytics_kpis_txn(t, k->svc->kpi_targets, &k->q, k->format, k->a,
                                  &k->out, err);
 }
 
+/* holdfast kpi rebuild|check: recomputes the aggregates from the base
+ * tables (check compares and writes nothing; exit 1 when they differ). */
+static int kpi_rebuild(cli *c, bool check_only)
+{
+    hf_services svc;
+    if (open_services(c, &svc, false) != 0)
+        return 1;
+    hf_err err;
+    hf_err_clear(&err);
+    hf_kpi_rebuild r;
+    hf_rc rc = hf_analytics_rebuild(svc.store, check_only, &r, &err);
+    hf_store_close(svc.store);
+    if (rc != HF_OK)
+        return fail("kpi", &err);
+    printf("%s %lld counters from %lld orders, %lld conversations and %lld "
+           "closed escalations; %lld counters were kept before\n",
+           check_only ? "recomputed" : "rebuilt", (long long)r.rows_after,
+           (long long)r.orders, (long long)r.conversations,
+           (long long)r.escalations, (long long)r.rows_before);
+    printf("%lld differ%s%s\n", (long long)r.differences,
+           r.differences ? ", first: " : "", r.first_difference);
+    return check_only && r.differences > 0 ? 1 : 0;
+}
+
 static int cmd_kpi(cli *c)
 {
+    if (c->sub != NULL &&
+        (strcmp(c->sub, "rebuild") == 0 || strcmp(c->sub, "check") == 0))
+        return kpi_rebuild(c, strcmp(c->sub, "check") == 0);
     kpi_args k = {.format = HF_KPI_TABLE};
+    k.drivers = c->sub != NULL && strcmp(c->sub, "drivers") == 0;
+    if (c->sub != NULL && !k.drivers) {
+        fprintf(stderr,
+                "holdfast kpi: unknown subcommand %s (rebuild, "
+                "check, drivers)\n",
+                c->sub);
+        return 2;
+    }
     const char *format = hf_config_get(c->cfg, "flag.format", "table");
     if (strcmp(format, "json") == 0)
         k.format = HF_KPI_JSON;
@@ -470,9 +513,17 @@ static const command commands[] = {
      NULL},
     {"kpi", cmd_kpi,
      "holdfast kpi [--db URL] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-     "             [--by channel|region|category] [--format table|json|csv]\n"
+     "             [--by day|channel|region|category|product|reason|\n"
+     "                   policy_version] [--format table|json|csv]\n"
      "  Prints the cancellation KPIs against their targets ([kpi] in\n"
-     "  --config), by default over the last 30 days.\n",
+     "  --config), by default over the last 30 days.\n"
+     "holdfast kpi drivers [--db URL] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+     "  Prints (JSON) the products, categories and regions that cancel\n"
+     "  above the norm, and the correlations with response time and delay.\n"
+     "holdfast kpi rebuild|check [--db URL]\n"
+     "  Recomputes the daily aggregates from the orders, conversations and\n"
+     "  escalations (check: compares them and changes nothing; exit 1 when\n"
+     "  they differ).\n",
      NULL},
     {"policy", NULL, HF_POLICY_USAGE, hf_policy_command},
     {"risk", NULL, HF_RISK_USAGE, hf_risk_command},

@@ -1024,6 +1024,9 @@ const hf_route hf_routes[] = {
     {"GET", "/v1/products/:sku", HF_ANY_ROLE, get_product, NULL, NULL},
     {"POST", "/v1/inventory/adjustments", ADMIN_SERVICE, NULL, post_adjustment,
      NULL},
+    /* per SKU, forecast demand and days of cover (before :sku) */
+    {"GET", "/v1/inventory/outlook", HF_ANY_ROLE, hf_get_inventory_outlook,
+     NULL, NULL},
     {"GET", "/v1/inventory/:sku", HF_ANY_ROLE, get_inventory, NULL, NULL},
     {"POST", "/v1/customers", ADMIN_SERVICE, NULL, post_customer, NULL},
     {"GET", "/v1/customers/:id", HF_ANY_ROLE, get_customer, NULL, NULL},
@@ -1113,6 +1116,17 @@ const hf_route hf_routes[] = {
     {"POST", "/v1/policies/test", ADMIN_AGENT, NULL, hf_post_policy_test, NULL},
     /* the dashboard's orders at risk of cancellation, riskiest first */
     {"GET", "/v1/risk/orders", ADMIN_AGENT, hf_get_orders_at_risk, NULL, NULL},
+    /* experiments with retention policies: managers start and stop them,
+     * everyone may read their results */
+    {"POST", "/v1/experiments", ADMIN, NULL, hf_post_experiment, NULL},
+    {"GET", "/v1/experiments", HF_ANY_ROLE, hf_get_experiments, NULL, NULL},
+    {"GET", "/v1/experiments/:id", HF_ANY_ROLE, hf_get_experiment, NULL, NULL},
+    {"GET", "/v1/experiments/:id/results", HF_ANY_ROLE,
+     hf_get_experiment_results, NULL, NULL},
+    {"POST", "/v1/experiments/:id/stop", ADMIN, NULL, hf_post_experiment_stop,
+     NULL},
+    /* what drives cancellations: slices above the norm, correlations */
+    {"GET", "/v1/kpis/drivers", HF_ANY_ROLE, hf_get_kpi_drivers, NULL, NULL},
 };
 const size_t hf_routes_count = HF_ARRAY_LEN(hf_routes);
 

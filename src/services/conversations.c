@@ -12,6 +12,7 @@
 #include "core/money.h"
 #include "services/analytics.h"
 #include "services/conversation_state.h"
+#include "services/experiments.h"
 #include "services/order_changes.h"
 #include "services/retention.h"
 #include "services/retention_tools.h"
@@ -211,6 +212,8 @@ typedef struct turn_ctx {
     done_call *done;
     size_t n_done;
     const char *coupon; /* a coupon code issued this turn, or NULL */
+    bool no_offers;     /* the holdout arm or the offer cooldown: the
+                           policy's cancellation, without offers */
 } turn_ctx;
 
 static hf_rc append_event(turn_ctx *x, const char *kind, const char *body,
@@ -393,6 +396,9 @@ static hf_rc load_turn(turn_ctx *x, const char *id, hf_err *err)
         rc = hf_txn_order_get(x->t, x->conv.order_id, x->a, &x->order, err);
     if (rc == HF_OK)
         rc = hf_convo_from_json(x->conv.state_json, x->a, &x->state, err);
+    if (rc == HF_OK)
+        rc = hf_experiment_no_offers(x->t, x->conv.experiment_id, x->conv.arm,
+                                     x->a, &x->no_offers, err);
     return rc;
 }
 
@@ -405,9 +411,12 @@ static hf_rc decide_and_act(turn_ctx *x, const hf_turn_request *req,
         return rc;
     x->n_ctx = build_ctx(x->svc, &x->order, req, x->a, x->ctx);
     const hf_retention_config *cfg = hf_retention_config_of(x->svc->retention);
+    /* without offers, the conversation runs the policy's cancellation */
+    const hf_plan *cancel_plan =
+        x->bundle->cancel_plan ? x->bundle->cancel_plan : x->bundle->plan;
     hf_engine_input in = {
-        .plan = x->bundle->plan,
-        .cancel_plan = x->bundle->cancel_plan,
+        .plan = x->no_offers ? cancel_plan : x->bundle->plan,
+        .cancel_plan = x->no_offers ? NULL : x->bundle->cancel_plan,
         .facts = &x->facts,
         .ctx = x->ctx,
         .n_ctx = x->n_ctx,
@@ -437,6 +446,35 @@ static hf_rc decide_and_act(turn_ctx *x, const hf_turn_request *req,
     x->done[0] = failed;
     x->n_done = 1;
     return rc;
+}
+
+/* What the turn moves in the KPIs: the request's first offers, and its
+ * first outcome (with what a retained order kept). */
+static hf_rc count_turn(turn_ctx *x, const hf_turn *turn, hf_err *err)
+{
+    hf_time now = hf_clock_now(x->svc->clock);
+    hf_rc rc = HF_OK;
+    if (x->conv.offered_at == 0 &&
+        strcmp(turn->decision, "present_offers") == 0) {
+        x->conv.offered_at = now;
+        rc = hf_analytics_offered(x->t, &x->order, &x->conv, x->a, err);
+    }
+    const char *before = x->conv.outcome;
+    x->conv.outcome = hf_outcome_name(x->state.st.outcome);
+    if (rc != HF_OK || before == NULL || strcmp(before, "open") != 0 ||
+        strcmp(x->conv.outcome, "open") == 0)
+        return rc;
+    x->conv.outcome_at = now;
+    if (strcmp(x->conv.outcome, "retained") == 0) {
+        /* the order as the offer left it */
+        hf_order kept;
+        if ((rc = hf_txn_order_get(x->t, x->order.id, x->a, &kept, err)) !=
+            HF_OK)
+            return rc;
+        x->conv.kept_total = hf_order_total(&kept);
+        x->conv.kept_discount = kept.discount_total;
+    }
+    return hf_analytics_outcome(x->t, &x->order, &x->conv, x->a, err);
 }
 
 static hf_rc run_turn(turn_ctx *x, const hf_turn_request *req, bool request,
@@ -469,14 +507,7 @@ static hf_rc run_turn(turn_ctx *x, const hf_turn_request *req, bool request,
     int expected = x->conv.version;
     x->conv.version++;
     x->conv.state = hf_phase_name(x->state.st.phase);
-    const char *before = x->conv.outcome;
-    x->conv.outcome = hf_outcome_name(x->state.st.outcome);
-    /* the request's first outcome moves the KPIs */
-    if (before != NULL && strcmp(before, "open") == 0 &&
-        strcmp(x->conv.outcome, "open") != 0 &&
-        (rc = hf_analytics_outcome(x->t, &x->order, x->conv.created_at,
-                                   x->conv.outcome, hf_clock_now(x->svc->clock),
-                                   x->a, err)) != HF_OK)
+    if ((rc = count_turn(x, &turn, err)) != HF_OK)
         return rc;
     x->conv.state_json = hf_convo_to_json(&x->state, x->a);
     x->conv.updated_at = hf_clock_now(x->svc->clock);
@@ -513,10 +544,18 @@ static hf_rc create(hf_txn *t, const hf_services *svc, const char *order,
     hf_rc rc = hf_txn_order_get(t, order, a, o, err);
     if (rc != HF_OK)
         return rc;
+    hf_time now = hf_clock_now(svc->clock);
+    /* a running experiment picks the customer's arm and its policy */
+    hf_assignment arm;
+    if ((rc = hf_experiment_assign(t, svc, o->customer.id, now, a, &arm,
+                                   err)) != HF_OK)
+        return rc;
     const hf_policy_bundle *b;
     if ((rc = hf_retention_current_txn(svc->retention, t, &b, err)) != HF_OK)
         return rc;
-    hf_time now = hf_clock_now(svc->clock);
+    if (arm.policy != NULL &&
+        (rc = hf_retention_named(svc->retention, arm.policy, &b, err)) != HF_OK)
+        return rc;
     if ((rc = hf_txn_policy_version_put(t, b->version, b->name, b->sources, now,
                                         err)) != HF_OK)
         return rc;
@@ -535,10 +574,13 @@ static hf_rc create(hf_txn *t, const hf_services *svc, const char *order,
         .version = 1,
         .created_at = now,
         .updated_at = now,
+        .reason = initial->reason,
+        .experiment_id = arm.experiment_id,
+        .arm = arm.arm,
     };
     if (out->state_json == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-    if ((rc = hf_analytics_request(t, o, now, a, err)) != HF_OK)
+    if ((rc = hf_analytics_request(t, o, out, a, err)) != HF_OK)
         return rc;
     return hf_txn_conversation_insert(t, out, err);
 }
@@ -586,8 +628,12 @@ hf_rc hf_conversation_start_txn(hf_txn *t, const hf_services *svc,
     hf_jw_str(&w, o.number);
     hf_jw_key(&w, "channel");
     hf_jw_str(&w, channel);
+    const hf_policy_bundle *b;
+    if ((rc = hf_retention_version(svc->retention, t, c.policy_version, &b,
+                                   err)) != HF_OK)
+        return rc;
     hf_jw_key(&w, "policy");
-    hf_jw_str(&w, hf_retention_current(svc->retention)->name);
+    hf_jw_str(&w, b->name);
     hf_jw_key(&w, "policy_version");
     hf_jw_str(&w, c.policy_version);
     hf_jw_key(&w, "reply");
@@ -621,6 +667,9 @@ hf_rc hf_cancellation_request_txn(hf_txn *t, const hf_services *svc,
     if (rc == HF_OK)
         rc = hf_retention_version(svc->retention, t, x.conv.policy_version,
                                   &x.bundle, err);
+    if (rc == HF_OK)
+        rc = hf_experiment_no_offers(t, x.conv.experiment_id, x.conv.arm, a,
+                                     &x.no_offers, err);
     if (rc != HF_OK)
         return rc;
     x.state = initial;

@@ -69,10 +69,15 @@
  */
 #include "services/demo.h"
 #include "services/catalog.h"
+#include "services/conversations.h"
+#include "services/escalations.h"
+#include "services/links.h"
 #include "services/orders.h"
+#include "services/surveys.h"
 #include "util/id.h"
 #include "util/mem.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -601,7 +606,15 @@ typedef struct demo {
     int64_t *demand; /* units of product p ordered in week w: [p*weeks+w] */
     demo_event *events;
     size_t n_events;
+    struct demo_retention *retention; /* requests and conversations
+                                         (demo_retention_plan) */
 } demo;
+
+/* A cancellation request's or conversation's step (demo_retention_*). */
+enum { STEP_RETENTION = STEP_COUNT + 1 };
+static hf_rc demo_retention_plan(demo *d, hf_err *err);
+static hf_rc demo_retention_apply(hf_txn *t, demo *d, const demo_event *e,
+                                  hf_arena *a, hf_err *err);
 
 static hf_time hours(double h)
 {
@@ -1335,6 +1348,8 @@ static hf_rc apply_event(hf_txn *t, demo *d, const demo_event *e, hf_arena *a,
                          hf_err *err)
 {
     hf_clock_set(d->clock, e->at);
+    if (e->step == STEP_RETENTION)
+        return demo_retention_apply(t, d, e, a, err);
     switch ((step)e->step) {
     case STEP_PLACE:
         return place_order(t, d, e->who, a, err);
@@ -1372,15 +1387,308 @@ static hf_rc write_batch(hf_txn *t, void *arg, hf_err *err)
         if (rc != HF_OK) {
             hf_err why = err ? *err : (hf_err){0};
             char when[HF_TIME_TEXT];
-            return hf_fail(err, rc, why.code[0] ? why.code : NULL,
-                           why.field[0] ? why.field : NULL,
-                           "demo: %s of %s %u at %s: %s", steps[e->step].name,
-                           e->step == STEP_RESTOCK ? "product" : "order",
-                           (unsigned)e->who, hf_time_format(e->at, when),
-                           why.message);
+            return hf_fail(
+                err, rc, why.code[0] ? why.code : NULL,
+                why.field[0] ? why.field : NULL, "demo: %s of %s %u at %s: %s",
+                e->step == STEP_RETENTION ? "retention" : steps[e->step].name,
+                e->step == STEP_RESTOCK ? "product" : "order", (unsigned)e->who,
+                hf_time_format(e->at, when), why.message);
         }
     }
     return HF_OK;
+}
+
+/* --- Cancellation requests and conversations ---------------------------
+ *
+ * When cancel requests are available (svc->retention), some customers ask
+ * through the retention service instead of having the order cancelled
+ * for them, at the times the plan already has:
+ * - of the orders the plan cancels for a customer's reason, 60% ask first,
+ *   0.5-6 h before (after the order's last step before it): 45% on the
+ *   self-service page and then leave (the
+ *   order is cancelled as planned: the request is lost), 35% on the page
+ *   and decline the offers when the plan cancels (the policy cancels),
+ *   20% in a chat ("I want to cancel my order", then "No thanks, just
+ *   cancel it");
+ * - of the orders that ship with no hold and no partial cancellation, 2%
+ *   ask between placement and 60% of the way to shipment: 60% take the
+ *   first discount, shipping upgrade or coupon offered (a swap would move
+ *   stock the plan counts on), 25% ask for a person (an agent closes the
+ *   escalation 1-30 h later), 15% leave the page; all these ship;
+ * - 40% of customer cancellations answer the survey 1-48 h later (service
+ *   rating 1-5 weighted 5/10/15/35/35%, would recommend mostly with 4-5).
+ * An operation the policy refuses (the order moved on, say) is skipped,
+ * not fatal: it runs under a savepoint. The plan's own cancellation of an
+ * order a conversation cancelled is skipped likewise.
+ */
+
+enum {
+    R_REQUEST = 0, /* a STEP_RETENTION event's qty: what it does */
+    R_ACCEPT,
+    R_DECLINE,
+    R_AGENT,
+    R_CLOSE,
+    R_CHAT,
+    R_CHAT_SAY,
+    R_CANCEL,
+    R_SURVEY,
+    R_PER_ORDER = 4 /* events one order may add */
+};
+
+/* One order's requests: what they created, for the later steps. */
+typedef struct demo_request {
+    char conversation[HF_ID_MAX];
+    char offer[48]; /* the offer to accept; "" when none fits */
+} demo_request;
+
+typedef struct demo_retention {
+    demo_request *by_order; /* indexed by order */
+} demo_retention;
+
+static bool customer_reason(const struct cancel_reason *c)
+{
+    return strcmp(c->actor, "customer") == 0;
+}
+
+static void add_retention(demo *d, hf_time at, int order, int what)
+{
+    d->events[d->n_events++] =
+        (demo_event){at, (uint32_t)order, what, 0, STEP_RETENTION};
+}
+
+/* Plans the requests, conversations and survey answers (see above) into
+ * d->events, in time order with the rest. */
+static hf_rc demo_retention_plan(demo *d, hf_err *err)
+{
+    if (d->svc.retention == NULL)
+        return HF_OK;
+    size_t cap = d->n_events + (size_t)d->n_orders / 8 * R_PER_ORDER + 64;
+    demo_event *grown = hf_realloc(d->events, cap * sizeof(*grown));
+    d->retention = hf_calloc(1, sizeof(*d->retention));
+    if (grown == NULL || d->retention == NULL)
+        return oom(err);
+    d->events = grown;
+    d->retention->by_order =
+        hf_calloc((size_t)d->n_orders, sizeof(*d->retention->by_order));
+    if (d->retention->by_order == NULL)
+        return oom(err);
+    size_t planned = d->n_events;
+    for (int i = 0; i < d->n_orders && d->n_events + R_PER_ORDER < cap; i++) {
+        demo_order *o = &d->orders[i];
+        rng r;
+        rng_seed(&r, d->seed, STREAM_DETAIL,
+                 (uint64_t)d->n_orders + (uint64_t)i);
+        hf_time placed = o->at[STEP_PLACE], cancel = o->at[STEP_CANCEL];
+        const struct cancel_reason *c = &cancel_reasons[o->cancel_reason];
+        if (cancel != 0 && customer_reason(c)) {
+            if (rng_chance(&r, 0.4)) {
+                if (rng_chance(&r, 0.4))
+                    add_retention(d, later(cancel, rng_uniform(&r, 1, 48)), i,
+                                  R_SURVEY);
+                continue;
+            }
+            /* after the order's last step before the cancellation, so a
+             * conversation that cancels early leaves no step behind */
+            hf_time last = placed;
+            for (int st = STEP_HOLD; st < STEP_CANCEL; st++)
+                if (o->at[st] > last && o->at[st] < cancel)
+                    last = o->at[st];
+            hf_time ask = shift(cancel, -rng_uniform(&r, 0.5, 6));
+            if (ask <= last)
+                ask = last + (cancel - last) / 3;
+            double mode = rng_unit(&r);
+            if (mode >= 0.8 && ask + 3 * HF_MINUTE >= cancel)
+                mode = 0; /* no time for a chat */
+            add_retention(d, ask, i, mode < 0.8 ? R_REQUEST : R_CHAT);
+            if (mode >= 0.8)
+                add_retention(d, ask + 2 * HF_MINUTE, i, R_CHAT_SAY);
+            else if (mode >= 0.45)
+                add_retention(d, cancel, i, R_DECLINE);
+            /* the plan's cancellation, unless a conversation did it */
+            add_retention(d, cancel + 1, i, R_CANCEL);
+            if (rng_chance(&r, 0.4))
+                add_retention(d, later(cancel, rng_uniform(&r, 1, 48)), i,
+                              R_SURVEY);
+            continue;
+        }
+        hf_time ship = o->at[STEP_SHIP];
+        if (cancel != 0 || ship == 0 || o->at[STEP_HOLD] != 0 ||
+            o->at[STEP_PARTIAL] != 0 || ship - placed < 3 * HF_HOUR ||
+            !rng_chance(&r, 0.02))
+            continue;
+        hf_time ask = later(placed, (double)(ship - placed) / HF_HOUR *
+                                        rng_uniform(&r, 0.05, 0.6));
+        double mode = rng_unit(&r);
+        add_retention(d, ask, i, R_REQUEST);
+        if (mode < 0.6)
+            add_retention(d, later(ask, rng_uniform(&r, 0.02, 0.3)), i,
+                          R_ACCEPT);
+        else if (mode < 0.85) {
+            hf_time agent = later(ask, rng_uniform(&r, 0.02, 0.3));
+            add_retention(d, agent, i, R_AGENT);
+            add_retention(d, later(agent, rng_uniform(&r, 1, 30)), i, R_CLOSE);
+        }
+    }
+    /* the orders a request stands for are cancelled by R_CANCEL instead */
+    size_t kept = 0;
+    for (size_t e = 0; e < planned; e++) {
+        const demo_event *ev = &d->events[e];
+        bool replaced = false;
+        if (ev->step == STEP_CANCEL)
+            for (size_t k = planned; k < d->n_events && !replaced; k++)
+                replaced =
+                    d->events[k].who == ev->who && d->events[k].qty == R_CANCEL;
+        if (!replaced)
+            d->events[kept++] = *ev;
+    }
+    memmove(&d->events[kept], &d->events[planned],
+            (d->n_events - planned) * sizeof(*d->events));
+    d->n_events = kept + (d->n_events - planned);
+    qsort(d->events, d->n_events, sizeof(*d->events), compare_events);
+    return HF_OK;
+}
+
+/* The id of the first offer in a request's answer that moves no stock. */
+static void pick_offer(const char *json, char out[48])
+{
+    json_t *doc = json_loads(json, 0, NULL);
+    size_t i;
+    json_t *offer;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(doc, "offers"), i, offer)
+    {
+        const char *kind = json_string_value(json_object_get(offer, "kind"));
+        const char *id = json_string_value(json_object_get(offer, "id"));
+        if (out[0] == '\0' && kind && id && strcmp(kind, "swap") != 0)
+            snprintf(out, 48, "%s", id);
+    }
+    json_decref(doc);
+}
+
+static const char *json_id(const char *json, char out[HF_ID_MAX])
+{
+    json_t *doc = json_loads(json, 0, NULL);
+    const char *id = json_string_value(json_object_get(doc, "id"));
+    snprintf(out, HF_ID_MAX, "%s", id ? id : "");
+    json_decref(doc);
+    return out;
+}
+
+/* Closes the open escalation of conversation c, if any. */
+static hf_rc close_escalation(hf_txn *t, demo *d, const char *c, hf_arena *a,
+                              const char **json, hf_err *err)
+{
+    hf_escalation *e;
+    size_t n;
+    int64_t after = 0;
+    do {
+        hf_rc rc =
+            hf_txn_escalation_list(t, "open", after, 200, a, &e, &n, err);
+        if (rc != HF_OK)
+            return rc;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(e[i].conversation_id, c) == 0)
+                return hf_escalation_close_txn(
+                    t, &d->svc, e[i].id, "Explained the delivery date; kept",
+                    "agent:cx", a, json, err);
+        after = n ? e[n - 1].seq : after;
+    } while (n == 200);
+    return hf_fail(err, HF_ENOTFOUND, "not_found", NULL, "no escalation");
+}
+
+static hf_rc retention_step(hf_txn *t, demo *d, const demo_event *e,
+                            hf_arena *a, hf_err *err)
+{
+    demo_order *o = &d->orders[e->who];
+    demo_request *q = &d->retention->by_order[e->who];
+    const struct cancel_reason *c = &cancel_reasons[o->cancel_reason];
+    rng r;
+    rng_seed(&r, d->seed, STREAM_DETAIL,
+             (uint64_t)d->n_orders * 2 + (uint64_t)e->who);
+    const char *json = NULL;
+    hf_rc rc;
+    switch (e->qty) {
+    case R_REQUEST:
+        rc = hf_cancellation_request_txn(
+            t, &d->svc, o->id, o->at[STEP_CANCEL] ? c->code : "changed_mind",
+            NULL, "customer", a, &json, err);
+        if (rc == HF_OK) {
+            json_id(json, q->conversation);
+            pick_offer(json, q->offer);
+        }
+        return rc;
+    case R_CHAT:
+        rc = hf_conversation_start_txn(t, &d->svc, o->id, "chat", "customer", a,
+                                       &json, err);
+        if (rc == HF_OK)
+            json_id(json, q->conversation);
+        if (rc == HF_OK) {
+            hf_turn_request say = {.conversation = q->conversation,
+                                   .kind = HF_INPUT_MESSAGE,
+                                   .text = "I want to cancel my order",
+                                   .reason = c->code,
+                                   .actor = "customer"};
+            rc = hf_conversation_turn_txn(t, &d->svc, &say, a, &json, err);
+        }
+        return rc;
+    case R_CHAT_SAY: {
+        hf_turn_request say = {.conversation = q->conversation,
+                               .kind = HF_INPUT_MESSAGE,
+                               .text = "No thanks, please just cancel it",
+                               .actor = "customer"};
+        return hf_conversation_turn_txn(t, &d->svc, &say, a, &json, err);
+    }
+    case R_ACCEPT:
+    case R_DECLINE:
+    case R_AGENT: {
+        static const hf_input_kind kinds[] = {[R_ACCEPT] = HF_INPUT_ACCEPT,
+                                              [R_DECLINE] = HF_INPUT_DECLINE,
+                                              [R_AGENT] = HF_INPUT_AGENT};
+        if (e->qty == R_ACCEPT && q->offer[0] == '\0')
+            return HF_OK; /* nothing the demo would take: leaves */
+        hf_turn_request in = {.conversation = q->conversation,
+                              .kind = kinds[e->qty],
+                              .offer_id = q->offer,
+                              .actor = "customer"};
+        return hf_conversation_turn_txn(t, &d->svc, &in, a, &json, err);
+    }
+    case R_CLOSE:
+        return close_escalation(t, d, q->conversation, a, &json, err);
+    case R_CANCEL:
+        return cancel_order(t, d, o, false, a, err);
+    default: { /* R_SURVEY */
+        static const int rating_weight[] = {5, 10, 15, 35, 35};
+        int rating = 1 + (int)pick_weighted(&r, rating_weight,
+                                            sizeof(rating_weight[0]), 5);
+        hf_survey_answer s = {c->code, NULL, rating,
+                              rng_chance(&r, rating >= 4 ? 0.85 : 0.2), 0};
+        const char *token = hf_links_token(&d->svc, a, "survey", o->id, 30);
+        return token
+                   ? hf_survey_answer_txn(t, &d->svc, token, &s, a, &json, err)
+                   : oom(err);
+    }
+    }
+}
+
+/* Applies one event of this section; what the services refuse (the order
+ * moved on, a conversation already cancelled it) is skipped. */
+static hf_rc demo_retention_apply(hf_txn *t, demo *d, const demo_event *e,
+                                  hf_arena *a, hf_err *err)
+{
+    hf_rc rc = hf_txn_savepoint(t, err);
+    if (rc != HF_OK)
+        return rc;
+    hf_err why;
+    hf_err_clear(&why);
+    rc = retention_step(t, d, e, a, &why);
+    if (rc == HF_OK)
+        return hf_txn_release(t, err);
+    if (rc == HF_ENOMEM || rc == HF_ESTORE) {
+        if (err)
+            *err = why;
+        return rc;
+    }
+    return hf_txn_rollback_to(t, err);
 }
 
 /* --- The generator ------------------------------------------------------- */
@@ -1465,6 +1773,9 @@ static void demo_free(demo *d)
     hf_free(d->orders);
     hf_free(d->demand);
     hf_free(d->events);
+    if (d->retention != NULL)
+        hf_free(d->retention->by_order);
+    hf_free(d->retention);
 }
 
 /* Plans the whole shop in memory. */
@@ -1480,7 +1791,7 @@ static hf_rc plan(demo *d, hf_err *err)
     plan_signups(d);
     plan_stock(d);
     plan_events(d);
-    return HF_OK;
+    return demo_retention_plan(d, err);
 }
 
 /* Writes the plan: setup, customers, then the timeline in batches. */

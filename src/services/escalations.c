@@ -129,8 +129,7 @@ hf_rc hf_escalation_close_txn(hf_txn *t, const hf_services *svc, const char *id,
     if (rc == HF_OK)
         rc = hf_txn_order_get(t, e.order_id, a, &o, err);
     if (rc == HF_OK)
-        rc = hf_analytics_resolved(t, &o, c.created_at,
-                                   hf_clock_now(svc->clock), a, err);
+        rc = hf_analytics_resolved(t, &o, &c, hf_clock_now(svc->clock), a, err);
     return rc == HF_OK ? escalation_reply(t, id, a, json, err) : rc;
 }
 

@@ -306,6 +306,36 @@ static const hf_policy_bundle *cached(hf_retention *r, const char *version)
     return found;
 }
 
+/* Caches b (or finds a bundle of its version cached meanwhile): *out is
+ * the one to use; b is freed when it is not. */
+static hf_rc cache_put(hf_retention *r, hf_policy_bundle *b,
+                       const hf_policy_bundle **out, hf_err *err)
+{
+    pthread_mutex_lock(&r->lock);
+    const hf_policy_bundle *raced = NULL;
+    for (size_t i = 0; i < r->n_versions && raced == NULL; i++)
+        if (strcmp(r->versions[i]->version, b->version) == 0 &&
+            strcmp(r->versions[i]->name, b->name) == 0)
+            raced = r->versions[i];
+    bool stored = raced == NULL && r->n_versions < MAX_VERSIONS;
+    if (stored)
+        r->versions[r->n_versions++] = b;
+    pthread_mutex_unlock(&r->lock);
+    if (raced != NULL) {
+        hf_policy_bundle_free(b);
+        *out = raced;
+        return HF_OK;
+    }
+    if (!stored) {
+        hf_log_warn("policy version cache is full; %s not cached", b->version);
+        hf_policy_bundle_free(b);
+        return hf_fail(err, HF_EBUSY, "policy_cache_full", NULL,
+                       "too many policy versions in use; restart to clear");
+    }
+    *out = b;
+    return HF_OK;
+}
+
 hf_rc hf_retention_version(hf_retention *r, hf_txn *t, const char *version,
                            const hf_policy_bundle **out, hf_err *err)
 {
@@ -322,28 +352,40 @@ hf_rc hf_retention_version(hf_retention *r, hf_txn *t, const char *version,
     hf_arena_free(a);
     if (rc != HF_OK)
         return rc;
+    return cache_put(r, b, out, err);
+}
+
+hf_rc hf_retention_named(hf_retention *r, const char *name,
+                         const hf_policy_bundle **out, hf_err *err)
+{
+    if (name == NULL || *name == '\0' || strlen(name) > 128 ||
+        strchr(name, '/') != NULL || name[0] == '.')
+        return hf_fail(err, HF_EINVAL, "invalid", "policy",
+                       "a policy is named by its file name, without .md");
+    const hf_policy_bundle *found = NULL;
     pthread_mutex_lock(&r->lock);
-    const hf_policy_bundle *raced = NULL;
-    for (size_t i = 0; i < r->n_versions && raced == NULL; i++)
-        if (strcmp(r->versions[i]->version, b->version) == 0)
-            raced = r->versions[i];
-    bool stored = raced == NULL && r->n_versions < MAX_VERSIONS;
-    if (stored)
-        r->versions[r->n_versions++] = b;
+    for (size_t i = 0; i < r->n_versions && found == NULL; i++)
+        if (strcmp(r->versions[i]->name, name) == 0)
+            found = r->versions[i];
     pthread_mutex_unlock(&r->lock);
-    if (raced != NULL) { /* another thread compiled it first */
-        hf_policy_bundle_free(b);
-        *out = raced;
-        return HF_OK;
+    hf_rc rc = HF_OK;
+    if (found == NULL) {
+        char *sources = NULL;
+        hf_policy_bundle *b = NULL;
+        rc = hf_policy_sources_read(r->cfg.policy_dir ? r->cfg.policy_dir
+                                                      : "policies",
+                                    name, &sources, err);
+        if (rc == HF_EIO)
+            rc = hf_fail(err, HF_ENOTFOUND, "policy_missing", "policy",
+                         "no policy %s", name);
+        if (rc == HF_OK)
+            rc = hf_policy_bundle_compile(name, sources, &b, err);
+        free(sources);
+        if (rc == HF_OK)
+            rc = cache_put(r, b, &found, err);
     }
-    if (!stored) {
-        hf_policy_bundle_free(b);
-        hf_log_warn("policy version cache is full; %s not cached", version);
-        return hf_fail(err, HF_EBUSY, "policy_cache_full", NULL,
-                       "too many policy versions in use; restart to clear");
-    }
-    *out = b;
-    return HF_OK;
+    *out = found;
+    return rc;
 }
 
 /* --- Publishing ------------------------------------------------------------

@@ -24,6 +24,9 @@ typedef struct hf_retention_config {
     double min_confidence;     /* below it, ask again; 0: 0.5 */
     const char *shop_name;     /* for $shop.name; may be NULL */
     const char *support_email; /* for $support_email; may be NULL */
+    int offer_cooldown_days;   /* a customer who kept an offer this many
+                                  days ago gets none; 0: no limit (an
+                                  experiment may set its own) */
 } hf_retention_config;
 
 typedef struct hf_retention hf_retention;
@@ -87,6 +90,16 @@ hf_rc hf_retention_trial(const hf_retention *r, hf_policy_bundle *b,
  * sources kept in the store. Errors: HF_ENOTFOUND, HF_EPARSE, HF_ENOMEM. */
 hf_rc hf_retention_version(hf_retention *r, hf_txn *t, const char *version,
                            const hf_policy_bundle **out, hf_err *err);
+
+/* The bundle of the policy file `name` in the policy directory (an
+ * experiment arm's policy), compiled on first use and cached like a
+ * version: later edits of the file take effect at restart, as for the
+ * current policy. Errors: HF_EINVAL (field "policy") for
+ * a name that is not a plain file name, HF_ENOTFOUND for a missing file,
+ * HF_EPARSE (a policy with lint errors), HF_EBUSY when the cache is full,
+ * HF_ENOMEM. */
+hf_rc hf_retention_named(hf_retention *r, const char *name,
+                         const hf_policy_bundle **out, hf_err *err);
 
 /* Compiles a bundle from sources (as stored) without a store: the test
  * screen uses it on a file being edited. name is the policy to run. The

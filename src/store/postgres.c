@@ -731,9 +731,12 @@ static hf_rc migrate_fn(hf_txn *t, void *arg, hf_err *err)
         return check_version(NULL, m->from, err);
     for (int v = m->from; v < HF_SCHEMA_VERSION; v++) {
         char ddl[16384];
-        static const char *const subs[] = {"@AUTO_ID@", "BIGSERIAL PRIMARY KEY",
-                                           "@SEQ_KEY@", "BIGINT PRIMARY KEY",
-                                           NULL};
+        static const char *const subs[] = {
+            "@AUTO_ID@", "BIGSERIAL PRIMARY KEY", "@SEQ_KEY@",
+            "BIGINT PRIMARY KEY",
+            /* no clustered tables: the key's index carries the value, for
+             * index-only scans */
+            "@CLUSTERED@", "", "@PK_INCLUDE_N@", " INCLUDE (n)", NULL};
         if (hf_sql_dialect(hf_sql_migrations[v], subs, ddl, sizeof(ddl)) != 0)
             return hf_fail(err, HF_ESTORE, "store_error", NULL,
                            "migration %d is too long", v + 1);

@@ -53,6 +53,9 @@ hf_rc hf_txn_conversation_insert(hf_txn *t, hf_conversation *c, hf_err *err)
     BIND_INT(st, 9, c->version);
     BIND_INT(st, 10, c->created_at);
     BIND_INT(st, 11, c->updated_at);
+    BIND_TEXT(st, 12, c->reason);
+    BIND_TEXT(st, 13, c->experiment_id);
+    BIND_TEXT(st, 14, c->arm);
     hf_rc rc = hf_stmt_exec(t, st, "conversation_exists", NULL, err);
     if (rc != HF_OK)
         return rc;
@@ -92,6 +95,13 @@ hf_rc hf_txn_conversation_get(hf_txn *t, const char *id, hf_arena *a,
         .version = (int)hf_row_int(&r, 9),
         .created_at = hf_row_int(&r, 10),
         .updated_at = hf_row_int(&r, 11),
+        .reason = hf_row_text(&r, 12),
+        .outcome_at = hf_row_int(&r, 13),
+        .offered_at = hf_row_int(&r, 14),
+        .kept_total = hf_row_int(&r, 15),
+        .kept_discount = hf_row_int(&r, 16),
+        .experiment_id = hf_row_text(&r, 17),
+        .arm = hf_row_text(&r, 18),
     };
     return hf_row_done(&r, err);
 }
@@ -108,6 +118,10 @@ hf_rc hf_txn_conversation_update(hf_txn *t, const hf_conversation *c,
     BIND_INT(st, 6, c->version);
     BIND_INT(st, 7, c->updated_at);
     BIND_INT(st, 8, expected_version);
+    BIND_INT(st, 9, c->outcome_at);
+    BIND_INT(st, 10, c->offered_at);
+    BIND_INT(st, 11, c->kept_total);
+    BIND_INT(st, 12, c->kept_discount);
     int64_t changed;
     hf_rc rc = hf_stmt_exec(t, st, NULL, &changed, err);
     if (rc == HF_OK && changed == 0)

@@ -277,15 +277,20 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "SELECT name, sources FROM policy_versions WHERE id = ?1",
     [SQL_CONVERSATION_INSERT] =
         "INSERT INTO conversations (id, order_id, channel, policy_version, "
-        "state, outcome, state_json, turns, version, created_at, updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "state, outcome, state_json, turns, version, created_at, updated_at, "
+        "reason, experiment_id, arm) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     [SQL_CONVERSATION_GET] =
         "SELECT seq, id, order_id, channel, policy_version, state, outcome, "
-        "state_json, turns, version, created_at, updated_at "
-        "FROM conversations WHERE id = ?1",
+        "state_json, turns, version, created_at, updated_at, reason, "
+        "outcome_at, offered_at, kept_total, kept_discount, experiment_id, "
+        "arm FROM conversations WHERE id = ?1",
     [SQL_CONVERSATION_UPDATE] =
         "UPDATE conversations SET state = ?2, outcome = ?3, state_json = ?4, "
-        "turns = ?5, version = ?6, updated_at = ?7 "
+        "turns = ?5, version = ?6, updated_at = ?7, "
+        "outcome_at = NULLIF(CAST(?9 AS BIGINT), 0), "
+        "offered_at = NULLIF(CAST(?10 AS BIGINT), 0), "
+        "kept_total = ?11, kept_discount = ?12 "
         "WHERE seq = ?1 AND version = ?8",
     [SQL_CONVERSATION_EVENT_APPEND] =
         "INSERT INTO conversation_events (conversation_seq, n, at, kind, "
@@ -416,20 +421,99 @@ const char *const hf_sql_text[SQL_COUNT] = {
         "UPDATE orders SET risk_ppm = ?2, risk_model = ?3, risk_at = ?4, "
         "risk_reason = ?5 WHERE seq = ?1",
     /* --- Analytics: the daily aggregates (services/analytics.c) --- */
-    /* the same metric under the four dimensions of one event, in one
-     * statement (the keys differ by dimension, so no row is hit twice) */
-    [SQL_KPI_ADD4] =
+    /* the same metric under the five dimensions of an order's event (all,
+     * channel, region, category, product), or those and the two of a
+     * cancellation request (reason, policy_version), in one statement (the
+     * keys differ by dimension, so no row is hit twice) */
+    [SQL_KPI_ADD5] =
         "INSERT INTO kpi_daily (day, dim, value, metric, n) VALUES "
         "(?1, ?4, ?5, ?2, ?3), (?1, ?6, ?7, ?2, ?3), (?1, ?8, ?9, ?2, ?3), "
-        "(?1, ?10, ?11, ?2, ?3) ON CONFLICT (day, dim, value, metric) "
+        "(?1, ?10, ?11, ?2, ?3), (?1, ?12, ?13, ?2, ?3) "
+        "ON CONFLICT (day, dim, value, metric) "
+        "DO UPDATE SET n = kpi_daily.n + excluded.n",
+    [SQL_KPI_ADD7] =
+        "INSERT INTO kpi_daily (day, dim, value, metric, n) VALUES "
+        "(?1, ?4, ?5, ?2, ?3), (?1, ?6, ?7, ?2, ?3), (?1, ?8, ?9, ?2, ?3), "
+        "(?1, ?10, ?11, ?2, ?3), (?1, ?12, ?13, ?2, ?3), "
+        "(?1, ?14, ?15, ?2, ?3), (?1, ?16, ?17, ?2, ?3) "
+        "ON CONFLICT (day, dim, value, metric) "
         "DO UPDATE SET n = kpi_daily.n + excluded.n",
     [SQL_KPI_SUM] = "SELECT value, metric, SUM(n) FROM kpi_daily "
                     "WHERE dim = ?1 AND day >= ?2 AND day <= ?3 "
                     "GROUP BY value, metric ORDER BY value, metric",
+    /* the counters of dimension "all" per day (by=day) */
+    [SQL_KPI_SUM_BY_DAY] = "SELECT day, metric, SUM(n) FROM kpi_daily "
+                           "WHERE dim = 'all' AND day >= ?1 AND day <= ?2 "
+                           "GROUP BY day, metric ORDER BY day, metric",
     /* the cancellation requests an order's cancellation decides */
     [SQL_KPI_REQUESTS_OF_ORDER] =
-        "SELECT created_at FROM conversations WHERE order_id = ?1 "
+        "SELECT created_at, reason, policy_version, channel "
+        "FROM conversations WHERE order_id = ?1 "
         "AND created_at >= ?2 AND created_at <= ?3 ORDER BY seq",
+    /* an order's slices, fixed at placement */
+    [SQL_KPI_DIMS_PUT] =
+        "INSERT INTO kpi_order_dims (order_id, channel, region, category, "
+        "product) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT (order_id) DO NOTHING",
+    [SQL_KPI_DIMS_GET] = "SELECT channel, region, category, product "
+                         "FROM kpi_order_dims WHERE order_id = ?1",
+    /* the rebuild: every counter, then the base rows page by page */
+    [SQL_KPI_ALL] = "SELECT day, dim, value, metric, n FROM kpi_daily "
+                    "ORDER BY dim, day, value, metric",
+    [SQL_KPI_CLEAR] = "DELETE FROM kpi_daily",
+    [SQL_KPI_ORDERS_AFTER] =
+        "SELECT seq, id FROM orders WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    [SQL_KPI_CONVERSATIONS_AFTER] =
+        "SELECT seq, id FROM conversations WHERE seq > ?1 ORDER BY seq "
+        "LIMIT ?2",
+    [SQL_KPI_CLOSED_ESCALATIONS_AFTER] =
+        "SELECT seq, conversation_id, closed_at FROM escalations "
+        "WHERE status = 'closed' AND seq > ?1 ORDER BY seq LIMIT ?2",
+    [SQL_KPI_OFFER_OF_CONVERSATION] =
+        "SELECT kind FROM retention_offers WHERE order_id = ?1 "
+        "AND conversation_id = ?2",
+    /* --- Experiments (services/experiments.c) --- */
+    [SQL_EXPERIMENT_INSERT] =
+        "INSERT INTO experiments (id, name, status, arms, "
+        "offer_cooldown_days, created_at) VALUES (?1, ?2, 'running', ?3, ?4, "
+        "?5)",
+    [SQL_EXPERIMENT_GET] = "SELECT id, name, status, arms, "
+                           "offer_cooldown_days, created_at, stopped_at "
+                           "FROM experiments WHERE id = ?1",
+    [SQL_EXPERIMENT_LIST] = "SELECT id, name, status, arms, "
+                            "offer_cooldown_days, created_at, stopped_at "
+                            "FROM experiments ORDER BY seq",
+    [SQL_EXPERIMENT_STOP] =
+        "UPDATE experiments SET status = 'stopped', stopped_at = ?2 "
+        "WHERE id = ?1 AND status = 'running'",
+    /* the experiment new requests join: the oldest running */
+    [SQL_EXPERIMENT_RUNNING] = "SELECT id, name, status, arms, "
+                               "offer_cooldown_days, created_at, stopped_at "
+                               "FROM experiments WHERE status = 'running' "
+                               "ORDER BY seq LIMIT 1",
+    /* an experiment's requests with what decides their fate */
+    [SQL_EXPERIMENT_REQUESTS] =
+        "SELECT c.arm, o.customer_id, c.created_at, o.cancelled_at, "
+        "o.total, o.discount_total, o.currency, s.service_rating, "
+        "c.offered_at FROM conversations c "
+        "JOIN orders o ON o.id = c.order_id "
+        "LEFT JOIN surveys s ON s.order_id = c.order_id "
+        "WHERE c.experiment_id = ?1 ORDER BY c.seq",
+    /* when the customer last accepted a retention offer */
+    [SQL_CUSTOMER_LAST_OFFER] =
+        "SELECT MAX(r.accepted_at) FROM retention_offers r "
+        "JOIN orders o ON o.id = r.order_id WHERE o.customer_id = ?1",
+    /* --- The inventory outlook (services/outlook.c) --- */
+    /* units ordered per SKU and day (days since 1970-01-01) */
+    [SQL_OUTLOOK_UNITS] =
+        "SELECT l.sku, o.placed_at / 86400000, SUM(l.qty - l.cancelled_qty) "
+        "FROM orders o JOIN order_lines l ON l.order_seq = o.seq "
+        "WHERE o.placed_at >= ?1 AND o.placed_at < ?2 "
+        "GROUP BY l.sku, o.placed_at / 86400000",
+    [SQL_OUTLOOK_AVAILABLE] =
+        "SELECT p.sku, COALESCE(SUM(s.on_hand - s.reserved), 0) "
+        "FROM products p LEFT JOIN stock s ON s.sku = p.sku "
+        "WHERE p.active = 1 GROUP BY p.sku ORDER BY p.sku",
     /* --- Playbooks and the agents' tasks (services/playbooks.c) --- */
     [SQL_PLAYBOOK_RUN_INSERT] =
         "INSERT INTO playbook_runs (order_id, playbook, score_ppm, at) "
@@ -489,7 +573,10 @@ const char *const hf_sql_text[SQL_COUNT] = {
 /* Numbered migrations; migration N takes the schema from N-1 to N. Never
  * edit one that has shipped: add the next. "@AUTO_ID@" stands for the
  * dialect's auto-numbered primary key, "@SEQ_KEY@" for an integer primary
- * key the application numbers (SQLite's rowid). */
+ * key the application numbers (SQLite's rowid), "@CLUSTERED@" for a
+ * table stored in its key's order (SQLite's WITHOUT ROWID; nothing on
+ * PostgreSQL) and "@PK_INCLUDE_N@" for a primary key index that also
+ * holds column n (PostgreSQL's INCLUDE; nothing on SQLite). */
 const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     /* 1: the order core */
     "CREATE TABLE locations ("
@@ -740,6 +827,40 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " delivered, late);"
     /* open orders whose score is due again (services/risk_rescore.c) */
     "CREATE INDEX orders_by_risk_at ON orders(risk_at);",
+    /* 7: analytics - each order's slices fixed at placement (so an
+     * address change or a product swap moves no counter between slices,
+     * and a rebuild finds them); what a cancellation request was about,
+     * when it first ended, was first offered something and what it kept;
+     * experiments, and the arm each request was in */
+    "CREATE TABLE kpi_order_dims ("
+    " order_id TEXT PRIMARY KEY, channel TEXT NOT NULL,"
+    " region TEXT NOT NULL, category TEXT NOT NULL, product TEXT NOT NULL);"
+    "ALTER TABLE conversations ADD COLUMN reason TEXT;"
+    "ALTER TABLE conversations ADD COLUMN outcome_at BIGINT;"
+    "ALTER TABLE conversations ADD COLUMN offered_at BIGINT;"
+    "ALTER TABLE conversations ADD COLUMN kept_total BIGINT;"
+    "ALTER TABLE conversations ADD COLUMN kept_discount BIGINT;"
+    "ALTER TABLE conversations ADD COLUMN experiment_id TEXT;"
+    "ALTER TABLE conversations ADD COLUMN arm TEXT;"
+    "CREATE INDEX conversations_by_experiment ON conversations("
+    "experiment_id, seq);"
+    "CREATE TABLE experiments ("
+    " seq @AUTO_ID@, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    " status TEXT NOT NULL, arms TEXT NOT NULL,"
+    " offer_cooldown_days INTEGER NOT NULL, created_at BIGINT NOT NULL,"
+    " stopped_at BIGINT);"
+    "CREATE INDEX experiments_by_status ON experiments(status, seq);"
+    /* the counters in their key's order (SQLite) or with the count in
+     * the key's index (PostgreSQL): a KPI's range is read from one
+     * B-tree, without a lookup per counter */
+    "CREATE TABLE kpi_daily6 ("
+    " day INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,"
+    " metric TEXT NOT NULL, n BIGINT NOT NULL,"
+    " PRIMARY KEY (dim, day, value, metric)@PK_INCLUDE_N@)@CLUSTERED@;"
+    "INSERT INTO kpi_daily6 (day, dim, value, metric, n)"
+    " SELECT day, dim, value, metric, n FROM kpi_daily;"
+    "DROP TABLE kpi_daily;"
+    "ALTER TABLE kpi_daily6 RENAME TO kpi_daily;",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

@@ -550,7 +550,10 @@ static hf_rc migrate_fn(hf_txn *t, void *arg, hf_err *err)
         char ddl[16384];
         static const char *const subs[] = {
             "@AUTO_ID@", "INTEGER PRIMARY KEY", /* the rowid */
-            "@SEQ_KEY@", "INTEGER PRIMARY KEY", NULL};
+            "@SEQ_KEY@", "INTEGER PRIMARY KEY",
+            /* a table stored in its primary key's order, so a range of
+             * keys is read without a lookup per row */
+            "@CLUSTERED@", " WITHOUT ROWID", "@PK_INCLUDE_N@", "", NULL};
         if (hf_sql_dialect(hf_sql_migrations[v], subs, ddl, sizeof(ddl)) != 0)
             return hf_fail(err, HF_ESTORE, "store_error", NULL,
                            "migration %d is too long", v + 1);

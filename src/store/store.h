@@ -32,7 +32,7 @@ typedef struct hf_store hf_store;
 typedef struct hf_txn hf_txn;
 
 /* The schema version this binary creates and understands. */
-#define HF_SCHEMA_VERSION 6
+#define HF_SCHEMA_VERSION 7
 
 /*
  * Opens the database named by url: a file path or "sqlite:PATH" (SQLite),
@@ -431,15 +431,24 @@ typedef struct hf_conversation {
     int turns;                  /* events recorded so far */
     int version;                /* bumped on every update */
     hf_time created_at, updated_at;
+    const char *reason;        /* the reason the customer gave; may be NULL */
+    hf_time outcome_at;        /* when the outcome first left open; 0: not */
+    hf_time offered_at;        /* when offers were first presented; 0: not */
+    int64_t kept_total;        /* retained: the order's total then */
+    int64_t kept_discount;     /* retained: the discount it carried then */
+    const char *experiment_id; /* the experiment it is in; NULL: none */
+    const char *arm;           /* that experiment's arm; NULL: none */
 } hf_conversation;
 
-/* Stores a new conversation; c->seq is set. */
+/* Stores a new conversation (with its reason, experiment and arm); c->seq
+ * is set. */
 hf_rc hf_txn_conversation_insert(hf_txn *t, hf_conversation *c, hf_err *err);
 /* HF_ENOTFOUND when unknown. */
 hf_rc hf_txn_conversation_get(hf_txn *t, const char *id, hf_arena *a,
                               hf_conversation *out, hf_err *err);
-/* Writes state, outcome, state_json, turns, version and updated_at if the
- * stored version is expected_version; HF_ECONFLICT concurrent_update
+/* Writes state, outcome, state_json, turns, version, updated_at,
+ * outcome_at, offered_at, kept_total and kept_discount if the stored
+ * version is expected_version; HF_ECONFLICT concurrent_update
  * otherwise. */
 hf_rc hf_txn_conversation_update(hf_txn *t, const hf_conversation *c,
                                  int expected_version, hf_err *err);
@@ -733,15 +742,16 @@ hf_rc hf_txn_task_done(hf_txn *t, const char *id, hf_time at, const char *by,
 /* --- Analytics (queries_analytics.c) ------------------------------------ */
 
 /* Adds n to the counters (day, dims[i], values[i], metric) of kpi_daily,
- * creating each at n; the four dimensions must differ. day counts days
- * since 1970-01-01 UTC. */
-hf_rc hf_txn_kpi_add4(hf_txn *t, int64_t day, const char *const dims[4],
-                      const char *const values[4], const char *metric,
-                      int64_t n, hf_err *err);
+ * for i below n_dims (5 or 7), creating each at n; the dimensions must
+ * differ. day counts days since 1970-01-01 UTC. */
+hf_rc hf_txn_kpi_add(hf_txn *t, int64_t day, int n_dims,
+                     const char *const *dims, const char *const *values,
+                     const char *metric, int64_t n, hf_err *err);
 
 /* One summed counter of kpi_daily. */
 typedef struct hf_kpi_sum {
-    const char *value;  /* the dimension's value; "" for dim "all" */
+    const char *value;  /* the dimension's value; "" for dim "all"; the day
+                           as a number for the sums by day */
     const char *metric; /* "placed", "reason:shipping_delay", ... */
     int64_t n;          /* the sum over the days asked for */
 } hf_kpi_sum;
@@ -750,11 +760,121 @@ typedef struct hf_kpi_sum {
  * value and metric, sorted so. */
 hf_rc hf_txn_kpi_sum(hf_txn *t, const char *dim, int64_t from, int64_t to,
                      hf_arena *a, hf_kpi_sum **out, size_t *n, hf_err *err);
+/* The counters of dimension "all" per day from..to, the day (a number) as
+ * the value. */
+hf_rc hf_txn_kpi_sum_by_day(hf_txn *t, int64_t from, int64_t to, hf_arena *a,
+                            hf_kpi_sum **out, size_t *n, hf_err *err);
 
-/* When the order's conversations (its cancellation requests) created
- * between from and to (inclusive) began, oldest first. */
+/* A cancellation request as the counters it decides see it. */
+typedef struct hf_kpi_request {
+    hf_time at;                 /* when it began */
+    const char *reason;         /* may be NULL */
+    const char *policy_version; /* "pv_..." */
+    const char *channel;        /* "self_service", "chat", ... */
+} hf_kpi_request;
+
+/* The order's conversations (its cancellation requests) begun between
+ * from and to (inclusive), oldest first. */
 hf_rc hf_txn_kpi_requests_of_order(hf_txn *t, const char *order_id,
                                    hf_time from, hf_time to, hf_arena *a,
-                                   hf_time **out, size_t *n, hf_err *err);
+                                   hf_kpi_request **out, size_t *n,
+                                   hf_err *err);
+
+/* An order's slices as fixed at placement: values[0..3] are its channel,
+ * region, category and product. Put keeps the first; get returns
+ * HF_ENOTFOUND for an order placed before they were kept. */
+hf_rc hf_txn_kpi_dims_put(hf_txn *t, const char *order_id,
+                          const char *const values[4], hf_err *err);
+hf_rc hf_txn_kpi_dims_get(hf_txn *t, const char *order_id, hf_arena *a,
+                          const char *values[4], hf_err *err);
+
+/* One stored counter. */
+typedef struct hf_kpi_row {
+    int64_t day;
+    const char *dim, *value, *metric;
+    int64_t n;
+} hf_kpi_row;
+/* Every counter of kpi_daily, sorted by dim, day, value, metric. */
+hf_rc hf_txn_kpi_all(hf_txn *t, hf_arena *a, hf_kpi_row **out, size_t *n,
+                     hf_err *err);
+/* Deletes every counter (the rebuild starts over). */
+hf_rc hf_txn_kpi_clear(hf_txn *t, hf_err *err);
+
+/* A page of keys for the rebuild: rows with seq above after, at most
+ * limit, in seq order; ids[i] is the order's or the conversation's id,
+ * times[i] the escalation's closing time (0 for the others). */
+typedef enum hf_kpi_page {
+    HF_KPI_PAGE_ORDERS,
+    HF_KPI_PAGE_CONVERSATIONS,
+    HF_KPI_PAGE_CLOSED_ESCALATIONS /* ids are their conversations' */
+} hf_kpi_page;
+hf_rc hf_txn_kpi_page(hf_txn *t, hf_kpi_page what, int64_t after, int limit,
+                      hf_arena *a, int64_t **seqs, const char ***ids,
+                      hf_time **times, size_t *n, hf_err *err);
+
+/* The kind of the offer the conversation's order kept in that
+ * conversation; NULL when none. */
+hf_rc hf_txn_kpi_offer_of(hf_txn *t, const char *order_id,
+                          const char *conversation_id, hf_arena *a,
+                          const char **kind, hf_err *err);
+
+/* --- Experiments (queries_analytics.c) ---------------------------------- */
+
+typedef struct hf_experiment_row {
+    const char *id, *name;
+    const char *status;      /* "running", "stopped" */
+    const char *arms;        /* JSON array, as given */
+    int offer_cooldown_days; /* one accepted offer per customer per ... */
+    hf_time created_at;
+    hf_time stopped_at; /* 0 while running */
+} hf_experiment_row;
+
+hf_rc hf_txn_experiment_insert(hf_txn *t, const hf_experiment_row *e,
+                               hf_err *err);
+/* HF_ENOTFOUND when unknown. */
+hf_rc hf_txn_experiment_get(hf_txn *t, const char *id, hf_arena *a,
+                            hf_experiment_row *out, hf_err *err);
+hf_rc hf_txn_experiment_list(hf_txn *t, hf_arena *a, hf_experiment_row **out,
+                             size_t *n, hf_err *err);
+/* Stops a running experiment; *changed is false when it was not running. */
+hf_rc hf_txn_experiment_stop(hf_txn *t, const char *id, hf_time at,
+                             bool *changed, hf_err *err);
+/* The oldest running experiment; HF_ENOTFOUND when none runs. */
+hf_rc hf_txn_experiment_running(hf_txn *t, hf_arena *a, hf_experiment_row *out,
+                                hf_err *err);
+
+/* One request of an experiment with what decides its fate. */
+typedef struct hf_experiment_request {
+    const char *arm, *customer_id;
+    hf_time at;           /* when the request began */
+    hf_time cancelled_at; /* when its order was cancelled whole; 0: not */
+    int64_t total, discount;
+    const char *currency;
+    int rating;         /* the order's survey's service rating; 0: none */
+    hf_time offered_at; /* 0: no offer was presented */
+} hf_experiment_request;
+hf_rc hf_txn_experiment_requests(hf_txn *t, const char *id, hf_arena *a,
+                                 hf_experiment_request **out, size_t *n,
+                                 hf_err *err);
+
+/* --- The inventory outlook (queries_analytics.c) ------------------------ */
+
+/* Units of one SKU on one day (days since 1970-01-01), or available now. */
+typedef struct hf_sku_units {
+    const char *sku;
+    int64_t day; /* 0 for available stock */
+    int64_t units;
+} hf_sku_units;
+/* Units ordered (less units cancelled) per SKU and day of placement, for
+ * orders placed in [from, to). */
+hf_rc hf_txn_outlook_units(hf_txn *t, hf_time from, hf_time to, hf_arena *a,
+                           hf_sku_units **out, size_t *n, hf_err *err);
+/* Every active SKU's available units (on hand less reserved), by SKU. */
+hf_rc hf_txn_outlook_available(hf_txn *t, hf_arena *a, hf_sku_units **out,
+                               size_t *n, hf_err *err);
+
+/* When the customer last accepted a retention offer; 0 when never. */
+hf_rc hf_txn_customer_last_offer(hf_txn *t, const char *customer_id,
+                                 hf_time *at, hf_err *err);
 
 #endif

@@ -1,6 +1,9 @@
 /* jsonw.c - a JSON text writer over an arena buffer. */
 #include "util/jsonw.h"
 
+#include <math.h>
+#include <stdio.h>
+
 #include <string.h>
 
 void hf_jw_init(hf_jsonw *w, hf_arena *a)
@@ -224,4 +227,15 @@ const char *hf_jw_finish(hf_jsonw *w)
         return NULL;
     w->buf[w->len] = '\0';
     return w->buf;
+}
+
+void hf_jw_double(hf_jsonw *w, double v)
+{
+    if (isnan(v) || isinf(v)) {
+        hf_jw_null(w);
+        return;
+    }
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%.10g", v);
+    hf_jw_raw(w, buf);
 }

@@ -52,6 +52,8 @@ void hf_jw_time(hf_jsonw *w, hf_time t);
 /* t as hf_jw_time writes it, or null when t is 0 (not happened yet). */
 void hf_jw_time_or_null(hf_jsonw *w, hf_time t);
 void hf_jw_raw(hf_jsonw *w, const char *json);
+/* v with 10 significant digits, or null when v is NaN or infinite. */
+void hf_jw_double(hf_jsonw *w, double v);
 
 /* The document, NUL-terminated in the arena; NULL if anything failed. */
 const char *hf_jw_finish(hf_jsonw *w);

@@ -14,7 +14,13 @@
  * So: placed 4, cancelled 2 (rate 0.5), shipping_delay share 0.5; requests 2,
  * resolved 2 within the hour (p90 bucket: 1 h), 1 retained, 1 cancelled, 1
  * lost; 1 shipped within the hour. By channel: web 1/3, phone 1/1. By
- * category: apparel 1/2, home 1/2.
+ * category: apparel 1/2, home 1/2. By product (the main line's SKU):
+ * kp-app 1/2 (o1, o4), kp-home 1/2 (o2, o3). Both requests came from the
+ * self-service page and were shown offers (offer rate 1), one kept the
+ * shipping upgrade (acceptance 1/2), none went to an agent (escalation
+ * rate 0); the revenue kept is o3's total as the upgrade left it, with no
+ * discount. By the request's reason: shipping_delay (o3's request, o2's
+ * cancellation) and changed_mind (o4's request and cancellation).
  */
 #include "harness.h"
 
@@ -104,6 +110,9 @@ static void decide(const char *req, json_t *body, const char *outcome)
     json_decref(r);
 }
 
+/* o3, the order the shipping upgrade kept */
+static char kept_order[64];
+
 static void make_shop(void)
 {
     product("kp-app", "apparel", 2000);
@@ -125,6 +134,7 @@ static void make_shop(void)
     ts_assert_status(st, 200, r);
     json_decref(r);
 
+    snprintf(kept_order, sizeof kept_order, "%s", o3);
     request(o3, "shipping_delay", req, sizeof req);
     decide(req, json_pack("{s:s}", "accept", "shipping-upgrade"), "retained");
     r = ts_post(ts,
@@ -214,7 +224,36 @@ static void test_kpis_of_a_fixed_shop(void **state)
     assert_true(json_is_null(json_object_get(m, "current")));
     assert_true(json_is_null(json_object_get(m, "met")));
 
+    m = metric(doc, "save_rate");
+    assert_true(json_is_null(json_object_get(m, "low")));
+    m = metric(doc, "request_resolution_hours");
+    assert_int_equal(ts_int(m, "n"), 2);
+    m = metric(doc, "conversation_resolution_hours");
+    assert_int_equal(ts_int(m, "n"), 0);
+    assert_true(json_is_null(json_object_get(m, "current")));
+    m = metric(doc, "escalation_rate");
+    assert_true(fabs(num(m, "current")) < 1e-9);
+    assert_true(json_is_true(json_object_get(m, "met")));
+    m = metric(doc, "offer_rate");
+    assert_true(fabs(num(m, "current") - 1) < 1e-9);
+    assert_true(json_is_null(json_object_get(m, "met"))); /* no target */
+    m = metric(doc, "offer_acceptance_rate");
+    assert_true(fabs(num(m, "current") - 0.5) < 1e-9);
+    m = metric(doc, "delivery_hours");
+    assert_true(json_is_null(json_object_get(m, "current")));
+    m = metric(doc, "csat");
+    assert_int_equal(ts_int(m, "n"), 0);
+
     const json_t *c = json_object_get(doc, "counts");
+    assert_int_equal(ts_int(c, "offers_made"), 2);
+    assert_int_equal(
+        ts_int(json_object_get(c, "offers_accepted"), "shipping_upgrade"), 1);
+    json_t *kept = ts_get_order(ts, kept_order);
+    const json_t *usd =
+        json_object_get(json_object_get(doc, "revenue_kept"), "USD");
+    assert_int_equal(ts_int(usd, "kept"), ts_int(kept, "total"));
+    assert_int_equal(ts_int(usd, "discounts_given"), 0);
+    json_decref(kept);
     assert_int_equal(ts_int(c, "orders_placed"), 4);
     assert_int_equal(ts_int(c, "orders_cancelled"), 2);
     assert_int_equal(ts_int(c, "orders_shipped"), 1);
@@ -240,6 +279,48 @@ static void test_kpis_of_a_fixed_shop(void **state)
     assert_true(fabs(num(m, "current") - 0.5) < 1e-9);
     m = metric(group(doc, "home"), "fulfillment_hours");
     assert_int_equal(ts_int(m, "n"), 1);
+    json_decref(doc);
+
+    doc = ts_get(ts, &st, "/v1/kpis?by=product");
+    ts_assert_status(st, 200, doc);
+    assert_int_equal(json_array_size(json_object_get(doc, "groups")), 2);
+    m = metric(group(doc, "kp-app"), "cancellation_rate");
+    assert_true(fabs(num(m, "current") - 0.5) < 1e-9);
+    m = metric(group(doc, "kp-home"), "cancellation_rate");
+    assert_true(fabs(num(m, "current") - 0.5) < 1e-9);
+    json_decref(doc);
+    doc = ts_get(ts, &st, "/v1/kpis?by=reason");
+    ts_assert_status(st, 200, doc);
+    c = json_object_get(group(doc, "changed_mind"), "counts");
+    assert_int_equal(ts_int(c, "cancellation_requests"), 1);
+    assert_int_equal(ts_int(c, "requests_lost"), 1);
+    c = json_object_get(group(doc, "shipping_delay"), "counts");
+    assert_int_equal(ts_int(c, "cancellation_requests"), 1);
+    assert_int_equal(ts_int(c, "conversations_retained"), 1);
+    json_decref(doc);
+    doc = ts_get(ts, &st, "/v1/kpis?by=policy_version");
+    ts_assert_status(st, 200, doc);
+    assert_int_equal(json_array_size(json_object_get(doc, "groups")), 1);
+    json_decref(doc);
+    doc = ts_get(ts, &st, "/v1/kpis?by=day");
+    ts_assert_status(st, 200, doc);
+    assert_int_equal(json_array_size(json_object_get(doc, "groups")), 1);
+    c = json_object_get(json_array_get(json_object_get(doc, "groups"), 0),
+                        "counts");
+    assert_int_equal(ts_int(c, "orders_placed"), 4);
+    json_decref(doc);
+
+    /* the demand outlook: every active SKU, validated arguments */
+    doc = ts_get(ts, &st, "/v1/inventory/outlook?days=7");
+    ts_assert_status(st, 200, doc);
+    assert_int_equal(json_array_size(json_object_get(doc, "skus")), 2);
+    assert_int_equal(ts_int(doc, "horizon_days"), 7);
+    json_decref(doc);
+    doc = ts_get(ts, &st, "/v1/inventory/outlook?days=0");
+    ts_assert_error(st, doc, 422, "invalid");
+    json_decref(doc);
+    doc = ts_get(ts, &st, "/v1/inventory/outlook?sku=nope");
+    ts_assert_error(st, doc, 404, "not_found");
     json_decref(doc);
 
     /* a range without events: no current values */
