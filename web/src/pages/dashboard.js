@@ -185,19 +185,27 @@ function loadDrill(box) {
   show();
 }
 
+// Fills box with render(the answer to GET path), or the error.
+async function fill(box, path, render) {
+  try {
+    mount(box, render(await get(path)));
+  } catch (e) {
+    mount(box, notice(e.message, 'error'));
+  }
+}
+
 // Products, categories and regions whose orders cancel more than the
 // shop's rate would expect, most surprising first, and how the daily
 // cancellation rate moves with response time and delays.
-async function loadDrivers(box) {
-  try {
-    const r = await get('/v1/kpis/drivers');
+function loadDrivers(box) {
+  return fill(box, '/v1/kpis/drivers', (r) => {
     const slices = [['product', r.products], ['category', r.categories], ['region', r.regions]]
       .flatMap(([dim, list]) => (list || []).map((x) => ({ dim, ...x })))
       .sort((a, b) => a.p_value - b.p_value).slice(0, 10);
     const corr = Object.entries(r.correlations || {}).filter(([, c]) => c.r !== null);
-    mount(box,
+    return [
       h('p', { class: 'muted' }, `Shop-wide: ${percent(r.rate, 2)} of ${r.orders} orders cancelled.`),
-      slices.length ? table(['Slice', 'Orders', 'Cancelled (expected)', 'Rate', 'p-value'], slices.map((x) => h('tr', { class: x.significant ? 'significant' : null },
+      slices.length ? table(['Slice', 'Orders', 'Cancelled (expected)', 'Rate', 'p-value'], slices.map((x) => h('tr', null,
         h('th', { scope: 'row' }, `${label(x.dim)} ${x.value}`), h('td', null, x.orders),
         h('td', null, `${x.cancelled} (${Number(x.expected).toFixed(1)})`),
         h('td', { class: x.significant ? 'bad' : '' }, percent(x.rate, 1)),
@@ -205,53 +213,33 @@ async function loadDrivers(box) {
         : notice('No slice cancels above the norm.'),
       slices.some((x) => x.significant) ? h('small', null, '* significant after adjusting for the number of slices tested') : null,
       corr.length ? h('ul', null, corr.map(([name, c]) => h('li', null,
-        `${label(name)}: r = ${Number(c.r).toFixed(2)} over ${c.days} days (p = ${c.p_value === null ? '—' : Number(c.p_value).toFixed(3)})`))) : null);
-  } catch (e) {
-    mount(box, notice(e.message, 'error'));
-  }
+        `${label(name)}: r = ${Number(c.r).toFixed(2)} over ${c.days} days (p = ${c.p_value === null ? '—' : Number(c.p_value).toFixed(3)})`))) : null,
+    ];
+  });
 }
 
-async function loadOutlook(box) {
-  try {
-    const r = await get('/v1/inventory/outlook?limit=8');
-    if (!r.skus.length) return mount(box, notice('No active SKU.'));
-    mount(box,
-      h('p', { class: 'muted' }, `Forecast for the next ${r.horizon_days} days from the last ${r.history_days}; least covered first.`),
-      table(['SKU', 'Available', 'Demand a day', 'Days of cover', 'Runs out'], r.skus.map((x) => h('tr', null,
-        h('th', { scope: 'row' }, x.sku), h('td', null, x.available),
-        h('td', null, Number(x.mean_daily_demand).toFixed(2)),
-        h('td', { class: x.days_of_cover !== null && x.days_of_cover < 7 ? 'bad' : '' }, x.days_of_cover === null ? '—' : Number(x.days_of_cover).toFixed(1)),
-        h('td', null, x.stockout_date ? day(x.stockout_date) : 'not within the horizon'))), { class: 'outlook' }));
-  } catch (e) {
-    mount(box, notice(e.message, 'error'));
-  }
+function loadOutlook(box) {
+  return fill(box, '/v1/inventory/outlook?limit=8', (r) => (!r.skus.length ? notice('No active SKU.') : [
+    h('p', { class: 'muted' }, `Forecast for the next ${r.horizon_days} days from the last ${r.history_days}; least covered first.`),
+    table(['SKU', 'Available', 'Demand a day', 'Days of cover', 'Runs out'], r.skus.map((x) => h('tr', null,
+      h('th', { scope: 'row' }, x.sku), h('td', null, x.available),
+      h('td', null, Number(x.mean_daily_demand).toFixed(2)),
+      h('td', { class: x.days_of_cover !== null && x.days_of_cover < 7 ? 'bad' : '' }, x.days_of_cover === null ? '—' : Number(x.days_of_cover).toFixed(1)),
+      h('td', null, x.stockout_date ? day(x.stockout_date) : 'not within the horizon'))), { class: 'outlook' }),
+  ]));
 }
 
-async function loadRisk(box) {
-  try {
-    const r = await get('/v1/risk/orders?limit=10');
-    if (!r.data.length) return mount(box, notice('No open order is scored at risk.'));
-    mount(box, h('table', null,
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Order'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Risk'), h('th', { scope: 'col' }, 'Why'))),
-      h('tbody', null, r.data.map((o) => h('tr', null, h('th', { scope: 'row' }, o.number), h('td', null, label(o.status)),
-        h('td', null, percent(Number(o.risk.score))), h('td', null, label(o.risk.reason)))))));
-  } catch (e) {
-    mount(box, notice(e.message, 'error'));
-  }
+function loadRisk(box) {
+  return fill(box, '/v1/risk/orders?limit=10', (r) => (!r.data.length ? notice('No open order is scored at risk.')
+    : table(['Order', 'Status', 'Risk', 'Why'], r.data.map((o) => h('tr', null, h('th', { scope: 'row' }, o.number), h('td', null, label(o.status)),
+      h('td', null, percent(Number(o.risk.score))), h('td', null, label(o.risk.reason)))))));
 }
 
-async function loadDelayed(box) {
-  try {
-    const r = await get('/v1/shipments?delayed=true&limit=10');
-    if (!r.data.length) return mount(box, notice('No shipment is running late.'));
-    mount(box, h('table', null,
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Order'), h('th', { scope: 'col' }, 'Carrier'), h('th', { scope: 'col' }, 'Promised'), h('th', { scope: 'col' }, 'Expected'))),
-      h('tbody', null, r.data.map((s) => h('tr', null, h('th', { scope: 'row' }, s.order_number || s.order_id),
-        h('td', null, `${s.carrier} ${s.tracking_number}`), h('td', null, day(s.promised_by)),
-        h('td', null, s.eta ? day(s.eta.expected) : '—'))))));
-  } catch (e) {
-    mount(box, notice(e.message, 'error'));
-  }
+function loadDelayed(box) {
+  return fill(box, '/v1/shipments?delayed=true&limit=10', (r) => (!r.data.length ? notice('No shipment is running late.')
+    : table(['Order', 'Carrier', 'Promised', 'Expected'], r.data.map((s) => h('tr', null, h('th', { scope: 'row' }, s.order_number || s.order_id),
+      h('td', null, `${s.carrier} ${s.tracking_number}`), h('td', null, day(s.promised_by)),
+      h('td', null, s.eta ? day(s.eta.expected) : '—'))))));
 }
 
 export { dateTime };
