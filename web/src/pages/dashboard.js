@@ -155,7 +155,7 @@ async function loadOffers(box, report) {
     const rows = r.groups.filter((g) => g.kpis.save_rate && g.kpis.save_rate.n);
     if (!rows.length) return mount(byPolicy, notice('No request has reached its 30 days in this period.'));
     mount(byPolicy, table(['Policy version', 'Save rate (95% interval)', 'Requests'], rows.map((g) => h('tr', null,
-      h('th', { scope: 'row' }, g.value || '—'), h('td', null, withInterval(g.kpis.save_rate)), h('td', null, g.kpis.save_rate.n)))));
+      h('th', { scope: 'row', class: 'id' }, g.value || '—'), h('td', null, withInterval(g.kpis.save_rate)), h('td', null, g.kpis.save_rate.n)))));
   } catch (e) {
     mount(byPolicy, notice(e.message, 'error'));
   }
