@@ -164,12 +164,16 @@ async function loadOffers(box, report) {
 function loadDrill(box) {
   const select = h('select', { name: 'by' }, ['channel', 'region', 'category', 'product'].map((b) => h('option', { value: b }, label(b))));
   const out = h('div', { 'aria-live': 'polite' });
+  let shown = 0; // the latest choice's answer wins, whatever order they come in
   async function show() {
+    const mine = ++shown;
+    const by = select.value;
     mount(out, notice('Loading…'));
     try {
-      const r = await get(`/v1/kpis?by=${select.value}`);
+      const r = await get(`/v1/kpis?by=${by}`);
+      if (mine !== shown) return;
       const groups = (r.groups || []).slice().sort((a, b) => (b.kpis.cancellation_rate?.n || 0) - (a.kpis.cancellation_rate?.n || 0)).slice(0, 15);
-      mount(out, table([label(select.value), 'Orders', 'Cancellation rate', 'On time', 'Save rate'], groups.map((g) => {
+      mount(out, table([label(by), 'Orders', 'Cancellation rate', 'On time', 'Save rate'], groups.map((g) => {
         const c = g.kpis.cancellation_rate || {};
         return h('tr', null, h('th', { scope: 'row' }, g.value || '—'), h('td', null, c.n ?? '—'),
           h('td', { class: c.met === false ? 'bad' : c.met ? 'good' : '' }, percent(c.current, 2)),
@@ -177,7 +181,7 @@ function loadDrill(box) {
           h('td', null, withInterval(g.kpis.save_rate)));
       }), { class: 'drill' }));
     } catch (e) {
-      mount(out, notice(e.message, 'error'));
+      if (mine === shown) mount(out, notice(e.message, 'error'));
     }
   }
   select.addEventListener('change', show);
