@@ -280,8 +280,82 @@ export const scenarios = [
       check(text.includes(`${(k.current * 100).toFixed(2)}%`), `the table does not show the current rate ${k.current}`);
       const cls = await rate.getAttribute('class');
       check(cls === (k.met ? 'kpi-good' : 'kpi-bad'), `the row is coloured ${cls} though met is ${k.met}`);
-      await page.locator('canvas[aria-label="Cancellation and on-time rates by day"]').waitFor();
+      // the trend: one group per day of the last 14, from one by=day call
+      const trend = page.locator('[data-chart="trend"]');
+      await trend.locator('canvas[aria-label="Cancellation, on-time and save rates by day"]').waitFor();
+      const days = await env.api('GET', `/v1/kpis?by=day&from=${report.from}&to=${report.to}`);
+      check(days.groups.length === 30, `by=day over 30 days gave ${days.groups.length} groups`);
+      check(await trend.getAttribute('data-days') === '14', `the trend has ${await trend.getAttribute('data-days')} days`);
+      // the save rate with its interval, and the offers kept by kind (the
+      // earlier scenarios kept a discount), as the API counts them
+      const offers = page.locator('[data-box="offers"]');
+      const save = report.kpis.save_rate;
+      const saveText = await offers.locator('[data-kpi="save_rate"]').innerText();
+      check(save.current === null ? saveText.includes('—') : saveText.includes(`${(save.current * 100).toFixed(1)}% (${(save.low * 100).toFixed(1)}%`),
+        `the save rate reads "${saveText}" for ${JSON.stringify(save)}`);
+      const kept = Object.entries(report.counts.offers_accepted).filter(([kind]) => kind !== 'none');
+      for (const [kind, n] of kept) {
+        const row = await offers.locator(`tr[data-offer="${kind}"]`).innerText();
+        check(row.split('\t')[1].trim() === String(n), `offers kept, ${kind}: "${row}", the API counts ${n}`);
+      }
+      check(await offers.locator('tr[data-offer]').count() === kept.length, 'the offers table has rows the API does not count');
+      // drill-down by product: the product with the most orders first
+      await page.getByLabel('Break down by').selectOption('product');
+      const byProduct = await env.api('GET', '/v1/kpis?by=product');
+      const top = byProduct.groups.slice().sort((a, b) => b.kpis.cancellation_rate.n - a.kpis.cancellation_rate.n)[0];
+      await page.locator('table.drill th', { hasText: 'Product' }).waitFor();
+      const first = await page.locator('table.drill tbody tr').first().innerText();
+      check(first.includes(String(top.kpis.cancellation_rate.n)), `the drill-down's first row "${first}" is not the busiest product ${top.value}`);
+      // drivers and the inventory outlook, least covered first
+      await page.locator('[data-box="drivers"] p').first().waitFor();
+      const outlook = await env.api('GET', '/v1/inventory/outlook?limit=8');
+      const sku = await page.locator('table.outlook tbody th').first().innerText();
+      check(sku === outlook.skus[0].sku, `the outlook starts with ${sku}, the API with ${outlook.skus[0].sku}`);
       await env.shoot('dashboard');
+    },
+  },
+  // Last: while an experiment runs, its holdout customers are offered nothing.
+  {
+    name: 'a manager starts an experiment with two arms and a holdout, sees its results and stops it',
+    async run(page, env) {
+      await signIn(page, env, env.admin, '/cx/experiments');
+      const { policies } = await env.api('GET', '/v1/policies');
+      await page.getByLabel('Name', { exact: true }).fill('e2e-depth');
+      const arm = (n) => page.locator('fieldset.arm').nth(n);
+      await arm(0).getByLabel('Arm name').fill('first');
+      await arm(0).getByLabel('Policy').selectOption(policies[0].name);
+      await arm(1).getByLabel('Arm name').fill('second');
+      await arm(1).getByLabel('Policy').selectOption(policies[policies.length - 1].name);
+      await arm(1).getByLabel('Weight').fill('2');
+      await arm(2).getByLabel('Arm name').fill('holdout');
+      await arm(2).getByLabel('Policy').selectOption({ label: 'Holdout (no offer)' });
+      await env.shoot('experiment-define');
+      await page.getByRole('button', { name: 'Start the experiment' }).click();
+      await page.getByText('Started e2e-depth.').waitFor();
+      const { experiments } = await env.api('GET', '/v1/experiments');
+      const x = experiments.find((e) => e.name === 'e2e-depth');
+      check(x && x.status === 'running', 'the experiment is not running');
+      check(JSON.stringify(x.arms.map((a) => [a.name, a.policy, a.holdout, a.weight])) ===
+        JSON.stringify([['first', policies[0].name, false, 1], ['second', policies[policies.length - 1].name, false, 2], ['holdout', null, true, 1]]),
+      `the arms are ${JSON.stringify(x.arms)}`);
+      // new customers ask to cancel: each lands in an arm
+      for (let i = 0; i < 4; i++) {
+        const o = await newOrder(env);
+        await env.api('POST', `/v1/orders/${o.number}/cancellation-requests`, { reason: 'changed_mind' });
+      }
+      await page.getByRole('button', { name: 'e2e-depth' }).click();
+      await page.getByRole('heading', { name: 'Results: e2e-depth' }).waitFor();
+      const r = await env.api('GET', `/v1/experiments/${x.id}/results`);
+      check(r.arms.reduce((n, a) => n + a.requests, 0) === 4, `the arms hold ${JSON.stringify(r.arms.map((a) => a.requests))} requests`);
+      for (const a of r.arms) {
+        const cells = (await page.locator(`table.results tr[data-arm="${a.name}"] td`).allInnerTexts()).map((t) => t.trim());
+        check(cells[0] === String(a.customers) && cells[1] === String(a.requests), `arm ${a.name} reads ${cells}, the API ${a.customers}/${a.requests}`);
+      }
+      check(await page.locator('ul.comparisons li').count() === 2, 'not two comparisons against the holdout');
+      await env.shoot('experiment-results');
+      await page.getByRole('button', { name: 'Stop the experiment' }).click();
+      await page.locator(`tr[data-experiment="${x.id}"] td`, { hasText: 'stopped' }).waitFor();
+      check((await env.api('GET', `/v1/experiments/${x.id}`)).status === 'stopped', 'the experiment still runs');
     },
   },
 ];
