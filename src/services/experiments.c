@@ -389,7 +389,8 @@ static void tally(hf_experiment_request *q, size_t n, hf_time now,
                   arm_result *r, size_t n_arms, int64_t *cooldown,
                   const char **currency)
 {
-    qsort(q, n, sizeof(*q), by_arm_customer);
+    if (n > 1) /* qsort's array may not be NULL, even empty */
+        qsort(q, n, sizeof(*q), by_arm_customer);
     for (size_t i = 0; i < n; i++) {
         arm_result *arm = NULL;
         for (size_t k = 0; k < n_arms && arm == NULL; k++)
