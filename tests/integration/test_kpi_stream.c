@@ -632,6 +632,11 @@ static void test_experiment_with_holdout(void **state)
     assert_string_equal(ts_str(doc, "status"), "running");
     assert_int_equal(ts_int(doc, "offer_cooldown_days"), 90);
     json_decref(doc);
+    /* before anyone asks to cancel, every arm is empty */
+    assert_int_equal(op(w, results, exp, &doc), HF_OK);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(ts_int(arm_named(doc, names[i]), "requests"), 0);
+    json_decref(doc);
 
     hand h[3];
     memset(h, 0, sizeof(h));
