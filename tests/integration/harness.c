@@ -999,3 +999,21 @@ void ts_run(const char *cmd)
         fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
     assert_int_equal(rc, 0);
 }
+
+int ts_serve_risk_model(hf_test_server *ts, const char *csv, const char *name,
+                        const char *extra_config)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "'%s' risk train --csv '%s' --label cancelled --rounds 150 "
+             "--max-depth 2 --seed 1 --model '%s/%s.model' 2>/dev/null",
+             ts->bin, csv, ts->dir, name);
+    ts_run(cmd);
+    FILE *f = fopen(ts->config, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "[notify]\nenabled = false\n[risk]\nmodel = %s/%s.model\n%s",
+            ts->dir, name, extra_config);
+    fclose(f);
+    return ts_restart(ts);
+}

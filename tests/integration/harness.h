@@ -241,6 +241,13 @@ json_t *ts_feed_item(hf_test_server *ts, const char *customer,
  * printing the command, when it does not exit 0. */
 void ts_run(const char *cmd);
 
+/* Trains a small risk model (150 rounds of depth 2, seed 1) on the CSV
+ * at csv, label column "cancelled", into DIR/NAME.model; writes the
+ * server's config as "[notify] enabled = false", "[risk] model = ..."
+ * and then extra_config; restarts the server on it. 0 when it is up. */
+int ts_serve_risk_model(hf_test_server *ts, const char *csv, const char *name,
+                        const char *extra_config);
+
 /* Milliseconds of a monotonic clock. */
 long long ts_now_ms(void);
 

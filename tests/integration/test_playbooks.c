@@ -23,7 +23,7 @@ static int setup(void **state)
     ts = ts_start();
     if (ts == NULL)
         return -1;
-    char path[1024], cmd[8192];
+    char path[1024];
     snprintf(path, sizeof path, "%s/pb.csv", ts->dir);
     FILE *f = fopen(path, "w");
     if (f == NULL)
@@ -33,21 +33,9 @@ static int setup(void **state)
         fprintf(f, "%s,%d,%d\n", i % 2 ? "NV" : "IL", 1000 + i * 37 % 5000,
                 i % 2);
     fclose(f);
-    snprintf(cmd, sizeof cmd,
-             "'%s' risk train --csv '%s' --label cancelled --rounds 150 "
-             "--max-depth 2 --seed 1 --model '%s/pb.model' 2>/dev/null",
-             ts->bin, path, ts->dir);
-    ts_run(cmd);
-    f = fopen(ts->config, "w");
-    if (f == NULL)
-        return -1;
-    fprintf(f,
-            "[notify]\nenabled = false\n[risk]\nmodel = %s/pb.model\n"
-            "[playbooks]\nreassure_at = 0.3\nexpedite_at = 0.6\n"
-            "call_at = 0.8\n",
-            ts->dir);
-    fclose(f);
-    if (ts_restart(ts) != 0)
+    const char *extra = "[playbooks]\nreassure_at = 0.3\n"
+                        "expedite_at = 0.6\ncall_at = 0.8\n";
+    if (ts_serve_risk_model(ts, path, "pb", extra) != 0)
         return -1;
     ts_product(ts, "PB-A", 2500, 100);
     return 0;

@@ -27,7 +27,7 @@ static int setup(void **state)
     ts = ts_start();
     if (ts == NULL)
         return -1;
-    char path[1024], cmd[8192];
+    char path[1024];
     snprintf(path, sizeof path, "%s/rs.csv", ts->dir);
     FILE *f = fopen(path, "w");
     if (f == NULL)
@@ -37,21 +37,9 @@ static int setup(void **state)
         fprintf(f, "%d,%d,%d,%d\n", i % 2, i % 2 ? 12 + i * 7 % 600 : 0,
                 1000 + i * 37 % 5000, i % 2);
     fclose(f);
-    snprintf(cmd, sizeof cmd,
-             "'%s' risk train --csv '%s' --label cancelled --rounds 150 "
-             "--max-depth 2 --seed 1 --model '%s/rs.model' 2>/dev/null",
-             ts->bin, path, ts->dir);
-    ts_run(cmd);
-    f = fopen(ts->config, "w");
-    if (f == NULL)
-        return -1;
-    fprintf(f,
-            "[notify]\nenabled = false\n[risk]\nmodel = %s/rs.model\n"
-            "[playbooks]\ncall_at = 0.8\n"
-            "[tracking]\ndelay_update_hours = 0.001\n",
-            ts->dir);
-    fclose(f);
-    if (ts_restart(ts) != 0)
+    const char *extra = "[playbooks]\ncall_at = 0.8\n"
+                        "[tracking]\ndelay_update_hours = 0.001\n";
+    if (ts_serve_risk_model(ts, path, "rs", extra) != 0)
         return -1;
     ts_product(ts, "RS-A", 2500, 100);
     return 0;
