@@ -6,7 +6,9 @@
  * "don't" reads "do not"), split into tokens, stem them with libstemmer
  * (English), then emit stemmed word unigrams, bigrams and trigrams,
  * "not_"-marked words after a negation, character 3..5-grams inside word
- * boundaries, and a few indicators of the message's shape (ends with '?',
+ * boundaries, the word's classes from lexicon.c (alone and after the
+ * previous stem), pairs of stems anywhere in the message, and a few
+ * indicators of the message's shape (ends with '?',
  * opens with a question word, order number, percentage, all capitals,
  * length bucket).
  * Every feature is hashed (FNV-1a) into HF_FEAT_DIM slots and the vector is
@@ -24,7 +26,7 @@ struct sb_stemmer;
 #define HF_FEAT_BITS 18
 #define HF_FEAT_DIM (1u << HF_FEAT_BITS) /* hashed feature slots */
 /* Bumped whenever the features change, so old model files are refused. */
-#define HF_FEAT_VERSION 2u
+#define HF_FEAT_VERSION 3u
 /* Only the first HF_INTENT_MAX_TEXT bytes of a message are read. */
 #define HF_INTENT_MAX_TEXT 4096
 
@@ -34,8 +36,19 @@ typedef struct hf_feat {
     float value;    /* weight after L2 normalisation */
 } hf_feat;
 
+/* Stems of one message that are paired with each other (the first ones). */
+#define HF_FEAT_PAIR_WORDS 32
+
+/* Room enough for the features of a text of len bytes. The densest input
+ * is a rewrite that grows ("np" read as "no problem": 31 features for 3
+ * bytes with the space); 16 a byte leaves a margin, and the pairs of
+ * stems add at most n(n-1)/2 for n = HF_FEAT_PAIR_WORDS. The test
+ * unit_intent_classify checks the densest texts against it. */
+#define HF_FEAT_ROOM(len)                                                      \
+    ((size_t)(len)*16 + 32 + HF_FEAT_PAIR_WORDS * (HF_FEAT_PAIR_WORDS - 1) / 2)
+
 /* A room big enough for the features of any (capped) text. */
-#define HF_FEAT_CAP 32768
+#define HF_FEAT_CAP HF_FEAT_ROOM(HF_INTENT_MAX_TEXT)
 
 /*
  * Extracts the features of text (at most HF_INTENT_MAX_TEXT bytes read)

@@ -260,10 +260,7 @@ void hf_intent_classify(const hf_intent_model *m, const char *text,
     if (m == NULL || text == NULL)
         return;
     size_t len = strnlen(text, HF_INTENT_MAX_TEXT);
-    /* At most 5 features a byte (a "?" mark: its char gram, uni-, bi-,
-     * trigram and negation mark; "u" read as "you" gives 10 for 2 bytes),
-     * plus the end bigram and 6 shape indicators. */
-    size_t cap = len * 8 + 16;
+    size_t cap = HF_FEAT_ROOM(len);
     hf_feat *x = hf_malloc(cap * sizeof(*x));
     struct sb_stemmer *st = sb_stemmer_new("english", NULL);
     size_t nx =

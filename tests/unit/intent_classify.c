@@ -2,7 +2,9 @@
  * sentences it has never seen on the right intent, survives a save and a
  * load unchanged, and refuses a damaged file. */
 #include "intent/corpus.h"
+#include "intent/features.h"
 #include "intent/intent.h"
+#include "intent/lexicon.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libstemmer.h>
 
 static hf_intent_model *model; /* trained once for the whole run */
 
@@ -152,6 +155,95 @@ static void test_shorthand_reads_as_words(void **state)
     assert_int_equal(r.intent, HF_INTENT_THANKS);
 }
 
+/* The lexicon is sorted (its lookups are a binary search) and puts rare
+ * words in the family of common ones. */
+static void test_word_classes(void **state)
+{
+    (void)state;
+    assert_int_equal(hf_intent_lexicon_check(), -1);
+    static const char *const same[][2] = {
+        {"boss", "agent"},   {"klarna", "paypal"},  {"dpd", "courier"},
+        {"nope", "no"},      {"voucher", "coupon"}, {"unsubscribe", "login"},
+        {"ttyl", "goodbye"},
+    };
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+        unsigned a = hf_intent_word_classes(same[i][0]);
+        assert_true(a != 0);
+        assert_true((a & hf_intent_word_classes(same[i][1])) != 0);
+    }
+    assert_int_equal(hf_intent_word_classes("table"), 0);
+    assert_int_equal(hf_intent_word_classes(""), 0);
+    unsigned person = hf_intent_word_classes("supervisor");
+    int bit = 0;
+    while (!(person & 1u << bit))
+        bit++;
+    assert_string_equal(hf_intent_word_class_name(bit), "person");
+    assert_null(hf_intent_word_class_name(HF_WORD_CLASS_COUNT));
+}
+
+/* Fills buf with copies of word separated by spaces, up to HF_INTENT_MAX_TEXT
+ * bytes; returns the length. */
+static size_t repeat_word(char *buf, const char *word)
+{
+    size_t len = 0, wl = strlen(word);
+    while (len + wl + 1 <= HF_INTENT_MAX_TEXT) {
+        memcpy(buf + len, word, wl);
+        len += wl;
+        buf[len++] = ' ';
+    }
+    buf[len] = '\0';
+    return len;
+}
+
+/* HF_FEAT_ROOM holds every feature of the densest texts, alone and
+ * repeated to the longest text read: shorthand that grows into several
+ * words, question marks, one- and two-letter words. With less
+ * room the surplus would be dropped and the text misread. */
+static void test_feature_room(void **state)
+{
+    (void)state;
+    static const char *const dense[] = {"np",  "tysm", "gn", "idk", "nty",
+                                        "ty",  "u",    "u?", "no",  "a",
+                                        "hq?", "u?",   "ok"};
+    struct sb_stemmer *st = sb_stemmer_new("english", NULL);
+    static char text[HF_INTENT_MAX_TEXT + 1];
+    size_t big = 4 * HF_FEAT_CAP;
+    hf_feat *all = malloc(big * sizeof(*all));
+    hf_feat *fit = malloc(HF_FEAT_CAP * sizeof(*fit));
+    assert_non_null(st);
+    assert_non_null(all);
+    assert_non_null(fit);
+    for (size_t i = 0; i < sizeof(dense) / sizeof(dense[0]); i++) {
+        for (int whole = 0; whole < 2; whole++) {
+            size_t len = whole ? repeat_word(text, dense[i])
+                               : strlen(strcpy(text, dense[i]));
+            size_t room = HF_FEAT_ROOM(len);
+            assert_true(room <= HF_FEAT_CAP);
+            size_t n_all = hf_intent_features(st, text, all, big);
+            size_t n_fit = hf_intent_features(st, text, fit, room);
+            assert_true(n_all > 0);
+            assert_int_equal(n_fit, n_all);
+            assert_memory_equal(fit, all, n_all * sizeof(*all));
+        }
+    }
+    /* Many distinct words: every pair of the first ones is a feature. */
+    size_t len = 0;
+    for (char a = 'a'; a <= 'z'; a++)
+        for (char b = 'a'; b <= 'z' && len + 3 <= HF_INTENT_MAX_TEXT; b++) {
+            text[len++] = a;
+            text[len++] = b;
+            text[len++] = ' ';
+        }
+    text[len] = '\0';
+    size_t n_all = hf_intent_features(st, text, all, big);
+    assert_int_equal(hf_intent_features(st, text, fit, HF_FEAT_ROOM(len)),
+                     n_all);
+    assert_memory_equal(fit, all, n_all * sizeof(*all));
+    free(all);
+    free(fit);
+    sb_stemmer_delete(st);
+}
+
 /* A temporary file path. */
 static void temp_path(char *buf, size_t n)
 {
@@ -268,6 +360,8 @@ int main(void)
         cmocka_unit_test(test_fresh_sentences),
         cmocka_unit_test(test_result_fields),
         cmocka_unit_test(test_shorthand_reads_as_words),
+        cmocka_unit_test(test_word_classes),
+        cmocka_unit_test(test_feature_room),
         cmocka_unit_test(test_save_load_round_trip),
         cmocka_unit_test(test_damaged_files),
         cmocka_unit_test(test_training_refuses_empty),
