@@ -15,7 +15,7 @@
 #include <stddef.h>
 
 /* How many word classes there are (bits of a class set). */
-#define HF_WORD_CLASS_COUNT 22
+#define HF_WORD_CLASS_COUNT 23
 
 /*
  * The classes word (lower case, apostrophes dropped, as the lexer reads
