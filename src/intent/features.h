@@ -36,8 +36,10 @@ typedef struct hf_feat {
     float value;    /* weight after L2 normalisation */
 } hf_feat;
 
-/* Stems of one message that are paired with each other (the first ones). */
-#define HF_FEAT_PAIR_WORDS 32
+/* Stems of one message that are paired with each other (the first ones).
+ * 16 reads as well as 32 in cross-validation (0.9356 against 0.9360) and
+ * caps the pairs at 120, where 496 made a long message cost 120 us. */
+#define HF_FEAT_PAIR_WORDS 16
 
 /* Room enough for the features of a text of len bytes. The densest input
  * is a rewrite that grows ("np" read as "no problem": 31 features for 3
