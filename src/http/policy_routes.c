@@ -35,6 +35,46 @@ hf_rc hf_get_policies(hf_request *req, hf_response *res, hf_err *err)
     return hf_http_raw(res, 200, l.json, err);
 }
 
+typedef struct version_read {
+    hf_request *req;
+    const char *name; /* versions of this policy only; NULL: all */
+    int limit;
+    const char *json;
+} version_read;
+
+static hf_rc read_versions(hf_txn *t, void *arg, hf_err *err)
+{
+    version_read *v = arg;
+    return hf_policy_versions_txn(t, v->req->svc, v->name, v->limit,
+                                  v->req->arena, &v->json, err);
+}
+
+hf_rc hf_get_policy_versions(hf_request *req, hf_response *res, hf_err *err)
+{
+    version_read v = {req, hf_http_query(req, "name"), 0, NULL};
+    if (v.name != NULL && (*v.name == '\0' || strlen(v.name) > MAX_NAME))
+        return hf_fail(err, HF_EINVAL, "invalid", "name",
+                       "name must be a policy's name, 1 to %d characters",
+                       MAX_NAME);
+    HF_TRY(hf_http_list_limit(req, &v.limit, err));
+    HF_TRY(hf_store_read(req->svc->store, read_versions, &v, err));
+    return hf_http_raw(res, 200, v.json, err);
+}
+
+static hf_rc read_version(hf_txn *t, void *arg, hf_err *err)
+{
+    version_read *v = arg;
+    return hf_policy_version_txn(t, v->req->svc, v->req->params[0],
+                                 v->req->arena, &v->json, err);
+}
+
+hf_rc hf_get_policy_version(hf_request *req, hf_response *res, hf_err *err)
+{
+    version_read v = {req, NULL, 0, NULL};
+    HF_TRY(hf_store_read(req->svc->store, read_version, &v, err));
+    return hf_http_raw(res, 200, v.json, err);
+}
+
 /* The body's "name" and "text" (a policy is at most HF_POLICY_MAX_BYTES). */
 static hf_rc read_policy(hf_request *req, const char **name, const char **text,
                          hf_err *err)

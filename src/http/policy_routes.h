@@ -14,6 +14,10 @@
 #include "http/api.h"
 
 hf_rc hf_get_policies(hf_request *req, hf_response *res, hf_err *err);
+/* GET /v1/policies/versions?name=&limit=: the stored versions. */
+hf_rc hf_get_policy_versions(hf_request *req, hf_response *res, hf_err *err);
+/* GET /v1/policies/versions/:id: one version and its texts. */
+hf_rc hf_get_policy_version(hf_request *req, hf_response *res, hf_err *err);
 hf_rc hf_post_policy_lint(hf_txn *t, hf_request *req, hf_response *res,
                           hf_err *err);
 hf_rc hf_post_policy_publish(hf_txn *t, hf_request *req, hf_response *res,

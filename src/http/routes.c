@@ -1121,6 +1121,10 @@ const hf_route hf_routes[] = {
     /* the policy editor: lint and explain as typed, publish a version,
      * and the test screen's dry runs */
     {"GET", "/v1/policies", ADMIN_AGENT, hf_get_policies, NULL, NULL},
+    {"GET", "/v1/policies/versions", ADMIN_AGENT, hf_get_policy_versions, NULL,
+     NULL},
+    {"GET", "/v1/policies/versions/:id", ADMIN_AGENT, hf_get_policy_version,
+     NULL, NULL},
     {"POST", "/v1/policies/lint", ADMIN_AGENT, NULL, hf_post_policy_lint, NULL},
     {"POST", "/v1/policies/publish", ADMIN, NULL, hf_post_policy_publish,
      "holdfast_policies_published_total"},

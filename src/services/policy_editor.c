@@ -144,15 +144,10 @@ hf_rc hf_policy_check_txn(hf_txn *t, const hf_services *svc, const char *name,
 
 /* --- The policies in force, and publishing -------------------------------- */
 
-hf_rc hf_policy_list_txn(hf_txn *t, const hf_services *svc, hf_arena *a,
-                         const char **json, hf_err *err)
+/* [{"name", "text"}] of a version's sources (a JSON object). */
+static json_t *texts_of(const char *sources)
 {
-    const hf_policy_bundle *cur;
-    hf_rc rc = current_of(t, svc, &cur, err);
-    if (rc != HF_OK)
-        return rc;
-    const hf_policy_bundle *files = hf_retention_current(svc->retention);
-    json_t *src = json_loads(cur->sources, 0, NULL);
+    json_t *src = json_loads(sources, 0, NULL);
     json_t *policies = json_array();
     const char *key;
     json_t *v;
@@ -162,10 +157,74 @@ hf_rc hf_policy_list_txn(hf_txn *t, const hf_services *svc, hf_arena *a,
                               json_pack("{s:s, s:O}", "name", key, "text", v));
     }
     json_decref(src);
+    return policies;
+}
+
+hf_rc hf_policy_list_txn(hf_txn *t, const hf_services *svc, hf_arena *a,
+                         const char **json, hf_err *err)
+{
+    const hf_policy_bundle *cur;
+    hf_rc rc = current_of(t, svc, &cur, err);
+    if (rc != HF_OK)
+        return rc;
+    const hf_policy_bundle *files = hf_retention_current(svc->retention);
     return render(json_pack("{s:s, s:s, s:s, s:b, s:o}", "policy", cur->name,
                             "version", cur->version, "files_version",
                             files->version, "published", cur != files,
-                            "policies", policies),
+                            "policies", texts_of(cur->sources)),
+                  a, json, err);
+}
+
+/* A version's created_at as JSON: the time, or null when not stored. */
+static json_t *time_json(hf_time at)
+{
+    char text[HF_TIME_TEXT];
+    return at != 0 ? json_string(hf_time_format(at, text)) : json_null();
+}
+
+hf_rc hf_policy_versions_txn(hf_txn *t, const hf_services *svc,
+                             const char *name, int limit, hf_arena *a,
+                             const char **json, hf_err *err)
+{
+    const hf_policy_bundle *cur;
+    hf_policy_version *v;
+    size_t n;
+    hf_rc rc = current_of(t, svc, &cur, err);
+    if (rc == HF_OK)
+        rc = hf_txn_policy_version_list(t, name, limit, a, &v, &n, err);
+    if (rc != HF_OK)
+        return rc;
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            list, json_pack("{s:s, s:s, s:o, s:b}", "id", v[i].id, "name",
+                            v[i].name, "created_at", time_json(v[i].created_at),
+                            "current", strcmp(v[i].id, cur->version) == 0));
+    return render(
+        json_pack("{s:s, s:o}", "current", cur->version, "versions", list), a,
+        json, err);
+}
+
+hf_rc hf_policy_version_txn(hf_txn *t, const hf_services *svc, const char *id,
+                            hf_arena *a, const char **json, hf_err *err)
+{
+    const hf_policy_bundle *cur;
+    hf_rc rc = current_of(t, svc, &cur, err);
+    if (rc != HF_OK)
+        return rc;
+    hf_policy_version v;
+    rc = hf_txn_policy_version_find(t, id, a, &v, err);
+    if (rc == HF_ENOTFOUND && strcmp(id, cur->version) == 0) {
+        hf_err_clear(err); /* in force, not yet run nor published */
+        v = (hf_policy_version){cur->version, cur->name, 0, cur->sources};
+        rc = HF_OK;
+    }
+    if (rc != HF_OK)
+        return rc;
+    return render(json_pack("{s:s, s:s, s:o, s:b, s:o}", "id", v.id, "name",
+                            v.name, "created_at", time_json(v.created_at),
+                            "current", strcmp(v.id, cur->version) == 0,
+                            "policies", texts_of(v.sources)),
                   a, json, err);
 }
 

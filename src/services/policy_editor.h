@@ -26,6 +26,20 @@ hf_rc hf_policy_check_txn(hf_txn *t, const hf_services *svc, const char *name,
 hf_rc hf_policy_list_txn(hf_txn *t, const hf_services *svc, hf_arena *a,
                          const char **json, hf_err *err);
 
+/* {"current", "versions": [{"id", "name", "created_at", "current"}]}:
+ * the stored versions (published, or run by a conversation), newest
+ * first, at most limit, of policy name when it is not NULL. */
+hf_rc hf_policy_versions_txn(hf_txn *t, const hf_services *svc,
+                             const char *name, int limit, hf_arena *a,
+                             const char **json, hf_err *err);
+
+/* {"id", "name", "created_at", "current", "policies": [{"name", "text"}]}:
+ * one version and its texts, so that what an old conversation ran can be
+ * read. The version in force is answered even before it is stored
+ * (without created_at). HF_ENOTFOUND not_found for an unknown id. */
+hf_rc hf_policy_version_txn(hf_txn *t, const hf_services *svc, const char *id,
+                            hf_arena *a, const char **json, hf_err *err);
+
 /* Publishes text as policy name (hf_retention_publish_txn) and answers
  * {"policy", "version", "name"}. */
 hf_rc hf_policy_publish_txn(hf_txn *t, const hf_services *svc, const char *name,

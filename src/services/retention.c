@@ -459,6 +459,12 @@ hf_rc hf_retention_publish_txn(hf_retention *r, hf_txn *t, const char *name,
 {
     hf_policy_bundle *b = NULL;
     hf_rc rc = hf_retention_edit_txn(r, t, name, text, &b, err);
+    /* the files' version too, so the history shows what this replaces
+     * (if nothing stored it yet, as from a moment before, to list under
+     * the new one) */
+    if (rc == HF_OK)
+        rc = hf_txn_policy_version_put(t, r->current->version, r->current->name,
+                                       r->current->sources, now - 1, err);
     if (rc == HF_OK)
         rc = hf_txn_policy_version_put(t, b->version, b->name, b->sources, now,
                                        err);

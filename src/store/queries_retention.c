@@ -37,6 +37,44 @@ hf_rc hf_txn_policy_version_get(hf_txn *t, const char *id, hf_arena *a,
     return hf_row_done(&r, err);
 }
 
+static void read_policy_version(hf_row *r, void *item)
+{
+    *(hf_policy_version *)item = (hf_policy_version){
+        .id = hf_row_text(r, 0),
+        .name = hf_row_text(r, 1),
+        .created_at = hf_row_int(r, 2),
+    };
+}
+
+hf_rc hf_txn_policy_version_list(hf_txn *t, const char *name, int limit,
+                                 hf_arena *a, hf_policy_version **out,
+                                 size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_POLICY_VERSION_LIST);
+    BIND_TEXT(st, 1, name);
+    BIND_INT(st, 2, limit);
+    *out = NULL;
+    *n = 0;
+    return hf_stmt_collect(t, st, a, sizeof(**out), read_policy_version,
+                           (void **)out, n, err);
+}
+
+hf_rc hf_txn_policy_version_find(hf_txn *t, const char *id, hf_arena *a,
+                                 hf_policy_version *out, hf_err *err)
+{
+    STMT(st, t, SQL_POLICY_VERSION_FIND);
+    BIND_TEXT(st, 1, id);
+    hf_rc rc = hf_stmt_first(t, st, err);
+    if (rc == HF_ENOTFOUND)
+        return hf_fail(err, rc, "not_found", NULL, "no policy version %s", id);
+    if (rc != HF_OK)
+        return rc;
+    hf_row r = {t->drv, st, a, false};
+    read_policy_version(&r, out);
+    out->sources = hf_row_text(&r, 3);
+    return hf_row_done(&r, err);
+}
+
 /* --- Conversations ------------------------------------------------------- */
 
 hf_rc hf_txn_conversation_insert(hf_txn *t, hf_conversation *c, hf_err *err)

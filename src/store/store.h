@@ -419,6 +419,22 @@ hf_rc hf_txn_policy_version_get(hf_txn *t, const char *id, hf_arena *a,
                                 const char **name, const char **sources,
                                 hf_err *err);
 
+/* A stored policy version: published, or run by a conversation. */
+typedef struct hf_policy_version {
+    const char *id;      /* "pv_..." */
+    const char *name;    /* the policy run on cancel requests */
+    hf_time created_at;  /* when it was first stored */
+    const char *sources; /* the JSON object of texts; NULL in lists */
+} hf_policy_version;
+/* The stored versions, newest first, at most limit; of one policy when
+ * name is not NULL. */
+hf_rc hf_txn_policy_version_list(hf_txn *t, const char *name, int limit,
+                                 hf_arena *a, hf_policy_version **out,
+                                 size_t *n, hf_err *err);
+/* One version with its texts; HF_ENOTFOUND not_found when unknown. */
+hf_rc hf_txn_policy_version_find(hf_txn *t, const char *id, hf_arena *a,
+                                 hf_policy_version *out, hf_err *err);
+
 typedef struct hf_conversation {
     int64_t seq;
     const char *id;             /* "cnv_..." */

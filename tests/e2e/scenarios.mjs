@@ -204,8 +204,22 @@ export const scenarios = [
       const convo = await env.api('POST', '/v1/conversations', { order: o.number });
       const turn = await env.api('POST', `/v1/conversations/${convo.id}/messages`, { text: 'I want to cancel my order' });
       check(turn.offers[0].percent === 12, `a new conversation offers ${turn.offers[0].percent}%`);
-      // the shipped text again, for the scenarios after this one
-      await env.api('POST', '/v1/policies/publish', { name: 'Cancellation_retention_policy', text });
+      // the history shows it in force above the version it replaced; opening
+      // that one and publishing it again rolls back (for the scenarios after
+      // this one too)
+      const versions = page.getByRole('table', { name: 'Policy versions' });
+      await versions.locator(`tr[data-version="${policies.version}"]`).getByText('in force').waitFor();
+      const older = versions.locator(`tr[data-version="${policies.files_version}"]`);
+      await older.waitFor();
+      await env.shoot('policy-history');
+      await older.getByRole('button', { name: 'Open in editor' }).click();
+      await page.getByText(`Version ${policies.files_version} is in the editor`).waitFor();
+      check(await editor.inputValue() === text, 'the older version opened with another text');
+      await page.getByText('No problems.').waitFor();
+      await page.getByRole('button', { name: 'Publish' }).click();
+      await page.getByText(/^Published version pv_/).waitFor();
+      const back = await env.api('GET', '/v1/policies');
+      check(back.policies.some((p) => p.name === 'Cancellation_retention_policy' && p.text === text), 'the rollback did not bring the shipped text back');
     },
   },
   {

@@ -2,7 +2,8 @@
  * test_policy_editor.c - the policy editor's API: lint shows an error on
  * its line, the test screen runs an edited text against a real order and
  * leaves the order as it was, and publishing makes a new version that new
- * conversations run while those under way keep theirs. SKUs start "pe-".
+ * conversations run while those under way keep theirs; the versions on
+ * record, and each one's texts, can be read back. SKUs start "pe-".
  */
 #include "harness.h"
 
@@ -193,12 +194,108 @@ static void test_publish_new_version(void **state)
     free(number);
 }
 
+/* The text of policy NAME in a version's "policies" (borrowed from v). */
+static const char *text_of(json_t *v)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(v, "policies"), i, p)
+    {
+        if (strcmp(ts_str(p, "name"), NAME) == 0)
+            return ts_str(p, "text");
+    }
+    fail_msg("no %s in the version", NAME);
+    return NULL;
+}
+
+/* Before anything ran or published it, the version in force is still
+ * there to read, not yet on record. */
+static void test_version_in_force_before_any_run(void **state)
+{
+    (void)state;
+    long st = 0;
+    json_t *l = ts_get(ts, &st, "/v1/policies");
+    char *files = strdup(ts_str(l, "files_version"));
+    json_decref(l);
+    json_t *v =
+        ts_get_as(ts, ts->agent_key, &st, "/v1/policies/versions/%s", files);
+    ts_assert_status(st, 200, v);
+    assert_true(json_is_null(json_object_get(v, "created_at")));
+    assert_true(json_is_true(json_object_get(v, "current")));
+    assert_string_equal(text_of(v), shipped);
+    json_decref(v);
+    l = ts_get(ts, &st, "/v1/policies/versions");
+    ts_assert_status(st, 200, l);
+    assert_string_equal(ts_str(l, "current"), files);
+    assert_int_equal(json_array_size(json_object_get(l, "versions")), 0);
+    json_decref(l);
+    free(files);
+}
+
+/* After the publish: both versions on record, newest first, each with the
+ * text it had; what an old conversation ran can be read back. */
+static void test_version_history(void **state)
+{
+    (void)state;
+    long st = 0;
+    json_t *l = ts_get(ts, &st, "/v1/policies");
+    char *files = strdup(ts_str(l, "files_version"));
+    char *published = strdup(ts_str(l, "version"));
+    json_decref(l);
+    l = ts_get_as(ts, ts->agent_key, &st, "/v1/policies/versions");
+    ts_assert_status(st, 200, l);
+    assert_string_equal(ts_str(l, "current"), published);
+    json_t *list = json_object_get(l, "versions");
+    assert_int_equal(json_array_size(list), 2);
+    json_t *newest = json_array_get(list, 0), *older = json_array_get(list, 1);
+    assert_string_equal(ts_str(newest, "id"), published);
+    assert_true(json_is_true(json_object_get(newest, "current")));
+    assert_string_equal(ts_str(older, "id"), files);
+    assert_true(json_is_false(json_object_get(older, "current")));
+    assert_string_equal(ts_str(older, "name"), NAME);
+    assert_non_null(ts_str(older, "created_at"));
+    json_decref(l);
+
+    json_t *v = ts_get(ts, &st, "/v1/policies/versions/%s", files);
+    ts_assert_status(st, 200, v);
+    assert_string_equal(text_of(v), shipped);
+    assert_true(json_is_false(json_object_get(v, "current")));
+    json_decref(v);
+    v = ts_get(ts, &st, "/v1/policies/versions/%s", published);
+    ts_assert_status(st, 200, v);
+    assert_string_equal(text_of(v), edited);
+    json_decref(v);
+
+    /* one policy's versions, a page of one, and the mistakes */
+    l = ts_get(ts, &st, "/v1/policies/versions?name=%s&limit=1", NAME);
+    ts_assert_status(st, 200, l);
+    assert_int_equal(json_array_size(json_object_get(l, "versions")), 1);
+    json_decref(l);
+    l = ts_get(ts, &st, "/v1/policies/versions?name=Another_policy");
+    ts_assert_status(st, 200, l);
+    assert_int_equal(json_array_size(json_object_get(l, "versions")), 0);
+    json_decref(l);
+    l = ts_get(ts, &st, "/v1/policies/versions?limit=0");
+    ts_assert_error(st, l, 422, "invalid");
+    json_decref(l);
+    l = ts_get(ts, &st, "/v1/policies/versions?name=");
+    ts_assert_error(st, l, 422, "invalid");
+    json_decref(l);
+    v = ts_get(ts, &st, "/v1/policies/versions/pv_nosuchversion");
+    ts_assert_error(st, v, 404, "not_found");
+    json_decref(v);
+    free(files);
+    free(published);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version_in_force_before_any_run),
         cmocka_unit_test(test_lint_points_at_the_line),
         cmocka_unit_test(test_test_run_is_dry),
         cmocka_unit_test(test_publish_new_version),
+        cmocka_unit_test(test_version_history),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,10 +2,12 @@
 // lint messages on their lines as you type, the explain view beside it,
 // and a chat pane that runs the text being edited against a real order
 // with editable $context (a dry run: nothing stays), showing each tool
-// call the engine would make. Publishing makes a new version.
+// call the engine would make. Publishing makes a new version; the history
+// lists the versions on record, and any of them can be opened in the
+// editor (and published again to roll back).
 import { h, mount, notice, field } from '../lib/dom.js';
 import { get, post } from '../lib/api.js';
-import { label } from '../lib/format.js';
+import { label, dateTime } from '../lib/format.js';
 
 function debounce(fn, ms) {
   let t;
@@ -86,6 +88,38 @@ export default async function policies(main) {
   editor.addEventListener('scroll', () => { gutter.scrollTop = editor.scrollTop; });
   select.addEventListener('change', () => { editor.value = texts[select.value]; lint(); });
 
+  const history = h('div', { 'aria-live': 'polite' });
+  async function showHistory() {
+    try {
+      const r = await get('/v1/policies/versions?limit=20');
+      if (r.versions.length === 0) {
+        mount(history, h('p', { class: 'muted' }, 'No version on record yet: one is kept once published or run by a conversation.'));
+        return;
+      }
+      mount(history, h('table', { 'aria-label': 'Policy versions' },
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Version'), h('th', { scope: 'col' }, 'Since'), h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, ''))),
+        h('tbody', null, r.versions.map((v) => h('tr', { 'data-version': v.id },
+          h('td', null, h('code', null, v.id)),
+          h('td', null, dateTime(v.created_at)),
+          h('td', null, v.current ? 'in force' : ''),
+          h('td', null, h('button', { type: 'button', class: 'link', onclick: () => openVersion(v.id) }, 'Open in editor')))))));
+    } catch (e) {
+      mount(history, notice(e.message, 'error'));
+    }
+  }
+  // Puts a version's texts in the editor; publishing them again rolls back.
+  async function openVersion(id) {
+    try {
+      const v = await get(`/v1/policies/versions/${encodeURIComponent(id)}`);
+      for (const p of v.policies) texts[p.name] = p.text;
+      editor.value = texts[select.value] ?? '';
+      mount(publishStatus, notice(`Version ${id} is in the editor: publish it to make it the one in force.`));
+      lint();
+    } catch (e) {
+      mount(publishStatus, notice(e.message, 'error'));
+    }
+  }
+
   const publish = h('button', {
     type: 'button',
     onclick: async () => {
@@ -94,6 +128,7 @@ export default async function policies(main) {
         const r = await post('/v1/policies/publish', { name: select.value, text: editor.value });
         mount(publishStatus, notice(`Published version ${r.version}: new conversations run it; those under way keep theirs.`, 'good'));
         showVersion(await get('/v1/policies'));
+        showHistory();
       } catch (e) {
         mount(publishStatus, notice(e.status === 403 ? 'Only an admin may publish.' : e.message, 'error'));
       }
@@ -112,10 +147,13 @@ export default async function policies(main) {
         h('div', { class: 'actions' }, publish), publishStatus),
       h('section', { class: 'card', 'aria-labelledby': 'h-explain' },
         h('h2', { id: 'h-explain' }, 'Explain'), explain)),
+    h('section', { class: 'card', 'aria-labelledby': 'h-history' },
+      h('h2', { id: 'h-history' }, 'History'), history),
     testScreen(() => ({ name: select.value, text: editor.value })));
   editor.id = 'policy-text';
   editor.value = texts[select.value];
   lint();
+  showHistory();
 }
 
 // The test screen: a chat with the text being edited, about a real order.
