@@ -17,6 +17,7 @@ enum {
     MAX_CHANNEL = 32,
     MAX_NOTE = 1000,
     MAX_ID = 64,
+    MAX_SKU = 64,
 };
 
 /* Channels a conversation may come through. */
@@ -183,6 +184,35 @@ hf_rc hf_post_escalation_close(hf_txn *t, hf_request *req, hf_response *res,
     const char *json;
     HF_TRY(hf_escalation_close_txn(t, req->svc, req->params[0], resolution,
                                    req->actor, req->arena, &json, err));
+    return hf_http_raw(res, 200, json, err);
+}
+
+hf_rc hf_post_escalation_offer(hf_txn *t, hf_request *req, hf_response *res,
+                               hf_err *err)
+{
+    hf_agent_offer o = {0};
+    int64_t percent = 0, days = 0;
+    HF_TRY(hf_http_need_object(req, err));
+    HF_TRY(
+        hf_json_get_str(req, req->body, NULL, "kind", true, 32, &o.kind, err));
+    HF_TRY(
+        hf_json_get_int(req, req->body, NULL, "percent", false, &percent, err));
+    HF_TRY(hf_json_get_int(req, req->body, NULL, "days", false, &days, err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "sku", false, MAX_SKU, &o.sku,
+                           err));
+    HF_TRY(hf_json_get_str(req, req->body, NULL, "from_sku", false, MAX_SKU,
+                           &o.from_sku, err));
+    if (percent < 0 || percent > 100)
+        return hf_fail(err, HF_EINVAL, "invalid", "percent",
+                       "percent must be 1 to 100");
+    if (days < 0 || days > 3650)
+        return hf_fail(err, HF_EINVAL, "invalid", "days",
+                       "days must be 1 to 3650 (0 or none: the default)");
+    o.percent = (int)percent;
+    o.days = (int)days;
+    const char *json;
+    HF_TRY(hf_escalation_offer_txn(t, req->svc, req->params[0], &o, req->actor,
+                                   req->arena, &json, err));
     return hf_http_raw(res, 200, json, err);
 }
 

@@ -22,6 +22,9 @@ hf_rc hf_post_escalation_reply(hf_txn *t, hf_request *req, hf_response *res,
                                hf_err *err);
 hf_rc hf_post_escalation_close(hf_txn *t, hf_request *req, hf_response *res,
                                hf_err *err);
+/* POST /v1/escalations/:id/offers: an agent applies an offer. */
+hf_rc hf_post_escalation_offer(hf_txn *t, hf_request *req, hf_response *res,
+                               hf_err *err);
 
 /* The cancellation survey behind a shopper's signed link (no API key). */
 hf_rc hf_get_survey(hf_request *req, hf_response *res, hf_err *err);

@@ -1097,6 +1097,8 @@ const hf_route hf_routes[] = {
      hf_post_escalation_reply, NULL},
     {"POST", "/v1/escalations/:id/close", ADMIN_AGENT, NULL,
      hf_post_escalation_close, NULL},
+    {"POST", "/v1/escalations/:id/offers", ADMIN_AGENT, NULL,
+     hf_post_escalation_offer, "holdfast_agent_offers_total"},
     /* the agents' tasks: calls the playbooks open for risky orders */
     {"GET", "/v1/tasks", ADMIN_AGENT, hf_get_tasks, NULL, NULL},
     {"POST", "/v1/tasks/:id/done", ADMIN_AGENT, NULL, hf_post_task_done, NULL},

@@ -1,12 +1,15 @@
 /*
  * escalations.c - the agent queue: conversations handed over to a person,
- * their replies (recorded and sent to the customer) and their closing.
+ * their replies (recorded and sent to the customer), the offers agents
+ * make, and their closing.
  */
 #include "services/escalations.h"
 #include "services/analytics.h"
+#include "services/retention_tools.h"
 
 #include "util/jsonw.h"
 
+#include <jansson.h>
 #include <string.h>
 
 static void escalation_json(hf_jsonw *w, const hf_escalation *e)
@@ -77,6 +80,28 @@ static hf_rc agent_event(hf_txn *t, const hf_services *svc,
     return rc == HF_OK ? hf_txn_conversation_update(t, &c, expected, err) : rc;
 }
 
+/* Queues text for the escalation's customer, by their channels. */
+static hf_rc tell_customer(hf_txn *t, const hf_services *svc,
+                           const hf_escalation *e, const char *text,
+                           hf_arena *a, hf_err *err)
+{
+    hf_jsonw w;
+    hf_jw_init(&w, a);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "order_id");
+    hf_jw_str(&w, e->order_id);
+    hf_jw_key(&w, "conversation_id");
+    hf_jw_str(&w, e->conversation_id);
+    hf_jw_key(&w, "text");
+    hf_jw_str(&w, text);
+    hf_jw_object_end(&w);
+    const char *payload = hf_jw_finish(&w);
+    if (payload == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    return hf_txn_outbox_put(t, "conversation.agent_reply", e->order_id,
+                             payload, hf_clock_now(svc->clock), err);
+}
+
 hf_rc hf_escalation_reply_txn(hf_txn *t, const hf_services *svc, const char *id,
                               const char *text, const char *actor, hf_arena *a,
                               const char **json, hf_err *err)
@@ -89,24 +114,9 @@ hf_rc hf_escalation_reply_txn(hf_txn *t, const hf_services *svc, const char *id,
         return hf_fail(err, HF_ECONFLICT, "not_open", NULL,
                        "escalation %s is closed", id);
     rc = agent_event(t, svc, &e, "agent_reply", text, actor, a, err);
-    if (rc != HF_OK)
-        return rc;
     /* the customer hears it by their channels, like any message */
-    hf_jsonw w;
-    hf_jw_init(&w, a);
-    hf_jw_object(&w);
-    hf_jw_key(&w, "order_id");
-    hf_jw_str(&w, e.order_id);
-    hf_jw_key(&w, "conversation_id");
-    hf_jw_str(&w, e.conversation_id);
-    hf_jw_key(&w, "text");
-    hf_jw_str(&w, text);
-    hf_jw_object_end(&w);
-    const char *payload = hf_jw_finish(&w);
-    if (payload == NULL)
-        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-    rc = hf_txn_outbox_put(t, "conversation.agent_reply", e.order_id, payload,
-                           hf_clock_now(svc->clock), err);
+    if (rc == HF_OK)
+        rc = tell_customer(t, svc, &e, text, a, err);
     return rc == HF_OK ? escalation_reply(t, id, a, json, err) : rc;
 }
 
@@ -131,6 +141,129 @@ hf_rc hf_escalation_close_txn(hf_txn *t, const hf_services *svc, const char *id,
     if (rc == HF_OK)
         rc = hf_analytics_resolved(t, &o, &c, hf_clock_now(svc->clock), a, err);
     return rc == HF_OK ? escalation_reply(t, id, a, json, err) : rc;
+}
+
+/* The tool and its arguments for offer o; HF_EINVAL for a bad one. */
+static hf_rc offer_call(const hf_agent_offer *o, hf_arena *a,
+                        hf_tool_call *call, hf_err *err)
+{
+    bool pct =
+        strcmp(o->kind, "discount") == 0 || strcmp(o->kind, "coupon") == 0;
+    if (pct && (o->percent < 1 || o->percent > 100))
+        return hf_fail(err, HF_EINVAL, "invalid", "percent",
+                       "a %s is 1 to 100 percent", o->kind);
+    if (strcmp(o->kind, "discount") == 0) {
+        *call =
+            (hf_tool_call){HF_TOOL_SET_DISCOUNT,
+                           hf_arena_printf(a, "{\"percent\":%d}", o->percent)};
+    } else if (strcmp(o->kind, "shipping_upgrade") == 0) {
+        *call = (hf_tool_call){HF_TOOL_UPGRADE_SHIPPING, "{}"};
+    } else if (strcmp(o->kind, "coupon") == 0) {
+        if (o->days < 0)
+            return hf_fail(err, HF_EINVAL, "invalid", "days",
+                           "days must be 1 or more (0: the default)");
+        *call =
+            (hf_tool_call){HF_TOOL_FUTURE_COUPON,
+                           hf_arena_printf(a, "{\"percent\":%d,\"days\":%d}",
+                                           o->percent, o->days)};
+    } else if (strcmp(o->kind, "swap") == 0) {
+        if (o->sku == NULL || o->from_sku == NULL)
+            return hf_fail(err, HF_EINVAL, "invalid",
+                           o->sku == NULL ? "sku" : "from_sku",
+                           "a swap names the item (sku) and the order's item "
+                           "it replaces (from_sku)");
+        json_t *args =
+            json_pack("{s:s, s:s}", "sku", o->sku, "from_sku", o->from_sku);
+        char *text = args ? json_dumps(args, JSON_COMPACT) : NULL;
+        json_decref(args);
+        *call = (hf_tool_call){HF_TOOL_PRODUCT_SWAP,
+                               text ? hf_arena_strdup(a, text) : NULL};
+        free(text);
+    } else {
+        return hf_fail(err, HF_EINVAL, "invalid_offer", "kind",
+                       "kind must be discount, shipping_upgrade, swap or "
+                       "coupon");
+    }
+    return call->args != NULL
+               ? HF_OK
+               : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+}
+
+/* What the customer is told of offer o, applied with result (the tool's
+ * JSON) to order number. */
+static const char *offer_message(const hf_agent_offer *o, const char *number,
+                                 const char *result, hf_arena *a)
+{
+    if (strcmp(o->kind, "discount") == 0)
+        return hf_arena_printf(a, "We have taken %d%% off order %s.",
+                               o->percent, number);
+    if (strcmp(o->kind, "shipping_upgrade") == 0)
+        return hf_arena_printf(a,
+                               "We have upgraded order %s to expedited "
+                               "shipping, free of charge.",
+                               number);
+    if (strcmp(o->kind, "swap") == 0)
+        return hf_arena_printf(a, "We have swapped %s for %s on order %s.",
+                               o->from_sku, o->sku, number);
+    json_t *r = json_loads(result, 0, NULL);
+    const char *text = hf_arena_printf(
+        a, "Here is a %d%% coupon for your next order: %s.", o->percent,
+        r ? json_string_value(json_object_get(r, "code")) : "");
+    json_decref(r);
+    return text;
+}
+
+hf_rc hf_escalation_offer_txn(hf_txn *t, const hf_services *svc, const char *id,
+                              const hf_agent_offer *o, const char *actor,
+                              hf_arena *a, const char **json, hf_err *err)
+{
+    hf_escalation e;
+    hf_tool_call call;
+    hf_order order;
+    hf_rc rc = hf_txn_escalation_get(t, id, a, &e, err);
+    if (rc != HF_OK)
+        return rc;
+    if (strcmp(e.status, "open") != 0)
+        return hf_fail(err, HF_ECONFLICT, "not_open", NULL,
+                       "escalation %s is closed", id);
+    if ((rc = offer_call(o, a, &call, err)) != HF_OK ||
+        (rc = hf_txn_order_get(t, e.order_id, a, &order, err)) != HF_OK)
+        return rc;
+    hf_tool_env env = {.t = t,
+                       .svc = svc,
+                       .conversation_id = e.conversation_id,
+                       .order_id = e.order_id,
+                       .actor = actor,
+                       .a = a};
+    const char *result;
+    if ((rc = hf_tool_run(&env, &call, &result, err)) != HF_OK)
+        return rc; /* a guard said no; the caller rolls back */
+    const char *told = offer_message(o, order.number, result, a);
+    if ((rc = agent_event(t, svc, &e, "agent_offer", told, actor, a, err)) !=
+            HF_OK ||
+        (rc = tell_customer(t, svc, &e, told, a, err)) != HF_OK)
+        return rc;
+    hf_jsonw w;
+    hf_jw_init(&w, a);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "escalation");
+    escalation_json(&w, &e);
+    hf_jw_key(&w, "tool_call");
+    hf_jw_object(&w);
+    hf_jw_key(&w, "tool");
+    hf_jw_str(&w, hf_tool_get(call.tool)->name);
+    hf_jw_key(&w, "args");
+    hf_jw_raw(&w, call.args);
+    hf_jw_key(&w, "ok");
+    hf_jw_bool(&w, true);
+    hf_jw_key(&w, "result");
+    hf_jw_raw(&w, result);
+    hf_jw_object_end(&w);
+    hf_jw_key(&w, "message");
+    hf_jw_str(&w, told);
+    hf_jw_object_end(&w);
+    *json = hf_jw_finish(&w);
+    return *json ? HF_OK : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
 }
 
 hf_rc hf_escalation_list_txn(hf_txn *t, const char *status, const char *after,

@@ -1,7 +1,9 @@
 /*
  * escalations.h - the agent queue. Conversations the policy hands over to
  * a person wait here (GET /v1/escalations); an agent replies, which is
- * recorded on the conversation and sent to the customer, and closes.
+ * recorded on the conversation and sent to the customer, makes an offer
+ * on the customer's behalf through the policy tools and their guards, and
+ * closes.
  * Each function runs in the caller's transaction and answers with JSON
  * text in arena a.
  */
@@ -19,6 +21,28 @@ hf_rc hf_escalation_reply_txn(hf_txn *t, const hf_services *svc, const char *id,
 hf_rc hf_escalation_close_txn(hf_txn *t, const hf_services *svc, const char *id,
                               const char *resolution, const char *actor,
                               hf_arena *a, const char **json, hf_err *err);
+/* An offer an agent applies for the customer. */
+typedef struct hf_agent_offer {
+    const char *kind;     /* "discount", "shipping_upgrade", "swap", "coupon" */
+    int percent;          /* discount and coupon: 1..100 */
+    int days;             /* coupon: days valid; 0: the configured default */
+    const char *sku;      /* swap: the item to swap to */
+    const char *from_sku; /* swap: the order's item it replaces */
+} hf_agent_offer;
+
+/* Applies o to the escalated order through the same tool, and the same
+ * guards, as a customer taking the offer in the chat (one accepted offer
+ * per order, the maximum discount and the cost, a swap only to an in-stock
+ * item of the same or higher price, an upgrade only before shipment);
+ * records it on the conversation and tells the customer. Answers
+ * {"escalation", "tool_call": {"tool", "args", "ok", "result"}, "message"}
+ * (what the customer was told). Errors:
+ * HF_ENOTFOUND; HF_ECONFLICT not_open; HF_EINVAL invalid_offer (field
+ * kind) or invalid (percent, days, sku, from_sku); a guard's refusal. */
+hf_rc hf_escalation_offer_txn(hf_txn *t, const hf_services *svc, const char *id,
+                              const hf_agent_offer *o, const char *actor,
+                              hf_arena *a, const char **json, hf_err *err);
+
 /* {"escalations": [...]} with status (NULL: any), after (an id; NULL:
  * from the first), at most limit. */
 hf_rc hf_escalation_list_txn(hf_txn *t, const char *status, const char *after,

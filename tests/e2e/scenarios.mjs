@@ -242,6 +242,18 @@ export const scenarios = [
       const convo = await env.api('GET', `/v1/conversations/${req.id}`);
       check(convo.events.some((e) => e.kind === 'agent_reply' && e.data.text === words), 'the reply is not on the conversation');
       await env.shoot('agent-queue');
+      // the customer stays for 15% off, which the agent applies
+      await page.getByLabel('Offer', { exact: true }).selectOption('discount');
+      await page.getByLabel('Percent').fill('15');
+      await page.getByRole('button', { name: 'Apply the offer' }).click();
+      await page.getByText('Offer applied: done.').waitFor();
+      await page.getByRole('list', { name: 'Transcript' }).getByText(`We have taken 15% off order ${o.number}.`).waitFor();
+      const kept = await env.api('GET', `/v1/orders/${o.number}`);
+      check(Math.abs(kept.discount_total - kept.subtotal * 0.15) <= 1, `the discount is ${kept.discount_total} of ${kept.subtotal}`);
+      // a second offer on the same order is refused, and says why
+      await page.getByLabel('Offer', { exact: true }).selectOption('shipping_upgrade');
+      await page.getByRole('button', { name: 'Apply the offer' }).click();
+      await page.locator('.notice.error').waitFor();
       await page.getByLabel('Resolution').fill('customer keeps the order');
       await page.getByRole('button', { name: 'Close' }).click();
       await page.getByText('Closed: done.').waitFor();

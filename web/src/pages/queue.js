@@ -2,7 +2,8 @@
 // each with its transcript, the order and its risk; reply (sent to the
 // customer and kept on the conversation), act on the order through the
 // API's own guarded endpoint (cancelling goes through the order's state
-// machine, refund and restock), close with a resolution.
+// machine, refund and restock; an offer goes through the policy tools'
+// guards, one per order), close with a resolution.
 import { h, mount, notice, field } from '../lib/dom.js';
 import { get, post } from '../lib/api.js';
 import { money, dateTime, label, percent } from '../lib/format.js';
@@ -13,7 +14,7 @@ function transcript(convo) {
     const d = e.data || {};
     if (e.kind === 'customer' && d.text) items.push(h('li', { class: 'customer' }, h('span', { class: 'sr-only' }, 'Customer: '), d.text));
     else if ((e.kind === 'started' || e.kind === 'decision') && d.reply) items.push(h('li', { class: 'holdfast' }, h('span', { class: 'sr-only' }, 'holdfast: '), d.reply));
-    else if (e.kind === 'agent_reply') items.push(h('li', { class: 'agent' }, h('strong', null, 'Agent: '), d.text));
+    else if (e.kind === 'agent_reply' || e.kind === 'agent_offer') items.push(h('li', { class: 'agent' }, h('strong', null, 'Agent: '), d.text));
     else if (e.kind === 'tool_call') items.push(h('li', { class: 'holdfast tool-calls' }, `@${d.tool} → ${d.ok ? 'done' : 'refused'}`));
   }
   return h('ol', { class: 'chat-log', 'aria-label': 'Transcript' }, items);
@@ -30,6 +31,22 @@ async function detail(box, esc, reload, said = null) {
     return;
   }
   const reply = h('textarea', { name: 'reply', rows: 3, maxlength: 4000, required: true });
+  const kind = h('select', { name: 'offer-kind' },
+    h('option', { value: 'discount' }, 'Discount on this order'),
+    h('option', { value: 'shipping_upgrade' }, 'Free expedited shipping'),
+    h('option', { value: 'coupon' }, 'Coupon for the next order'),
+    h('option', { value: 'swap' }, 'Swap an item'));
+  const pct = h('input', { type: 'number', name: 'offer-percent', min: 1, max: 100, value: 10 });
+  const fromSku = h('select', { name: 'offer-from' }, order.lines.map((l) => h('option', { value: l.sku }, `${l.name} (${l.sku})`)));
+  const toSku = h('input', { type: 'text', name: 'offer-to', maxlength: 64, autocomplete: 'off' });
+  const pctField = field('Percent', pct);
+  const swapFields = h('div', { hidden: true }, field('Item', fromSku), field('Swap to SKU', toSku));
+  kind.addEventListener('change', () => {
+    pctField.hidden = kind.value === 'shipping_upgrade' || kind.value === 'swap';
+    swapFields.hidden = kind.value !== 'swap';
+  });
+  const offerBody = () => kind.value === 'swap' ? { kind: 'swap', from_sku: fromSku.value, sku: toSku.value.trim() }
+    : kind.value === 'shipping_upgrade' ? { kind: kind.value } : { kind: kind.value, percent: Number(pct.value) };
   const resolution = h('input', { type: 'text', name: 'resolution', maxlength: 1000 });
   const status = h('div', { 'aria-live': 'polite' }, said);
   const act = async (what, fn) => {
@@ -55,6 +72,10 @@ async function detail(box, esc, reload, said = null) {
           : h('p', { class: 'muted' }, 'Not scored.'),
         open ? h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'danger', onclick: () => act('Order cancelled', () => post(`/v1/orders/${order.id}/cancel`, { reason: 'changed_mind', note: 'cancelled by an agent from the queue' })) }, 'Cancel the order')) : null,
+        open ? h('form', {
+          'aria-label': 'Make an offer',
+          onsubmit: (e) => { e.preventDefault(); act('Offer applied', () => post(`/v1/escalations/${esc.id}/offers`, offerBody())); },
+        }, h('h3', null, 'Make an offer'), field('Offer', kind), pctField, swapFields, h('button', { type: 'submit' }, 'Apply the offer')) : null,
         open ? h('form', {
           onsubmit: (e) => { e.preventDefault(); act('Closed', async () => { await post(`/v1/escalations/${esc.id}/close`, { resolution: resolution.value || undefined }); esc.status = 'closed'; reload(); }); },
         }, field('Resolution', resolution), h('button', { type: 'submit' }, 'Close')) : null)),
