@@ -1,7 +1,8 @@
 /*
  * retention_tools.h - the policy tools carried out against the store, one
  * function per row of the tool table (policy/tools.h), each with its
- * guards. Only the conversations service calls them.
+ * guards. The conversations service calls them, and the agent queue for
+ * the offers agents apply.
  */
 #ifndef HF_RETENTION_TOOLS_H
 #define HF_RETENTION_TOOLS_H
