@@ -238,13 +238,22 @@ hf_rc hf_analytics_request(hf_txn *t, const hf_order *o,
 }
 
 hf_rc hf_analytics_offered(hf_txn *t, const hf_order *o,
-                           const hf_conversation *c, hf_arena *a, hf_err *err)
+                           const hf_conversation *c, const char *const *kinds,
+                           size_t n_kinds, hf_arena *a, hf_err *err)
 {
     const char *v[N_DIMS];
+    int64_t day = hf_analytics_day(c->offered_at);
     hf_rc rc = request_of(t, o, c, a, v, err);
-    return rc == HF_OK ? add_req(t, v, hf_analytics_day(c->offered_at),
-                                 "offers_made", 1, err)
-                       : rc;
+    if (rc == HF_OK)
+        rc = add_req(t, v, day, "offers_made", 1, err);
+    for (size_t i = 0; i < n_kinds && rc == HF_OK; i++) {
+        bool again = false;
+        for (size_t j = 0; j < i; j++)
+            again = again || strcmp(kinds[j], kinds[i]) == 0;
+        if (!again)
+            rc = addf(t, v, N_DIMS, day, 1, err, "offers_made:%s", kinds[i]);
+    }
+    return rc;
 }
 
 /* The resolution of request c at `at`: counted overall and for its kind
@@ -399,6 +408,7 @@ typedef struct counts {
                           within 30 days, as far as known today */
     resolution res[3]; /* all, requests (self-service), conversations */
     keyed reasons, offers, revenue, discounts;
+    keyed offered; /* requests shown each kind of offer */
     /* requests made on days old enough to know their outcome */
     int64_t mature_requests, mature_lost;
 } counts;
@@ -463,6 +473,7 @@ static void fold(counts *c, const hf_kpi_sum *s)
     } by_key[] = {
         {"reason:", offsetof(counts, reasons)},
         {"offer_accepted:", offsetof(counts, offers)},
+        {"offers_made:", offsetof(counts, offered)},
         {"revenue_kept:", offsetof(counts, revenue)},
         {"discounts_given:", offsetof(counts, discounts)},
     };
@@ -766,6 +777,32 @@ static void json_counts(hf_jsonw *w, const counts *c)
         hf_jw_int(w, *(const int64_t *)((const char *)c + keys[i].offset));
     }
     json_keyed(w, "offers_accepted", &c->offers);
+    json_keyed(w, "offers_made_by_kind", &c->offered);
+    hf_jw_object_end(w);
+    /* each kind of offer: how often it was kept when it was shown */
+    hf_jw_key(w, "offer_take_rates");
+    hf_jw_object(w);
+    for (int64_t i = 0; i < c->offered.n_keys; i++) {
+        const char *kind = c->offered.items[i].key;
+        int64_t shown = c->offered.items[i].n,
+                kept = keyed_get(&c->offers, kind);
+        if (kept > shown) /* requests offered before kinds were counted */
+            kept = shown;
+        hf_interval ci = hf_stats_wilson(kept, shown);
+        hf_jw_key(w, kind);
+        hf_jw_object(w);
+        hf_jw_key(w, "shown");
+        hf_jw_int(w, shown);
+        hf_jw_key(w, "kept");
+        hf_jw_int(w, kept);
+        hf_jw_key(w, "rate");
+        hf_jw_double(w, shown ? (double)kept / (double)shown : 0);
+        hf_jw_key(w, "low");
+        hf_jw_double(w, ci.low);
+        hf_jw_key(w, "high");
+        hf_jw_double(w, ci.high);
+        hf_jw_object_end(w);
+    }
     hf_jw_object_end(w);
     /* money kept by retention, per currency, net of the discounts */
     hf_jw_key(w, "revenue_kept");

@@ -36,9 +36,12 @@ hf_rc hf_analytics_order_event(hf_txn *t, const hf_order *o,
 hf_rc hf_analytics_request(hf_txn *t, const hf_order *o,
                            const hf_conversation *c, hf_arena *a, hf_err *err);
 
-/* Counts that request c was first presented offers, at c->offered_at. */
+/* Counts that request c was first presented offers, at c->offered_at,
+ * and each kind among them (kinds[0..n_kinds), "discount", "swap", ...;
+ * a kind named twice counts once). */
 hf_rc hf_analytics_offered(hf_txn *t, const hf_order *o,
-                           const hf_conversation *c, hf_arena *a, hf_err *err);
+                           const hf_conversation *c, const char *const *kinds,
+                           size_t n_kinds, hf_arena *a, hf_err *err);
 
 /* Counts the first outcome of request c ("retained", "cancelled" or
  * "escalated"), reached at c->outcome_at. Retained and cancelled resolve

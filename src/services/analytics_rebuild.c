@@ -12,6 +12,7 @@
  */
 #include "services/analytics.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,40 @@ static hf_rc replay_order(hf_txn *t, const char *id, hf_arena *a, hf_err *err)
     return rc;
 }
 
+/* The kinds of the offers conversation c was first shown, read from the
+ * audit trail's first present_offers decision, into kinds (at most cap,
+ * strings in a), their number into *n. */
+static hf_rc first_offers(hf_txn *t, const hf_conversation *c, hf_arena *a,
+                          const char **kinds, size_t cap, size_t *n,
+                          hf_err *err)
+{
+    hf_conversation_event *ev;
+    size_t n_ev;
+    *n = 0;
+    hf_rc rc = hf_txn_conversation_events(t, c->seq, a, &ev, &n_ev, err);
+    if (rc != HF_OK)
+        return rc;
+    for (size_t i = 0; i < n_ev; i++) {
+        if (strcmp(ev[i].kind, "decision") != 0)
+            continue;
+        json_t *d = json_loads(ev[i].body, 0, NULL);
+        const char *what = json_string_value(json_object_get(d, "decision"));
+        bool first = what != NULL && strcmp(what, "present_offers") == 0;
+        size_t k;
+        json_t *o;
+        json_array_foreach(json_object_get(d, "offers"), k, o)
+        {
+            const char *kind = json_string_value(json_object_get(o, "kind"));
+            if (first && kind != NULL && *n < cap)
+                kinds[(*n)++] = hf_arena_strdup(a, kind);
+        }
+        json_decref(d);
+        if (first)
+            break;
+    }
+    return HF_OK;
+}
+
 static hf_rc replay_conversation(hf_txn *t, const char *id, hf_arena *a,
                                  hf_err *err)
 {
@@ -46,8 +81,13 @@ static hf_rc replay_conversation(hf_txn *t, const char *id, hf_arena *a,
         rc = hf_txn_order_get(t, c.order_id, a, &o, err);
     if (rc == HF_OK)
         rc = hf_analytics_request(t, &o, &c, a, err);
-    if (rc == HF_OK && c.offered_at != 0)
-        rc = hf_analytics_offered(t, &o, &c, a, err);
+    if (rc == HF_OK && c.offered_at != 0) {
+        const char *kinds[8];
+        size_t n;
+        rc = first_offers(t, &c, a, kinds, 8, &n, err);
+        if (rc == HF_OK)
+            rc = hf_analytics_offered(t, &o, &c, kinds, n, a, err);
+    }
     if (rc != HF_OK || strcmp(c.outcome, "open") == 0)
         return rc;
     if (c.outcome_at == 0) /* ended before outcome_at was kept */

@@ -456,8 +456,13 @@ static hf_rc count_turn(turn_ctx *x, const hf_turn *turn, hf_err *err)
     hf_rc rc = HF_OK;
     if (x->conv.offered_at == 0 &&
         strcmp(turn->decision, "present_offers") == 0) {
+        const char *kinds[HF_ENGINE_MAX_OFFERS];
+        size_t n = 0;
+        for (int i = 0; i < x->state.st.n_offers; i++)
+            kinds[n++] = hf_offer_kind_name(x->state.st.offers[i].kind);
         x->conv.offered_at = now;
-        rc = hf_analytics_offered(x->t, &x->order, &x->conv, x->a, err);
+        rc = hf_analytics_offered(x->t, &x->order, &x->conv, kinds, n, x->a,
+                                  err);
     }
     const char *before = x->conv.outcome;
     x->conv.outcome = hf_outcome_name(x->state.st.outcome);

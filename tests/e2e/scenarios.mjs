@@ -324,7 +324,14 @@ export const scenarios = [
         const row = await offers.locator(`tr[data-offer="${kind}"]`).innerText();
         check(row.split('\t')[1].trim() === String(n), `offers kept, ${kind}: "${row}", the API counts ${n}`);
       }
-      check(await offers.locator('tr[data-offer]').count() === kept.length, 'the offers table has rows the API does not count');
+      // each kind shown, with how often it was kept when shown
+      const shown = Object.entries(report.offer_take_rates);
+      check(shown.length > 0, 'no kind of offer was shown');
+      for (const [kind, t] of shown) {
+        const row = (await offers.locator(`tr[data-offer="${kind}"]`).innerText()).split('\t');
+        check(row[2].trim() === String(t.shown) && row[3].includes(`${(t.rate * 100).toFixed(1)}%`), `kept when shown, ${kind}: "${row.join(' | ')}" for ${JSON.stringify(t)}`);
+      }
+      check(await offers.locator('tr[data-offer]').count() === new Set([...shown.map(([k]) => k), ...kept.map(([k]) => k)]).size, 'the offers table has rows the API does not count');
       // drill-down by product: the product with the most orders first
       await page.getByLabel('Break down by').selectOption('product');
       const byProduct = await env.api('GET', '/v1/kpis?by=product');

@@ -248,6 +248,18 @@ static void test_kpis_of_a_fixed_shop(void **state)
     assert_int_equal(ts_int(c, "offers_made"), 2);
     assert_int_equal(
         ts_int(json_object_get(c, "offers_accepted"), "shipping_upgrade"), 1);
+    /* both requests were shown the discount and the upgrade; one kept the
+     * upgrade: its take rate is 1 of 2, with its interval */
+    const json_t *made = json_object_get(c, "offers_made_by_kind");
+    assert_int_equal(ts_int(made, "shipping_upgrade"), 2);
+    assert_int_equal(ts_int(made, "discount"), 2);
+    const json_t *rates = json_object_get(doc, "offer_take_rates");
+    const json_t *up = json_object_get(rates, "shipping_upgrade");
+    assert_int_equal(ts_int(up, "shown"), 2);
+    assert_int_equal(ts_int(up, "kept"), 1);
+    assert_true(fabs(num(up, "rate") - 0.5) < 1e-9);
+    assert_true(num(up, "low") < 0.5 && num(up, "high") > 0.5);
+    assert_int_equal(ts_int(json_object_get(rates, "discount"), "kept"), 0);
     json_t *kept = ts_get_order(ts, kept_order);
     const json_t *usd =
         json_object_get(json_object_get(doc, "revenue_kept"), "USD");

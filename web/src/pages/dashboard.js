@@ -130,21 +130,28 @@ function table(heads, rows, attrs) {
     h('tbody', null, rows));
 }
 
-// The save rate with its interval, the offers customers kept by kind (the
-// KPIs count offers made in all, and acceptances by kind), revenue kept,
-// and the save rate of each policy version.
+// The save rate with its interval, each kind of offer with how often it
+// was kept when shown (and its interval), revenue kept, and the save rate
+// of each policy version.
 async function loadOffers(box, report) {
   const k = report.kpis;
   const c = report.counts || {};
-  const accepted = Object.entries(c.offers_accepted || {}).filter(([kind]) => kind !== 'none').sort((a, b) => b[1] - a[1]);
+  // every kind shown or kept, most kept first
+  const takes = report.offer_take_rates || {};
+  const kinds = [...new Set([...Object.keys(takes), ...Object.keys(c.offers_accepted || {})])].filter((kind) => kind !== 'none')
+    .map((kind) => [kind, (c.offers_accepted || {})[kind] || 0]).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
   const revenue = Object.entries(report.revenue_kept || {});
   const parts = [
     h('p', { 'data-kpi': 'save_rate' }, h('strong', null, 'Save rate: '), withInterval(k.save_rate),
       h('small', null, `${k.save_rate ? k.save_rate.n : 0} requests whose 30 days have passed; 95% interval in brackets`)),
     h('p', null, h('strong', null, 'Offers made: '), `${c.offers_made ?? 0} (to ${percent(k.offer_rate && k.offer_rate.current)} of requests), kept: ${percent(k.offer_acceptance_rate && k.offer_acceptance_rate.current)}`),
-    accepted.length ? table(['Offer kept', 'Requests', 'Share of offers made'], accepted.map(([kind, n]) => h('tr', { 'data-offer': kind },
-      h('th', { scope: 'row' }, label(kind)), h('td', null, n), h('td', null, c.offers_made ? percent(n / c.offers_made) : '—'))), { class: 'offers-kept' })
-      : notice('No offer was kept in this period.'),
+    kinds.length ? table(['Offer', 'Kept', 'Shown', 'Kept when shown (95% interval)'], kinds.map(([kind, n]) => {
+      const t = takes[kind];
+      return h('tr', { 'data-offer': kind },
+        h('th', { scope: 'row' }, label(kind)), h('td', null, n), h('td', null, t ? t.shown : '—'),
+        h('td', { 'data-take-rate': kind }, t && t.shown ? `${percent(t.rate)} (${percent(t.low)}–${percent(t.high)})` : '—'));
+    }), { class: 'offers-kept' })
+      : notice('No offer was shown in this period.'),
     revenue.length ? h('p', null, h('strong', null, 'Revenue kept: '),
       revenue.map(([cur, v]) => `${money(v.kept, cur)} (discounts ${money(v.discounts_given, cur)})`).join('; ')) : null,
   ];
