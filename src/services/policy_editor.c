@@ -168,10 +168,18 @@ hf_rc hf_policy_list_txn(hf_txn *t, const hf_services *svc, hf_arena *a,
     if (rc != HF_OK)
         return rc;
     const hf_policy_bundle *files = hf_retention_current(svc->retention);
-    return render(json_pack("{s:s, s:s, s:s, s:b, s:o}", "policy", cur->name,
-                            "version", cur->version, "files_version",
+    char *names[MAX_NAMES];
+    size_t n = hf_retention_policy_files(svc->retention, names, MAX_NAMES);
+    json_t *on_disk = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(on_disk, json_string(names[i]));
+        free(names[i]);
+    }
+    return render(json_pack("{s:s, s:s, s:s, s:b, s:o, s:o}", "policy",
+                            cur->name, "version", cur->version, "files_version",
                             files->version, "published", cur != files,
-                            "policies", texts_of(cur->sources)),
+                            "policies", texts_of(cur->sources), "files",
+                            on_disk),
                   a, json, err);
 }
 

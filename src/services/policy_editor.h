@@ -22,7 +22,8 @@ hf_rc hf_policy_check_txn(hf_txn *t, const hf_services *svc, const char *name,
                           hf_err *err);
 
 /* {"policy", "version", "files_version", "published", "policies":
- * [{"name", "text"}]}: the policies new conversations run. */
+ * [{"name", "text"}], "files": [name]}: the policies new conversations
+ * run, and every policy file an experiment's arm may name. */
 hf_rc hf_policy_list_txn(hf_txn *t, const hf_services *svc, hf_arena *a,
                          const char **json, hf_err *err);
 

@@ -182,6 +182,20 @@ static size_t list_policies(const char *dir, char **names, size_t cap)
     return n;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t hf_retention_policy_files(const hf_retention *r, char **names,
+                                 size_t cap)
+{
+    size_t n = list_policies(r->cfg.policy_dir ? r->cfg.policy_dir : "policies",
+                             names, cap);
+    qsort(names, n, sizeof(*names), cmp_name);
+    return n;
+}
+
 hf_rc hf_policy_sources_read(const char *dir, const char *name, char **out,
                              hf_err *err)
 {

@@ -108,6 +108,12 @@ hf_rc hf_policy_bundle_compile(const char *name, const char *sources,
                                hf_policy_bundle **out, hf_err *err);
 void hf_policy_bundle_free(hf_policy_bundle *b);
 
+/* The names of the policy files in r's policy directory (without ".md"),
+ * sorted, into names (strdup'd; free each), at most cap; their number.
+ * Any of them may run on cancel requests in an experiment's arm. */
+size_t hf_retention_policy_files(const hf_retention *r, char **names,
+                                 size_t cap);
+
 /* Reads policy `name` from dir with the policies it references into a
  * sources JSON text (malloc'd; free()). Errors: HF_EIO, HF_ENOMEM. */
 hf_rc hf_policy_sources_read(const char *dir, const char *name, char **out,

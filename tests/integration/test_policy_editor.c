@@ -7,6 +7,7 @@
  */
 #include "harness.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,15 @@ static int setup(void **state)
         if (strcmp(ts_str(p, "name"), NAME) == 0)
             shipped = strdup(ts_str(p, "text"));
     }
+    /* every policy file an experiment may run, the platform versions too */
+    bool platform = false;
+    json_array_foreach(json_object_get(l, "files"), i, p)
+    {
+        platform = platform ||
+                   strcmp(json_string_value(p),
+                          "Cancellation_retention_policy_Magento_Gladly") == 0;
+    }
+    assert_true(platform);
     json_decref(l);
     assert_non_null(shipped);
     edited = replaced(shipped, "10% first, or 15%", "12% first, or 18%");

@@ -113,7 +113,9 @@ export default async function experiments(main) {
   mount(main, h('h1', null, 'Experiments'), notice('Loading…'));
   let policies;
   try {
-    policies = (await get('/v1/policies')).policies.map((p) => p.name);
+    const list = await get('/v1/policies');
+    // every policy file may run in an arm, the one in force first
+    policies = [list.policy, ...(list.files || []).filter((p) => p !== list.policy)];
   } catch (e) {
     // without policies loaded the server cannot start experiments
     policies = [];
