@@ -80,6 +80,17 @@ static hf_rc agent_event(hf_txn *t, const hf_services *svc,
     return rc == HF_OK ? hf_txn_conversation_update(t, &c, expected, err) : rc;
 }
 
+/* Escalation id, which must be open: HF_ECONFLICT not_open when closed. */
+static hf_rc open_escalation(hf_txn *t, const char *id, hf_arena *a,
+                             hf_escalation *e, hf_err *err)
+{
+    hf_rc rc = hf_txn_escalation_get(t, id, a, e, err);
+    if (rc == HF_OK && strcmp(e->status, "open") != 0)
+        rc = hf_fail(err, HF_ECONFLICT, "not_open", NULL,
+                     "escalation %s is closed", id);
+    return rc;
+}
+
 /* Queues text for the escalation's customer, by their channels. */
 static hf_rc tell_customer(hf_txn *t, const hf_services *svc,
                            const hf_escalation *e, const char *text,
@@ -107,12 +118,9 @@ hf_rc hf_escalation_reply_txn(hf_txn *t, const hf_services *svc, const char *id,
                               const char **json, hf_err *err)
 {
     hf_escalation e;
-    hf_rc rc = hf_txn_escalation_get(t, id, a, &e, err);
+    hf_rc rc = open_escalation(t, id, a, &e, err);
     if (rc != HF_OK)
         return rc;
-    if (strcmp(e.status, "open") != 0)
-        return hf_fail(err, HF_ECONFLICT, "not_open", NULL,
-                       "escalation %s is closed", id);
     rc = agent_event(t, svc, &e, "agent_reply", text, actor, a, err);
     /* the customer hears it by their channels, like any message */
     if (rc == HF_OK)
@@ -220,12 +228,9 @@ hf_rc hf_escalation_offer_txn(hf_txn *t, const hf_services *svc, const char *id,
     hf_escalation e;
     hf_tool_call call;
     hf_order order;
-    hf_rc rc = hf_txn_escalation_get(t, id, a, &e, err);
+    hf_rc rc = open_escalation(t, id, a, &e, err);
     if (rc != HF_OK)
         return rc;
-    if (strcmp(e.status, "open") != 0)
-        return hf_fail(err, HF_ECONFLICT, "not_open", NULL,
-                       "escalation %s is closed", id);
     if ((rc = offer_call(o, a, &call, err)) != HF_OK ||
         (rc = hf_txn_order_get(t, e.order_id, a, &order, err)) != HF_OK)
         return rc;
