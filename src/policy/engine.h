@@ -103,12 +103,13 @@ typedef struct hf_engine_input {
     size_t n_ctx;
     hf_input_kind kind;
     const hf_intent_result *intent; /* MESSAGE */
-    const char *text;     /* MESSAGE: the customer's words, for picking an offer
-                             by its place in the list ("option 2"); may be NULL */
-    const char *offer_id; /* ACCEPT */
-    double min_confidence; /* below it, ask again; 0: 0.5 */
-    bool await_decision;   /* the self-service page: a request with no
-                              offers waits for the customer to confirm */
+    const char *offer_id;           /* ACCEPT */
+    double min_confidence;          /* below it, ask again; 0: 0.5 */
+    bool await_decision;            /* the self-service page: a request with no
+                                       offers waits for the customer to confirm */
+    /* MESSAGE: the customer's words, for picking an offer by its place in
+     * the list ("option 2"); may be NULL */
+    const char *text;
 } hf_engine_input;
 
 /* A tool call the engine decided on. */
