@@ -999,9 +999,7 @@ static void message_turn(turn_builder *b, hf_convo_state *st)
 /* A choice made on the self-service page. */
 static hf_rc choice_turn(turn_builder *b, hf_convo_state *st, hf_err *err)
 {
-    /* a kept order can still be cancelled; anything else is decided */
-    if (st->phase == HF_PHASE_CLOSED && !(b->in->kind == HF_INPUT_DECLINE &&
-                                          st->outcome == HF_OUTCOME_RETAINED))
+    if (st->phase == HF_PHASE_CLOSED)
         return hf_fail(err, HF_ECONFLICT, "conversation_closed", NULL,
                        "this request is already %s",
                        hf_outcome_name(st->outcome));

@@ -536,21 +536,6 @@ static void test_cancel_after_keeping_an_offer(void **state)
     assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
 }
 
-static void test_self_service_cancel_after_keeping(void **state)
-{
-    fixture *f = *state;
-    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
-    hf_engine_input in = input(f, NULL);
-    in.kind = HF_INPUT_ACCEPT;
-    in.offer_id = "shipping-upgrade";
-    hf_err err;
-    assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err), HF_OK);
-    in.kind = HF_INPUT_DECLINE;
-    assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err), HF_OK);
-    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
-    assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
-}
-
 static void test_escalation_takes_offers_off_the_table(void **state)
 {
     fixture *f = *state;
@@ -623,7 +608,6 @@ int main(void)
         T(test_unclear_place_asks_which),
         T(test_another_order_is_left_alone),
         T(test_cancel_after_keeping_an_offer),
-        T(test_self_service_cancel_after_keeping),
         T(test_escalation_takes_offers_off_the_table),
         T(test_unsure_request_for_next_rung_offers_it),
         T(test_offer_not_on_the_table_is_named),
