@@ -328,8 +328,9 @@ static int place_at(const place_words *pw, int i)
                                            "seventh", "eighth"};
     static const char *const short_ordinals[] = {"1st", "2nd", "3rd", "4th",
                                                  "5th", "6th", "7th", "8th"};
-    static const char *const leads[] = {"option", "number", "offer",
-                                        "choice", "pick",   NULL};
+    static const char *const leads[] = {"option", "number", "offer", "choice",
+                                        "pick",   "take",   "want",  "choose",
+                                        "with",   NULL};
     static const char *const units[] = {"percent", "pct",     "off", "day",
                                         "days",    "dollars", "usd", NULL};
     const char *w = pw->w[i];
@@ -347,9 +348,19 @@ static int place_at(const place_words *pw, int i)
 
 /* The offer the customer picks by its place in the list ("option 2",
  * "the second one", "#1", "3"; "the last one"): its index, or -1 when
- * the text names no place, names two, or one beyond the list. */
-static int offer_by_place(const char *text, int n_offers)
+ * the text names no place, names two, or one beyond the list. *only
+ * (may be NULL) tells whether the message says nothing else ("3",
+ * "option 3 please"). */
+static int offer_by_place(const char *text, int n_offers, bool *only)
 {
+    static const char *const filler[] = {
+        "the",  "one", "option", "number", "offer", "choice", "please",
+        "pls",  "plz", "ok",     "okay",   "yes",   "sure",   "that",
+        "i",    "ll",  "take",   "go",     "with",  "want",   "choose",
+        "pick", "it",  "is",     "will",   NULL};
+    bool alone = true;
+    if (only)
+        *only = false;
     if (text == NULL || n_offers <= 0)
         return -1;
     place_words pw;
@@ -357,13 +368,19 @@ static int offer_by_place(const char *text, int n_offers)
     int place = 0;
     for (int i = 0; i < pw.n; i++) {
         int at = strcmp(pw.w[i], "last") == 0 ? n_offers : place_at(&pw, i);
+        if (at == 0)
+            alone = alone && word_in(pw.w[i], filler);
         if (at == 0 || at == place)
             continue;
         if (place != 0)
             return -1; /* "1 or 2?" */
         place = at;
     }
-    return place >= 1 && place <= n_offers ? place - 1 : -1;
+    if (place < 1 || place > n_offers)
+        return -1;
+    if (only)
+        *only = alone;
+    return place - 1;
 }
 
 /* The offer on the table the customer means: by id, by kind (and percent),
@@ -395,7 +412,7 @@ static const hf_offer *chosen_offer(const hf_engine_input *in,
     if (matches == 1)
         return match;
     if (matches == 0 && r->offer == HF_OFFER_NONE && r->percent == 0) {
-        int place = offer_by_place(in->text, st->n_offers);
+        int place = offer_by_place(in->text, st->n_offers, NULL);
         if (place >= 0)
             return &st->offers[place];
         if (st->n_offers == 1)
@@ -479,6 +496,17 @@ static void cancel(turn_builder *b, hf_convo_state *st, hf_branch why,
     const hf_engine_input *in = b->in;
     if (!cancellable(in)) {
         not_eligible(b, st);
+        return;
+    }
+    if (st->other_order && in->kind == HF_INPUT_MESSAGE) {
+        /* "cancel it" after naming another order may mean that one */
+        say(b,
+            "To be sure I cancel the right order: this conversation is about "
+            "order %s. Say \"cancel %s\" and I will cancel it; for another "
+            "order, please start a new request for that order.",
+            in->facts->number, in->facts->number);
+        decide(b, "confirm_order", "the customer named another order before",
+               0);
         return;
     }
     const hf_plan *cp = in->cancel_plan ? in->cancel_plan : in->plan;
@@ -906,7 +934,8 @@ static void while_closed(turn_builder *b, hf_convo_state *st)
             cancel(b, st, HF_BRANCH_INSISTS, NULL);
             return;
         }
-        say(b, "Your order %s is kept with %s. Anything else, just ask.",
+        say(b, "%sYour order %s is kept with %s. Anything else, just ask.",
+            r->intent == HF_INTENT_THANKS ? "You're welcome! " : "",
             b->in->facts->number, hf_offer_describe(&st->accepted, b->a));
         break;
     case HF_OUTCOME_CANCELLED:
@@ -918,7 +947,8 @@ static void while_closed(turn_builder *b, hf_convo_state *st)
                 "whenever you like.",
                 b->in->facts->number);
         else
-            say(b, "Order %s is cancelled; the confirmation has been sent.",
+            say(b, "%sOrder %s is cancelled; the confirmation has been sent.",
+                r->intent == HF_INTENT_THANKS ? "You're welcome! " : "",
                 b->in->facts->number);
         break;
     default:
@@ -965,11 +995,26 @@ static void message_turn(turn_builder *b, hf_convo_state *st)
 {
     const hf_intent_result *r = b->in->intent;
     if (r->order[0] != '\0' && !same_order(r->order, b->in->facts->number)) {
+        st->other_order = true;
         other_order(b);
         return;
     }
+    if (r->order[0] != '\0') /* this order, by its number */
+        st->other_order = false;
     if (st->phase == HF_PHASE_CLOSED) {
         while_closed(b, st);
+        return;
+    }
+    /* "3" or "option 3" answering the numbered list is a choice, whatever
+     * the model made of so short a message */
+    bool only = false;
+    int place = st->phase == HF_PHASE_OFFERING && r->offer == HF_OFFER_NONE &&
+                        r->percent == 0
+                    ? offer_by_place(b->in->text, st->n_offers, &only)
+                    : -1;
+    if (place >= 0 && only) {
+        st->clarifications = 0;
+        accept(b, st, &st->offers[place]);
         return;
     }
     /* naming the ladder's next rung only puts it on the table, so a

@@ -59,6 +59,8 @@ typedef struct hf_convo_state {
     int rung;           /* discount ladder rung on the table (index) */
     bool countered;     /* the ladder's next rung was already offered */
     int clarifications; /* unclear messages in a row */
+    bool other_order;   /* the customer named another order: this one is
+                           cancelled only once they name it */
     hf_offer accepted;  /* the offer taken, once RETAINED */
 } hf_convo_state;
 

@@ -790,6 +790,12 @@ static void test_another_order_is_never_cancelled(void **state)
     assert_outcome(t, "offering", "open");
     assert_non_null(strstr(ts_str(t, "reply"), ts_str(other, "number")));
     json_decref(t);
+    /* "it" may now be either order: asked, not cancelled */
+    t = say(conv, "just cancel it");
+    assert_string_equal(ts_str(t, "decision"), "confirm_order");
+    assert_null(tool_call(t, "cancel_order"));
+    assert_outcome(t, "offering", "open");
+    json_decref(t);
     /* neither order changed: both still hold their unit */
     json_t *o = ts_get_order(ts, id);
     assert_string_equal(ts_str(o, "status"), "confirmed");

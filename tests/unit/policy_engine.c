@@ -479,6 +479,30 @@ static void test_pick_offer_by_its_place(void **state)
     assert_place_taken("I'll go with #4", "coupon-20");
     assert_place_taken("2 please", "shipping-upgrade");
     assert_place_taken("the last one", "coupon-20");
+    assert_place_taken("I'll take 1.", "discount-10");
+}
+
+/* A bare "3" answering the numbered list is a choice even when the model
+ * reads it as something else, or is unsure; a place inside a longer
+ * message that says no is not. */
+static void test_bare_place_is_a_choice(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_DECLINE_OFFER, 0.9, HF_OFFER_NONE, 0, NULL,
+             "no, not the 2nd one");
+    assert_string_equal(f->turn.decision, "counter_offer");
+    assert_int_equal(f->turn.n_calls, 0);
+    teardown(state);
+    setup(state);
+    f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_OTHER, 0.3, HF_OFFER_NONE, 0, NULL, "3");
+    assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+    assert_string_equal(f->st.accepted.id, "swap-TEE-2");
+    say_text(f, HF_INTENT_THANKS, 0.9, HF_OFFER_NONE, 0, NULL, "thanks!");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_non_null(strstr(f->turn.reply, "You're welcome"));
 }
 
 static void test_unclear_place_asks_which(void **state)
@@ -514,6 +538,11 @@ static void test_another_order_is_left_alone(void **state)
     assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
     assert_int_equal(f->st.outcome, HF_OUTCOME_OPEN);
     assert_int_equal(f->st.n_offers, 4);
+    /* "cancel it" now may mean the other order: asked, not cancelled */
+    say(f, HF_INTENT_INSIST_CANCEL, HF_OFFER_NONE, 0);
+    assert_string_equal(f->turn.decision, "confirm_order");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_OPEN);
     /* this order's number, however written, is this order */
     say_text(f, HF_INTENT_INSIST_CANCEL, 0.9, HF_OFFER_NONE, 0, "HF-100042",
              "just cancel hf100042");
@@ -606,6 +635,7 @@ int main(void)
         T(test_refused_offer_comes_off_the_table),
         T(test_pick_offer_by_its_place),
         T(test_unclear_place_asks_which),
+        T(test_bare_place_is_a_choice),
         T(test_another_order_is_left_alone),
         T(test_cancel_after_keeping_an_offer),
         T(test_escalation_takes_offers_off_the_table),
