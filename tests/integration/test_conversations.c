@@ -755,13 +755,20 @@ static void test_customer_hears_offer_and_agent(void **state)
 
 /* Messages from scripted conversations the engine once got wrong. */
 
+/* A shop with one order (its number and id into number and id, each of
+ * 64 bytes), a chat about it, and the four offers on the table. */
+static void chat_with_offers(char *number, char *id, char *conv)
+{
+    shop_with_order(number, 64, id, 64);
+    start_chat(number, conv, 64);
+    ask_to_cancel(conv);
+}
+
 static void test_pick_an_offer_by_its_place(void **state)
 {
     (void)state;
-    char number[32], id[64], conv[64];
-    shop_with_order(number, sizeof number, id, sizeof id);
-    start_chat(number, conv, sizeof conv);
-    ask_to_cancel(conv);
+    char number[64], id[64], conv[64];
+    chat_with_offers(number, id, conv);
     json_t *t = say(conv, "option 2");
     assert_outcome(t, "closed", "retained");
     assert_non_null(tool_call(t, "upgrade_shipping"));
@@ -774,16 +781,14 @@ static void test_pick_an_offer_by_its_place(void **state)
 static void test_another_order_is_never_cancelled(void **state)
 {
     (void)state;
-    char number[32], id[64], conv[64];
-    shop_with_order(number, sizeof number, id, sizeof id);
+    char number[64], id[64], conv[64];
+    chat_with_offers(number, id, conv);
     long st;
     json_t *other = ts_order(ts, "cv-a", 1, NULL, &st);
     ts_assert_status(st, 201, other);
     char text[128];
     snprintf(text, sizeof text, "Sorry, I meant order %s, cancel that one",
              ts_str(other, "number"));
-    start_chat(number, conv, sizeof conv);
-    ask_to_cancel(conv);
     json_t *t = say(conv, text);
     assert_string_equal(ts_str(t, "decision"), "other_order");
     assert_int_equal(json_array_size(json_object_get(t, "tool_calls")), 0);
@@ -810,10 +815,8 @@ static void test_another_order_is_never_cancelled(void **state)
 static void test_cancel_after_keeping_an_offer(void **state)
 {
     (void)state;
-    char number[32], id[64], conv[64];
-    shop_with_order(number, sizeof number, id, sizeof id);
-    start_chat(number, conv, sizeof conv);
-    ask_to_cancel(conv);
+    char number[64], id[64], conv[64];
+    chat_with_offers(number, id, conv);
     json_t *t = say(conv, "ok, I'll take the 10% discount");
     assert_outcome(t, "closed", "retained");
     json_decref(t);
