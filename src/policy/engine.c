@@ -14,6 +14,7 @@
 
 #include "util/jsonw.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -276,8 +277,114 @@ static const char *offer_list(const hf_convo_state *st, hf_arena *a)
     return hf_arena_strdup(a, buf);
 }
 
+/* Words of a message, lower-cased, for reading a place in the list. */
+enum { PLACE_WORDS = 48, PLACE_WORD_LEN = 12 };
+typedef struct place_words {
+    char w[PLACE_WORDS][PLACE_WORD_LEN];
+    char after[PLACE_WORDS];  /* the character right after the word */
+    char before[PLACE_WORDS]; /* the character right before it */
+    int n;
+} place_words;
+
+static void split_words(const char *text, place_words *pw)
+{
+    pw->n = 0;
+    const char *p = text;
+    while (*p && pw->n < PLACE_WORDS) {
+        if (!isalnum((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        const char *start = p;
+        size_t len = 0;
+        while (isalnum((unsigned char)*p)) {
+            if (len + 1 < PLACE_WORD_LEN)
+                pw->w[pw->n][len++] = (char)tolower((unsigned char)*p);
+            p++;
+        }
+        pw->w[pw->n][len] = '\0';
+        pw->before[pw->n] = start > text ? start[-1] : ' ';
+        pw->after[pw->n] = *p;
+        pw->n++;
+    }
+}
+
+static bool word_in(const char *w, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(w, *list) == 0)
+            return true;
+    return false;
+}
+
+/* The place (1-based) word i names: "second", "2nd", or a number after
+ * "option", "number", "#"..., or a number alone in a short message; 0
+ * when none. A number that is a percentage or a count of days is not a
+ * place. */
+static int place_at(const place_words *pw, int i)
+{
+    static const char *const ordinals[] = {"first",   "second", "third",
+                                           "fourth",  "fifth",  "sixth",
+                                           "seventh", "eighth"};
+    static const char *const short_ordinals[] = {"1st", "2nd", "3rd", "4th",
+                                                 "5th", "6th", "7th", "8th"};
+    static const char *const leads[] = {"option", "number", "offer", "choice",
+                                        "pick",   "take",   "want",  "choose",
+                                        "with",   NULL};
+    static const char *const units[] = {"percent", "pct",     "off", "day",
+                                        "days",    "dollars", "usd", NULL};
+    const char *w = pw->w[i];
+    for (int k = 0; k < (int)HF_ARRAY_LEN(ordinals); k++)
+        if (strcmp(w, ordinals[k]) == 0 || strcmp(w, short_ordinals[k]) == 0)
+            return k + 1;
+    if (!isdigit((unsigned char)w[0]) || w[1] != '\0')
+        return 0;
+    if (pw->after[i] == '%' || pw->before[i] == '-' || pw->before[i] == '$' ||
+        (i + 1 < pw->n && word_in(pw->w[i + 1], units)))
+        return 0;
+    bool led = pw->before[i] == '#' || (i > 0 && word_in(pw->w[i - 1], leads));
+    return led || pw->n <= 3 ? w[0] - '0' : 0;
+}
+
+/* The offer the customer picks by its place in the list ("option 2",
+ * "the second one", "#1", "3"; "the last one"): its index, or -1 when
+ * the text names no place, names two, or one beyond the list. *only
+ * (may be NULL) tells whether the message says nothing else ("3",
+ * "option 3 please"). */
+static int offer_by_place(const char *text, int n_offers, bool *only)
+{
+    static const char *const filler[] = {
+        "the",  "one", "option", "number", "offer", "choice", "please",
+        "pls",  "plz", "ok",     "okay",   "yes",   "sure",   "that",
+        "i",    "ll",  "take",   "go",     "with",  "want",   "choose",
+        "pick", "it",  "is",     "will",   NULL};
+    bool alone = true;
+    if (only)
+        *only = false;
+    if (text == NULL || n_offers <= 0)
+        return -1;
+    place_words pw;
+    split_words(text, &pw);
+    int place = 0;
+    for (int i = 0; i < pw.n; i++) {
+        int at = strcmp(pw.w[i], "last") == 0 ? n_offers : place_at(&pw, i);
+        if (at == 0)
+            alone = alone && word_in(pw.w[i], filler);
+        if (at == 0 || at == place)
+            continue;
+        if (place != 0)
+            return -1; /* "1 or 2?" */
+        place = at;
+    }
+    if (place < 1 || place > n_offers)
+        return -1;
+    if (only)
+        *only = alone;
+    return place - 1;
+}
+
 /* The offer on the table the customer means: by id, by kind (and percent),
- * by its number in the list, or the only one. NULL when unclear. */
+ * by its place in the list, or the only one. NULL when unclear. */
 static const hf_offer *chosen_offer(const hf_engine_input *in,
                                     const hf_convo_state *st)
 {
@@ -304,9 +411,13 @@ static const hf_offer *chosen_offer(const hf_engine_input *in,
     }
     if (matches == 1)
         return match;
-    if (matches == 0 && r->offer == HF_OFFER_NONE && r->percent == 0 &&
-        st->n_offers == 1)
-        return &st->offers[0];
+    if (matches == 0 && r->offer == HF_OFFER_NONE && r->percent == 0) {
+        int place = offer_by_place(in->text, st->n_offers, NULL);
+        if (place >= 0)
+            return &st->offers[place];
+        if (st->n_offers == 1)
+            return &st->offers[0];
+    }
     return NULL;
 }
 
@@ -387,6 +498,17 @@ static void cancel(turn_builder *b, hf_convo_state *st, hf_branch why,
         not_eligible(b, st);
         return;
     }
+    if (st->other_order && in->kind == HF_INPUT_MESSAGE) {
+        /* "cancel it" after naming another order may mean that one */
+        say(b,
+            "To be sure I cancel the right order: this conversation is about "
+            "order %s. Say \"cancel %s\" and I will cancel it; for another "
+            "order, please start a new request for that order.",
+            in->facts->number, in->facts->number);
+        decide(b, "confirm_order", "the customer named another order before",
+               0);
+        return;
+    }
     const hf_plan *cp = in->cancel_plan ? in->cancel_plan : in->plan;
     const hf_plan_action *act = find_action(in->plan, why, HF_ACT_CANCEL);
     bool survey = find_action(cp, HF_BRANCH_ALWAYS, HF_ACT_SEND_SURVEY) != NULL;
@@ -442,6 +564,7 @@ static void escalate(turn_builder *b, hf_convo_state *st, hf_branch why,
     add_call(b, HF_TOOL_ROUTE_TO_AGENT, hf_jw_finish(&w));
     st->phase = HF_PHASE_CLOSED;
     st->outcome = HF_OUTCOME_ESCALATED;
+    st->n_offers = 0; /* a person decides now; nothing is left to take */
     say(b, "I'm passing this to a member of our team, who will reply here "
            "shortly. Nothing about your order changes in the meantime.");
     decide(b, "escalate", reason, action_line(act));
@@ -657,6 +780,38 @@ static bool counter_asked_rung(turn_builder *b, hf_convo_state *st)
     return true;
 }
 
+/* What the customer named that is not on the table ("30% off", "a
+ * product swap"), described; NULL when they named nothing, or an offer
+ * that is there. */
+static const char *named_elsewhere(const hf_engine_input *in,
+                                   const hf_convo_state *st, hf_arena *a)
+{
+    const hf_intent_result *r = in->intent;
+    if (r->offer == HF_OFFER_NONE && r->percent == 0)
+        return NULL;
+    for (int i = 0; i < st->n_offers; i++) {
+        const hf_offer *o = &st->offers[i];
+        bool kind_ok =
+            r->offer == HF_OFFER_NONE
+                ? o->kind == HF_OFFER_DISCOUNT || o->kind == HF_OFFER_COUPON
+                : r->offer == o->kind;
+        if (kind_ok && (r->percent == 0 || r->percent == o->percent))
+            return NULL;
+    }
+    switch (r->offer) {
+    case HF_OFFER_SHIPPING_UPGRADE:
+        return hf_arena_strdup(a, "a shipping upgrade");
+    case HF_OFFER_SWAP:
+        return hf_arena_strdup(a, "a swap");
+    case HF_OFFER_COUPON:
+        return r->percent ? hf_arena_printf(a, "a %d%% coupon", r->percent)
+                          : hf_arena_strdup(a, "a coupon");
+    default:
+        return r->percent ? hf_arena_printf(a, "%d%% off", r->percent)
+                          : hf_arena_strdup(a, "a discount");
+    }
+}
+
 /* A message while offers are on the table. */
 static void while_offering(turn_builder *b, hf_convo_state *st,
                            const hf_intent_result *r)
@@ -670,6 +825,16 @@ static void while_offering(turn_builder *b, hf_convo_state *st,
         hf_offer rung;
         if (o == NULL && ladder_rung_named(b->in, st, &rung))
             o = &rung;
+        const char *elsewhere = o ? NULL : named_elsewhere(b->in, st, b->a);
+        if (elsewhere != NULL) {
+            say(b,
+                "Sorry, I cannot offer %s on order %s. These are the "
+                "options I have:%s\nReply with the one you would like, or "
+                "say \"cancel\" and I will cancel the order.",
+                elsewhere, b->in->facts->number, offer_list(st, b->a));
+            decide(b, "clarify", "the offer named is not on the table", 0);
+            return;
+        }
         if (o == NULL) {
             say(b, "Happy to! Which one would you like?%s",
                 offer_list(st, b->a));
@@ -745,16 +910,46 @@ static void while_starting(turn_builder *b, hf_convo_state *st,
     }
 }
 
-static void while_closed(turn_builder *b, const hf_convo_state *st)
+static bool unclear(const hf_engine_input *in)
 {
+    double min = in->min_confidence > 0 ? in->min_confidence : 0.5;
+    return in->intent->confidence < min;
+}
+
+static bool wants_cancel(const hf_intent_result *r)
+{
+    return r->intent == HF_INTENT_CANCEL_ORDER ||
+           r->intent == HF_INTENT_INSIST_CANCEL;
+}
+
+static void while_closed(turn_builder *b, hf_convo_state *st)
+{
+    const hf_intent_result *r = b->in->intent;
     switch (st->outcome) {
     case HF_OUTCOME_RETAINED:
-        say(b, "Your order %s is kept with %s. Anything else, just ask.",
+        /* keeping an offer never locks the customer in: a clear request
+         * to cancel after all is carried out (the order's window
+         * permitting) */
+        if (wants_cancel(r) && !unclear(b->in)) {
+            cancel(b, st, HF_BRANCH_INSISTS, NULL);
+            return;
+        }
+        say(b, "%sYour order %s is kept with %s. Anything else, just ask.",
+            r->intent == HF_INTENT_THANKS ? "You're welcome! " : "",
             b->in->facts->number, hf_offer_describe(&st->accepted, b->a));
         break;
     case HF_OUTCOME_CANCELLED:
-        say(b, "Order %s is cancelled; the confirmation has been sent.",
-            b->in->facts->number);
+        if (r->intent == HF_INTENT_ACCEPT_OFFER || r->offer != HF_OFFER_NONE ||
+            r->percent > 0)
+            say(b,
+                "Order %s is already cancelled, so an offer can no longer "
+                "be applied to it. You are welcome to place a new order "
+                "whenever you like.",
+                b->in->facts->number);
+        else
+            say(b, "%sOrder %s is cancelled; the confirmation has been sent.",
+                r->intent == HF_INTENT_THANKS ? "You're welcome! " : "",
+                b->in->facts->number);
         break;
     default:
         say(b, "A member of our team has this conversation and will reply "
@@ -764,21 +959,69 @@ static void while_closed(turn_builder *b, const hf_convo_state *st)
     decide(b, "closed", "the conversation has an outcome", 0);
 }
 
-static bool unclear(const hf_engine_input *in)
+/* Digits of an order number: "HF-100042" and "hf100042" are the same
+ * order. */
+static bool same_order(const char *x, const char *y)
 {
-    double min = in->min_confidence > 0 ? in->min_confidence : 0.5;
-    return in->intent->confidence < min;
+    for (;;) {
+        while (*x && !isdigit((unsigned char)*x))
+            x++;
+        while (*y && !isdigit((unsigned char)*y))
+            y++;
+        if (*x != *y)
+            return false;
+        if (*x == '\0')
+            return true;
+        x++;
+        y++;
+    }
+}
+
+/* The customer names another order than the one this conversation is
+ * about: nothing is done to either; they are told which order this is. */
+static void other_order(turn_builder *b)
+{
+    const char *number = b->in->facts->number;
+    say(b,
+        "This conversation is about order %s, so I cannot make changes to "
+        "order %s here. To cancel or change %s, please start a new request "
+        "for that order, or ask for a person. Is there anything I can do "
+        "for order %s?",
+        number, b->in->intent->order, b->in->intent->order, number);
+    decide(b, "other_order", "the customer named another order", 0);
 }
 
 static void message_turn(turn_builder *b, hf_convo_state *st)
 {
     const hf_intent_result *r = b->in->intent;
+    if (r->order[0] != '\0' && !same_order(r->order, b->in->facts->number)) {
+        st->other_order = true;
+        other_order(b);
+        return;
+    }
+    if (r->order[0] != '\0') /* this order, by its number */
+        st->other_order = false;
     if (st->phase == HF_PHASE_CLOSED) {
         while_closed(b, st);
         return;
     }
+    /* "3" or "option 3" answering the numbered list is a choice, whatever
+     * the model made of so short a message */
+    bool only = false;
+    int place = st->phase == HF_PHASE_OFFERING && r->offer == HF_OFFER_NONE &&
+                        r->percent == 0
+                    ? offer_by_place(b->in->text, st->n_offers, &only)
+                    : -1;
+    if (place >= 0 && only) {
+        st->clarifications = 0;
+        accept(b, st, &st->offers[place]);
+        return;
+    }
+    /* naming the ladder's next rung only puts it on the table, so a
+     * message the model is unsure of may still do that */
     if (unclear(b->in)) {
-        clarify(b, st);
+        if (st->phase != HF_PHASE_OFFERING || !counter_asked_rung(b, st))
+            clarify(b, st);
         return;
     }
     if (r->intent != HF_INTENT_OTHER) /* understood: start counting over */

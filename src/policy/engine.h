@@ -59,6 +59,8 @@ typedef struct hf_convo_state {
     int rung;           /* discount ladder rung on the table (index) */
     bool countered;     /* the ladder's next rung was already offered */
     int clarifications; /* unclear messages in a row */
+    bool other_order;   /* the customer named another order: this one is
+                           cancelled only once they name it */
     hf_offer accepted;  /* the offer taken, once RETAINED */
 } hf_convo_state;
 
@@ -107,6 +109,9 @@ typedef struct hf_engine_input {
     double min_confidence;          /* below it, ask again; 0: 0.5 */
     bool await_decision;            /* the self-service page: a request with no
                                        offers waits for the customer to confirm */
+    /* MESSAGE: the customer's words, for picking an offer by its place in
+     * the list ("option 2"); may be NULL */
+    const char *text;
 } hf_engine_input;
 
 /* A tool call the engine decided on. */

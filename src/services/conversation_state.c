@@ -58,6 +58,8 @@ const char *hf_convo_to_json(const hf_convo *c, hf_arena *a)
     hf_jw_bool(&w, c->st.countered);
     hf_jw_key(&w, "clarifications");
     hf_jw_int(&w, c->st.clarifications);
+    hf_jw_key(&w, "other_order");
+    hf_jw_bool(&w, c->st.other_order);
     hf_jw_key(&w, "offers");
     hf_offers_json(&w, &c->st, a);
     if (c->st.accepted.kind != HF_OFFER_NONE) {
@@ -133,6 +135,7 @@ hf_rc hf_convo_from_json(const char *text, hf_arena *a, hf_convo *c,
     c->st.countered = json_is_true(json_object_get(j, "countered"));
     c->st.clarifications =
         (int)json_integer_value(json_object_get(j, "clarifications"));
+    c->st.other_order = json_is_true(json_object_get(j, "other_order"));
     json_t *offers = json_object_get(j, "offers"), *o;
     size_t i;
     json_array_foreach(offers, i, o)

@@ -753,6 +753,80 @@ static void test_customer_hears_offer_and_agent(void **state)
     json_decref(n);
 }
 
+/* Messages from scripted conversations the engine once got wrong. */
+
+/* A shop with one order (its number and id into number and id, each of
+ * 64 bytes), a chat about it, and the four offers on the table. */
+static void chat_with_offers(char *number, char *id, char *conv)
+{
+    shop_with_order(number, 64, id, 64);
+    start_chat(number, conv, 64);
+    ask_to_cancel(conv);
+}
+
+static void test_pick_an_offer_by_its_place(void **state)
+{
+    (void)state;
+    char number[64], id[64], conv[64];
+    chat_with_offers(number, id, conv);
+    json_t *t = say(conv, "option 2");
+    assert_outcome(t, "closed", "retained");
+    assert_non_null(tool_call(t, "upgrade_shipping"));
+    json_decref(t);
+    json_t *o = ts_get_order(ts, id);
+    assert_string_equal(ts_str(o, "shipping_method"), "expedited");
+    json_decref(o);
+}
+
+static void test_another_order_is_never_cancelled(void **state)
+{
+    (void)state;
+    char number[64], id[64], conv[64];
+    chat_with_offers(number, id, conv);
+    long st;
+    json_t *other = ts_order(ts, "cv-a", 1, NULL, &st);
+    ts_assert_status(st, 201, other);
+    char text[128];
+    snprintf(text, sizeof text, "Sorry, I meant order %s, cancel that one",
+             ts_str(other, "number"));
+    json_t *t = say(conv, text);
+    assert_string_equal(ts_str(t, "decision"), "other_order");
+    assert_int_equal(json_array_size(json_object_get(t, "tool_calls")), 0);
+    assert_outcome(t, "offering", "open");
+    assert_non_null(strstr(ts_str(t, "reply"), ts_str(other, "number")));
+    json_decref(t);
+    /* "it" may now be either order: asked, not cancelled */
+    t = say(conv, "just cancel it");
+    assert_string_equal(ts_str(t, "decision"), "confirm_order");
+    assert_null(tool_call(t, "cancel_order"));
+    assert_outcome(t, "offering", "open");
+    json_decref(t);
+    /* neither order changed: both still hold their unit */
+    json_t *o = ts_get_order(ts, id);
+    assert_string_equal(ts_str(o, "status"), "confirmed");
+    json_decref(o);
+    o = ts_get_order(ts, ts_str(other, "id"));
+    assert_string_equal(ts_str(o, "status"), "confirmed");
+    json_decref(o);
+    ts_assert_inventory(ts, "cv-a", 10, 2, 8);
+    json_decref(other);
+}
+
+static void test_cancel_after_keeping_an_offer(void **state)
+{
+    (void)state;
+    char number[64], id[64], conv[64];
+    chat_with_offers(number, id, conv);
+    json_t *t = say(conv, "ok, I'll take the 10% discount");
+    assert_outcome(t, "closed", "retained");
+    json_decref(t);
+    t = say(conv, "actually no, cancel it after all");
+    assert_outcome(t, "closed", "cancelled");
+    assert_non_null(tool_call(t, "cancel_order"));
+    json_decref(t);
+    assert_cancelled_and_restocked(id);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -771,6 +845,9 @@ int main(void)
         T(test_policy_test_screen),
         T(test_conversation_keeps_its_policy_version),
         T(test_customer_hears_offer_and_agent),
+        T(test_pick_an_offer_by_its_place),
+        T(test_another_order_is_never_cancelled),
+        T(test_cancel_after_keeping_an_offer),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -130,6 +131,20 @@ static void say(fixture *f, hf_intent intent, hf_offer_kind offer, int percent)
 {
     hf_intent_result r = {intent, 0.9, offer, percent, ""};
     hf_engine_input in = input(f, &r);
+    hf_err err;
+    assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err), HF_OK);
+    assert_non_null(f->turn.reply);
+}
+
+/* Like say, with the customer's words and an order number they name. */
+static void say_text(fixture *f, hf_intent intent, double confidence,
+                     hf_offer_kind offer, int percent, const char *order,
+                     const char *text)
+{
+    hf_intent_result r = {intent, confidence, offer, percent, ""};
+    snprintf(r.order, sizeof(r.order), "%s", order ? order : "");
+    hf_engine_input in = input(f, &r);
+    in.text = text;
     hf_err err;
     assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err), HF_OK);
     assert_non_null(f->turn.reply);
@@ -440,6 +455,162 @@ static void test_refused_offer_comes_off_the_table(void **state)
     assert_non_null(strstr(f->turn.reply, "out of stock"));
 }
 
+/* --- Messages seen in scripted conversations ------------------------------ */
+
+/* The offer at place `place` (1-based) of the list is taken when the
+ * customer picks it by its place in words. */
+static void assert_place_taken(const char *text, const char *offer_id)
+{
+    fixture *f;
+    setup((void **)&f);
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_ACCEPT_OFFER, 0.9, HF_OFFER_NONE, 0, NULL, text);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+    assert_string_equal(f->st.accepted.id, offer_id);
+    teardown((void **)&f);
+}
+
+static void test_pick_offer_by_its_place(void **state)
+{
+    (void)state;
+    assert_place_taken("option 2", "shipping-upgrade");
+    assert_place_taken("yes please, that first one sounds good", "discount-10");
+    assert_place_taken("the third one", "swap-TEE-2");
+    assert_place_taken("I'll go with #4", "coupon-20");
+    assert_place_taken("2 please", "shipping-upgrade");
+    assert_place_taken("the last one", "coupon-20");
+    assert_place_taken("I'll take 1.", "discount-10");
+}
+
+/* A bare "3" answering the numbered list is a choice even when the model
+ * reads it as something else, or is unsure; a place inside a longer
+ * message that says no is not. */
+static void test_bare_place_is_a_choice(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_DECLINE_OFFER, 0.9, HF_OFFER_NONE, 0, NULL,
+             "no, not the 2nd one");
+    assert_string_equal(f->turn.decision, "counter_offer");
+    assert_int_equal(f->turn.n_calls, 0);
+    teardown(state);
+    setup(state);
+    f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_OTHER, 0.3, HF_OFFER_NONE, 0, NULL, "3");
+    assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+    assert_string_equal(f->st.accepted.id, "swap-TEE-2");
+    say_text(f, HF_INTENT_THANKS, 0.9, HF_OFFER_NONE, 0, NULL, "thanks!");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_non_null(strstr(f->turn.reply, "You're welcome"));
+}
+
+static void test_unclear_place_asks_which(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    /* two places, a place beyond the list, a number that is no place */
+    static const char *const texts[] = {
+        "1 or 2?", "option 7", "sure, I'll take it for my 2 kids", "yes"};
+    for (size_t i = 0; i < HF_ARRAY_LEN(texts); i++) {
+        say_text(f, HF_INTENT_ACCEPT_OFFER, 0.9, HF_OFFER_NONE, 0, NULL,
+                 texts[i]);
+        assert_string_equal(f->turn.decision, "clarify");
+        assert_int_equal(f->turn.n_calls, 0);
+        assert_int_equal(f->st.n_offers, 4);
+    }
+}
+
+static void test_another_order_is_left_alone(void **state)
+{
+    fixture *f = *state;
+    /* asked at once: no offers for this order, nothing done */
+    say_text(f, HF_INTENT_CANCEL_ORDER, 0.9, HF_OFFER_NONE, 0, "HF-100777",
+             "I want to cancel order HF-100777");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.phase, HF_PHASE_START);
+    assert_non_null(strstr(f->turn.reply, "HF-100777"));
+    assert_non_null(strstr(f->turn.reply, "HF-100042"));
+    /* while offers are on the table: still nothing cancelled */
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_INSIST_CANCEL, 0.9, HF_OFFER_NONE, 0, "HF-100777",
+             "no, just cancel HF-100777");
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_OPEN);
+    assert_int_equal(f->st.n_offers, 4);
+    /* "cancel it" now may mean the other order: asked, not cancelled */
+    say(f, HF_INTENT_INSIST_CANCEL, HF_OFFER_NONE, 0);
+    assert_string_equal(f->turn.decision, "confirm_order");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_OPEN);
+    /* this order's number, however written, is this order */
+    say_text(f, HF_INTENT_INSIST_CANCEL, 0.9, HF_OFFER_NONE, 0, "HF-100042",
+             "just cancel hf100042");
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+}
+
+static void test_cancel_after_keeping_an_offer(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_DISCOUNT, 10);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+    /* unsure: nothing undone */
+    say_text(f, HF_INTENT_INSIST_CANCEL, 0.3, HF_OFFER_NONE, 0, NULL,
+             "hmm cancel?");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+    say(f, HF_INTENT_INSIST_CANCEL, HF_OFFER_NONE, 0);
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
+}
+
+static void test_escalation_takes_offers_off_the_table(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ASK_AGENT, HF_OFFER_NONE, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_ESCALATED);
+    assert_int_equal(f->st.n_offers, 0);
+}
+
+static void test_unsure_request_for_next_rung_offers_it(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_QUESTION, 0.4, HF_OFFER_DISCOUNT, 15, NULL,
+             "could you do 15 percent?");
+    assert_string_equal(f->turn.decision, "counter_offer");
+    assert_int_equal(f->turn.n_calls, 0);
+    static const char *const ids[] = {"discount-15"};
+    assert_offer_ids(f, ids, 1);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_NONE, 0);
+    assert_non_null(call_of(f, HF_TOOL_SET_DISCOUNT));
+    assert_string_equal(f->st.accepted.id, "discount-15");
+}
+
+static void test_offer_not_on_the_table_is_named(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_DISCOUNT, 30);
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.n_offers, 4);
+    assert_non_null(strstr(f->turn.reply, "cannot offer 30% off"));
+    assert_non_null(strstr(f->turn.reply, "10% off this order"));
+}
+
+static void test_offer_after_cancelling_says_why_not(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_INSIST_CANCEL, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_DISCOUNT, 10);
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
+    assert_non_null(strstr(f->turn.reply, "already cancelled"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +633,15 @@ int main(void)
         T(test_offers_follow_the_order),
         T(test_self_service_choices),
         T(test_refused_offer_comes_off_the_table),
+        T(test_pick_offer_by_its_place),
+        T(test_unclear_place_asks_which),
+        T(test_bare_place_is_a_choice),
+        T(test_another_order_is_left_alone),
+        T(test_cancel_after_keeping_an_offer),
+        T(test_escalation_takes_offers_off_the_table),
+        T(test_unsure_request_for_next_rung_offers_it),
+        T(test_offer_not_on_the_table_is_named),
+        T(test_offer_after_cancelling_says_why_not),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
