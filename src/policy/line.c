@@ -496,9 +496,12 @@ static void decide(const hf_outline_line *l, hf_line_reading *r)
     bool only_present =
         r->n_acts == 1 && r->acts[0].kind == HF_ACT_PRESENT_OFFERS;
     r->label = is_label(l) && !r->note;
-    /* A line written all in bold is a label unless it gives steps. */
+    /* A line written all in bold ("**How it goes from there**") is a label
+     * unless it gives steps or ends a sentence: "**Offer a pony.**" is
+     * still a line to understand. */
+    char end = l->text[l->len - 1];
     if (l->bold && r->cond == HF_BRANCH_COUNT && r->n_acts == 0 &&
-        r->n_offers == 0)
+        r->n_offers == 0 && end != '.' && end != '!' && end != '?')
         r->label = true;
     /* The cancelling a trigger line names ("before we hand them over to
      * the #X") is the policy that cancels, not a step of this one. */
