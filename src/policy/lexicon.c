@@ -11,7 +11,7 @@
  *   =word   this word exactly as written, not by stem ("=shipped" is not
  *           "shipping")
  *   *       up to 3 other words in between; *N: up to N
- *   +       (last) the rest of the line belongs to this match: what
+ *   +       (last) the rest of the clause belongs to this match: what
  *           follows "notify the customer that" is the message, not an
  *           instruction
  *   ^       (first) the line starts here
@@ -19,9 +19,9 @@
  *           dash, or the line ends ("^ yes ." is "Yes: ..." or "Yes, ...",
  *           not "Yes we can")
  *
- * The words of a phrase lie in one clause: a gap never spans a clause
- * break, so "if they still want out, cancel the order" is not "still
- * want ... cancel".
+ * The words of a phrase lie in one clause: neither a gap nor "+" spans a
+ * clause break, so "if they still want out, cancel the order" is not
+ * "still want ... cancel". "#" in a phrase is a #Policy reference.
  *
  * Concepts are tried in table order and a word belongs to at most one
  * match, so "ask the customer if they are interested" is a question (the
