@@ -21,7 +21,9 @@
  *
  * The words of a phrase lie in one clause: neither a gap nor "+" spans a
  * clause break, so "if they still want out, cancel the order" is not
- * "still want ... cancel". "#" in a phrase is a #Policy reference.
+ * "still want ... cancel"; a gap may step over a clause set off by a pair
+ * of breaks ("if the customer, however, accepts"), never over a sentence
+ * end. "#" in a phrase is a #Policy reference.
  *
  * Concepts are tried in table order and a word belongs to at most one
  * match, so "ask the customer if they are interested" is a question (the
@@ -110,7 +112,7 @@ static const hf_concept table[] = {
        "wont|doesnt|dont|not *3 change *3 mind",
        "persist|persists|adamant|determined",
        "keep|keeps *2 ask|asks|asking *3 cancel", "want|wants|wanted *1 out",
-       "wont|doesnt *1 budge")},
+       "wont|doesnt *1 budge", "set|bent|intent on *2 cancel")},
     {"asks for a person", HF_ROLE_CONDITION, HF_BRANCH_ASKS_AGENT,
      P("ask|asks|asked|request|requests|want|wants|demand|demands|prefer|"
        "prefers *3 " PERSON,
@@ -118,6 +120,8 @@ static const hf_concept table[] = {
        "real *1 person|human")},
     {"declines", HF_ROLE_CONDITION, HF_BRANCH_DECLINES,
      P("decline|declines|declined|declining",
+       "accept|accepts|take|takes|want|wants|choose|chooses *1 none|neither",
+       "say|says|said *2 no thank|thanks",
        "refuse|refuses|refused|refusing|reject|rejects|rejected",
        "say|says|said|answer|answers *2 no", "turn|turns|turned *3 down",
        "not|isnt|arent|wasnt|longer *2 interest|interested",
@@ -128,7 +132,7 @@ static const hf_concept table[] = {
        "not|isnt|arent|wasnt *2 persuaded|convinced|swayed|tempted|keen",
        "^ no|declined|refused|rejected .")},
     {"has a concern", HF_ROLE_CONDITION, HF_BRANCH_CONCERN,
-     P("concern|concerns|concerned", "question|questions",
+     P("concern|concerns|concerned", "question|questions", "not *1 sure",
        "=issue|=issues|problem|problems",
        "unhappy|upset|worried|worry|worries|frustrated|angry|dissatisfied",
        "complain|complains|complaint|unsure|confused|confusion")},
@@ -136,7 +140,9 @@ static const hf_concept table[] = {
      P(IF " *3 accept|accepts|accepted|agree|agrees|agreed",
        "=accept|=accepts|=accepting|=agree|=agrees *3 "
        "offer|offers|option|one|discount|upgrade|swap|coupon|deal",
-       "if *3 say|says|said *2 yes", "if yes",
+       IF " *3 say|says|said *2 yes", "if yes",
+       IF " *3 go|goes for *1 it|one|offer|that|deal",
+       IF " *6 keep|keeps|keeping *2 order|orders|purchase",
        "^ yes|accepted|agreed|accepts|agrees .", IF " *3 interest|interested",
        IF " *3 happy|pleased|content|satisfied|okay|ok|fine *2 with|that|it|"
           "this|offer|option|one",
@@ -175,7 +181,8 @@ static const hf_concept table[] = {
        "transfer|transfers *3 over|on|off|to *2 #")},
     {"hand over to a person", HF_ROLE_ACTION, HF_ACT_ROUTE_AGENT,
      P("route|routes|transfer|transfers|hand|hands|pass|passes|escalate|"
-       "forward|assign|connect|refer|bring *4 support|team|" PERSON,
+       "forward|assign|connect|refer|bring|loop|get|put|involve|call *5 "
+       "support|team|" PERSON,
        "escalate|escalates|escalation", "hand|hands *3 over|off",
        "agent *2 queue")},
     {"tell the customer", HF_ROLE_ACTION, HF_ACT_NOTIFY,
@@ -186,7 +193,9 @@ static const hf_concept table[] = {
        "receive|receives|get|gets *4 message|email|confirmation|note|"
        "notification|update|receipt +",
        "confirm|confirms *3 " WHO "|cancellation|change|update +",
-       "message|email|update *2 " WHO " +")},
+       "confirm|confirms .", "message|email|update *2 " WHO " +")},
+    /* "20% off as a thank-you" describes an offer, it is no step. */
+    {"as a thank-you", HF_ROLE_OFFERS, 0, P("as *1 thank *1 you")},
     {"thank", HF_ROLE_ACTION, HF_ACT_THANK,
      P("thank|thanks|thanked", "express|show *2 gratitude|appreciation",
        "reiterate|restate|remind *3 benefit|benefits|bonus|bonuses|perks")},
@@ -209,7 +218,9 @@ static const hf_concept table[] = {
        "offer|offers|option|choice|chosen|selected|accepted|agreed|one|"
        "retention|deal|discount|upgrade|swap|coupon|it",
        "offer|option|discount|upgrade|one|choice *4 applied",
-       "process|carry *3 offer|option|choice|swap|upgrade")},
+       "process|carry *3 offer|option|choice|swap|upgrade",
+       "put *3 offer|option|choice|discount|swap|upgrade|coupon|it *1 "
+       "through")},
     {"look up the order", HF_ROLE_ACTION, HF_ACT_LOOKUP_ORDER,
      P("look|looks *1 up", "look *2 order",
        "check|checks|review|fetch|retrieve|read|pull|verify|load *3 "
@@ -239,7 +250,7 @@ static const hf_concept table[] = {
        "expedited|faster|priority|overnight",
        "expedited|express|faster|priority|overnight|rush|quicker *2 "
        "ship|shipping|delivery",
-       "free upgrade")},
+       "next|same|two *1 day *1 ship|shipping|delivery", "free upgrade")},
     {"swap to an item of equal or higher value", HF_ROLE_OFFER, HF_OFFER_SWAP,
      P("swap|swaps|swapping|swapped", "exchange|exchanges|exchanging",
        "replace|replacing|replacement *4 with|another|different|product|item",
@@ -626,11 +637,17 @@ static bool match_from(const phrase *p, size_t k, const hf_token *t, size_t n,
                match_from(p, k + 1, t, n, at, last);
     size_t gap =
         k == 0 || (k == 1 && p->elems[0].line_start) ? 0 : (size_t)e->gap;
+    bool bounded =
+        k > 0 && !p->elems[k - 1].line_start && !p->elems[k - 1].clause_end;
+    size_t crossed = 0; /* clause breaks between the last match and t[j] */
     for (size_t j = at; j < n && j <= at + gap; j++) {
-        if (j > 0 && t[j].brk && k > 0 && !p->elems[k - 1].line_start &&
-            !p->elems[k - 1].clause_end)
-            break; /* the phrase would run into the next clause */
-        if (elem_ok(e, &t[j]) && match_from(p, k + 1, t, n, j + 1, last))
+        if (bounded && t[j].brk == 2)
+            break; /* the phrase would run into the next sentence */
+        crossed += bounded && t[j].brk == 1;
+        /* one break ends the clause; a pair sets off an inserted one ("if
+         * the customer, however, accepts") */
+        if (crossed % 2 == 0 && elem_ok(e, &t[j]) &&
+            match_from(p, k + 1, t, n, j + 1, last))
             return true;
     }
     return false;

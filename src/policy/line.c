@@ -309,10 +309,21 @@ static bool is_number(const hf_token *t)
     return number_of(t) > 0;
 }
 
+static int days_of(const hf_token *t, size_t n, size_t i, int v);
+
 /* True when the number at t[i] is a percentage: "10%", "10 or 15 percent",
- * "first 10%, then 15%". */
+ * "first 10%, then 15%", or a later rung said bare after one: "10% off,
+ * bump it to 15" (not "up to 30 days"). */
 static bool is_percent(const hf_token *t, size_t n, size_t i)
 {
+    static const char *const rungs[] = {"to", "or", "then"};
+    bool rung = false;
+    for (size_t k = 0; i > 0 && k < HF_ARRAY_LEN(rungs); k++)
+        rung |= strcmp(t[i - 1].raw, rungs[k]) == 0;
+    for (size_t j = 0; rung && j + 1 < i; j++)
+        if (is_number(&t[j]) && strcmp(t[j + 1].raw, "percent") == 0 &&
+            days_of(t, n, i, 1) == 0)
+            return true;
     static const char *const links[] = {"or",    "and",  "then", "to",
                                         "first", "next", "later"};
     for (size_t j = i + 1; j < n && j < i + 8; j++) {

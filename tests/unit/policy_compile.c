@@ -318,6 +318,21 @@ static void branch_phrasings(void **state)
          HF_BRANCH_NOT_ELIGIBLE, "offer_return"},
         {"Shipped already: return instead.", HF_BRANCH_NOT_ELIGIBLE,
          "offer_return"},
+        {"Should the customer say yes, put the discount through.",
+         HF_BRANCH_ACCEPTS, "apply_offer"},
+        {"If they go for it, apply it.", HF_BRANCH_ACCEPTS, "apply_offer"},
+        {"If they change their mind and keep the order, thank them.",
+         HF_BRANCH_ACCEPTS, "thank"},
+        {"If they say no thanks, cancel it.", HF_BRANCH_DECLINES, "cancel"},
+        {"If the customer accepts none of the offers, cancel the order.",
+         HF_BRANCH_DECLINES, "cancel"},
+        {"If they're still set on cancelling, cancel the order.",
+         HF_BRANCH_INSISTS, "cancel"},
+        {"If the customer, however, still wants to cancel, cancel it.",
+         HF_BRANCH_INSISTS, "cancel"},
+        {"If they're not sure, escalate.", HF_BRANCH_CONCERN, "route_agent"},
+        {"If the shopper would rather talk to someone, loop in a teammate.",
+         HF_BRANCH_ASKS_AGENT, "route_agent"},
         {"Too late to cancel: offer to start a return.", HF_BRANCH_NOT_ELIGIBLE,
          "offer_return"},
     };
@@ -344,6 +359,9 @@ static void step_phrasings(void **state)
          "apply_offer"},
         {"Ask which of these they would like.", HF_BRANCH_ALWAYS,
          "present_offers"},
+        {"Put them through to a live agent.", HF_BRANCH_ALWAYS, "route_agent"},
+        {"Cancel, restock, refund, confirm, survey.", HF_BRANCH_ALWAYS,
+         "cancel release_stock refund notify send_survey"},
     };
     assert_phrasings(cases, HF_ARRAY_LEN(cases));
     /* Handing over to the cancelling policy on a trigger line names that
@@ -371,7 +389,8 @@ static void offer_phrasings(void **state)
              "- A shopper who is worried about timing gets priority shipping "
              "with @upgrade_shipping.\n"
              "- Offer a reduction on the price with @set_discount_to_order, "
-             "starting at ten percent.\n");
+             "starting at ten percent.\n"
+             "- Throw in free next-day delivery.\n");
     assert_int_equal(p->n_diags, 0);
     assert_int_equal(p->n_offers, 4);
     assert_int_equal(p->offers[0].kind, HF_OFFER_DISCOUNT);
@@ -390,6 +409,19 @@ static void offer_phrasings(void **state)
                           "@set_discount_to_order, starting at ten percent.\n");
     assert_int_equal(p->offers[0].n_percents, 1);
     assert_int_equal(p->offers[0].percents[0], 10);
+    hf_plan_free(p);
+    /* a bare later rung, and a coupon given "as a thank-you" (no step) */
+    p = compile_text("t", "- Offer 10 percent off; if that doesn't land, bump "
+                          "it to 15.\n- Give them 20% off their next order as "
+                          "a thank-you, good for up to 8 weeks.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->n_offers, 2);
+    assert_int_equal(p->offers[0].n_percents, 2);
+    assert_int_equal(p->offers[0].percents[1], 15);
+    assert_int_equal(p->offers[1].kind, HF_OFFER_COUPON);
+    assert_int_equal(p->offers[1].n_percents, 1);
+    assert_int_equal(p->offers[1].valid_days, 56);
+    assert_int_equal(p->n_actions[HF_BRANCH_ALWAYS], 0);
     hf_plan_free(p);
 }
 
