@@ -92,7 +92,7 @@ static const hf_concept table[] = {
     /* Conditions: what the customer said, or the order's state. */
     {"not eligible (shipped)", HF_ROLE_CONDITION, HF_BRANCH_NOT_ELIGIBLE,
      P("already *2 =shipped|=dispatched|=sent|=delivered|=packed|=left|"
-       "shipped|dispatched",
+       "=received|shipped|dispatched",
        "=shipped|=dispatched|=delivered *1 already",
        "after *3 shipment|=shipped|=ships|=dispatched|=dispatch|=delivered|"
        "=delivery",
@@ -134,18 +134,20 @@ static const hf_concept table[] = {
     {"has a concern", HF_ROLE_CONDITION, HF_BRANCH_CONCERN,
      P("concern|concerns|concerned", "question|questions", "not *1 sure",
        "=issue|=issues|problem|problems",
-       "unhappy|upset|worried|worry|worries|frustrated|angry|dissatisfied",
+       "unhappy|upset|worried|worry|worries|frustrated|angry|dissatisfied|"
+       "annoyed|irritated|disappointed",
+       "need|needs *2 help",
        "complain|complains|complaint|unsure|confused|confusion")},
     {"accepts", HF_ROLE_CONDITION, HF_BRANCH_ACCEPTS,
      P(IF " *3 accept|accepts|accepted|agree|agrees|agreed",
        "=accept|=accepts|=accepting|=agree|=agrees *3 "
        "offer|offers|option|one|discount|upgrade|swap|coupon|deal",
-       IF " *3 say|says|said *2 yes", "if yes",
+       IF " *3 say|says|said *2 yes", "if yes|so", IF " *3 on board",
+       IF " *3 go|goes|went|opt|opts with",
        IF " *3 go|goes for *1 it|one|offer|that|deal",
        IF " *6 keep|keeps|keeping *2 order|orders|purchase",
        "^ yes|accepted|agreed|accepts|agrees .", IF " *3 interest|interested",
-       IF " *3 happy|pleased|content|satisfied|okay|ok|fine *2 with|that|it|"
-          "this|offer|option|one",
+       IF " *3 happy|pleased|content|satisfied|okay|ok|fine",
        "if|once|when|after *2 choose|chooses|chose|chosen|pick|picks|picked|"
        "select|selects|selected|take|takes|took *2 "
        "offer|option|one|alternative|deal",
@@ -250,7 +252,9 @@ static const hf_concept table[] = {
        "expedited|faster|priority|overnight",
        "expedited|express|faster|priority|overnight|rush|quicker *2 "
        "ship|shipping|delivery",
-       "next|same|two *1 day *1 ship|shipping|delivery", "free upgrade")},
+       "next|same|two *1 day *1 ship|shipping|delivery",
+       "send|ship|deliver *3 express|expedited|priority|overnight|faster",
+       "free upgrade")},
     {"swap to an item of equal or higher value", HF_ROLE_OFFER, HF_OFFER_SWAP,
      P("swap|swaps|swapping|swapped", "exchange|exchanges|exchanging",
        "replace|replacing|replacement *4 with|another|different|product|item",

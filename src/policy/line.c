@@ -547,6 +547,40 @@ static void decide(const hf_outline_line *l, hf_line_reading *r)
                                                               : HF_LINE_UNKNOWN;
 }
 
+/* True when token t[i] is one of words. */
+static bool word_is(const hf_token *t, size_t n, size_t i,
+                    const char *const *words, size_t n_words)
+{
+    for (size_t k = 0; i < n && k < n_words; k++)
+        if (strcmp(t[i].raw, words[k]) == 0)
+            return true;
+    return false;
+}
+
+/* True when the line states a condition the lexicon cannot place: it opens
+ * with "if", "should", "in case" or "in the event" (not "if needed") yet
+ * no condition was read, or it says "unless", which no branch expresses.
+ * Read as steps, such a line would run them always. */
+static bool unread_condition(const hf_line_reading *r, const hf_token *t,
+                             size_t n)
+{
+    static const char *const openers[] = {"if", "should"};
+    static const char *const in[] = {"case", "cases", "event"};
+    static const char *const hedges[] = {"needed",      "necessary",
+                                         "possible",    "applicable",
+                                         "appropriate", "required"};
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].raw, "unless") == 0)
+            return true;
+    if (r->cond != HF_BRANCH_COUNT || r->label || r->trigger || n == 0)
+        return false;
+    bool opens = word_is(t, n, 0, openers, HF_ARRAY_LEN(openers)) ||
+                 (strcmp(t[0].raw, "in") == 0 &&
+                  (word_is(t, n, 1, in, HF_ARRAY_LEN(in)) ||
+                   word_is(t, n, 2, in, HF_ARRAY_LEN(in))));
+    return opens && !word_is(t, n, 1, hedges, HF_ARRAY_LEN(hedges));
+}
+
 hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
                    hf_line_reading *r)
 {
@@ -574,6 +608,16 @@ hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
     read_figures(r, tok, n_tok, at.offer_at);
     attach(lc, l, r, &m);
     decide(l, r);
+    if (r->kind != HF_LINE_UNKNOWN && unread_condition(r, tok, n_tok)) {
+        r->kind = HF_LINE_UNKNOWN;
+        r->cond = HF_BRANCH_COUNT;
+        r->n_acts = 0;
+        r->n_offers = 0;
+        return diag(lc, l, 0, "cannot understand the condition%.*s%.*s", "", 0,
+                    "", 0)
+                   ? HF_OK
+                   : HF_ENOMEM;
+    }
     if (r->kind == HF_LINE_UNKNOWN &&
         !diag(lc, l, 0, "cannot understand this line%.*s%.*s", "", 0, "", 0))
         return HF_ENOMEM;

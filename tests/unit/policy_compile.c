@@ -313,6 +313,14 @@ static void branch_phrasings(void **state)
         {"Should the customer say yes, put the discount through.",
          HF_BRANCH_ACCEPTS, "apply_offer"},
         {"If they go for it, apply it.", HF_BRANCH_ACCEPTS, "apply_offer"},
+        {"If so, apply it.", HF_BRANCH_ACCEPTS, "apply_offer"},
+        {"If the customer is on board, apply the offer they picked.",
+         HF_BRANCH_ACCEPTS, "apply_offer"},
+        {"If they get annoyed, apologise and hand the chat over to a "
+         "teammate.",
+         HF_BRANCH_CONCERN, "route_agent"},
+        {"If the customer already received the item, offer a return.",
+         HF_BRANCH_NOT_ELIGIBLE, "offer_return"},
         {"If they change their mind and keep the order, thank them.",
          HF_BRANCH_ACCEPTS, "thank"},
         {"If they say no thanks, cancel it.", HF_BRANCH_DECLINES, "cancel"},
@@ -508,6 +516,29 @@ static void lint_still_strict(void **state)
                     "cannot understand this line");
 }
 
+/* A step under a condition the compiler cannot place would run always:
+ * lint reports the condition instead, and "unless", which no branch
+ * expresses. Hedges ("if needed") are no condition. */
+static void lint_unread_condition(void **state)
+{
+    (void)state;
+    assert_one_diag("- Thank them.\n- If the customer says \"no\", cancel the "
+                    "order.\n",
+                    2, 3, "cannot understand the condition");
+    assert_one_diag("1. Should the moon be full, refund the order.\n", 1, 4,
+                    "cannot understand the condition");
+    assert_one_diag("In case of rain, cancel the order.\n", 1, 1,
+                    "cannot understand the condition");
+    assert_one_diag("- Cancel the order unless they accept the offer.\n", 1, 3,
+                    "cannot understand the condition");
+    hf_plan *p = compile_text("t", "- If they have a question, escalate.\n"
+                                   "- If needed, escalate to a supervisor.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->n_lines, 2);
+    assert_int_equal(p->lines[1].kind, HF_LINE_ACTION);
+    hf_plan_free(p);
+}
+
 static void marks_that_are_not_marks(void **state)
 {
     (void)state;
@@ -650,6 +681,7 @@ int main(void)
         cmocka_unit_test(lint_bad_argument_type),
         cmocka_unit_test(lint_lines_it_cannot_carry_out),
         cmocka_unit_test(lint_still_strict),
+        cmocka_unit_test(lint_unread_condition),
         cmocka_unit_test(marks_that_are_not_marks),
         cmocka_unit_test(explain_lines_read),
         cmocka_unit_test_setup_teardown(empty_and_blank, note_live,
