@@ -581,6 +581,30 @@ static bool unread_condition(const hf_line_reading *r, const hf_token *t,
     return opens && !word_is(t, n, 1, hedges, HF_ARRAY_LEN(hedges));
 }
 
+/* True when a step of the line is said with a negation before it in its
+ * clause ("Do not refund the shipping", "Never cancel an order without
+ * offering first", "Cancel without a refund"): read as the step, it
+ * would be taken. */
+static bool negated_step(const hf_token *t, const hf_match *m, size_t n)
+{
+    static const char *const nots[] = {"not",     "dont", "never",    "no",
+                                       "without", "nor",  "doesnt",   "wont",
+                                       "cannot",  "cant", "shouldnt", "mustnt"};
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].concept->role != HF_ROLE_ACTION)
+            continue;
+        for (size_t back = 1; back <= 3 && back <= m[i].first; back++) {
+            size_t j = m[i].first - back;
+            if (t[j + 1].brk)
+                break;
+            if (!t[j].claimed &&
+                word_is(t, m[i].first, j, nots, HF_ARRAY_LEN(nots)))
+                return true;
+        }
+    }
+    return false;
+}
+
 hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
                    hf_line_reading *r)
 {
@@ -608,15 +632,18 @@ hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
     read_figures(r, tok, n_tok, at.offer_at);
     attach(lc, l, r, &m);
     decide(l, r);
-    if (r->kind != HF_LINE_UNKNOWN && unread_condition(r, tok, n_tok)) {
+    const char *why = NULL;
+    if (r->kind != HF_LINE_UNKNOWN && unread_condition(r, tok, n_tok))
+        why = "cannot understand the condition";
+    else if (r->kind != HF_LINE_UNKNOWN && negated_step(tok, found, n))
+        why = "cannot take a step it is told not to take";
+    if (why != NULL) {
         r->kind = HF_LINE_UNKNOWN;
         r->cond = HF_BRANCH_COUNT;
         r->n_acts = 0;
         r->n_offers = 0;
-        return diag(lc, l, 0, "cannot understand the condition%.*s%.*s", "", 0,
-                    "", 0)
-                   ? HF_OK
-                   : HF_ENOMEM;
+        return diag(lc, l, 0, "%.*s%.*s", why, strlen(why), "", 0) ? HF_OK
+                                                                   : HF_ENOMEM;
     }
     if (r->kind == HF_LINE_UNKNOWN &&
         !diag(lc, l, 0, "cannot understand this line%.*s%.*s", "", 0, "", 0))

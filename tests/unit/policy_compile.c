@@ -516,6 +516,28 @@ static void lint_still_strict(void **state)
                     "cannot understand this line");
 }
 
+/* A step said with a negation would be taken: lint reports it. A
+ * negation that belongs to a condition ("If they say no, cancel") or to
+ * another clause does not. */
+static void lint_negated_step(void **state)
+{
+    (void)state;
+    assert_one_diag("- Never cancel an order without offering the "
+                    "alternatives first.\n",
+                    1, 3, "cannot take a step it is told not to take");
+    assert_one_diag("- Refund in full.\n- Do not refund the shipping cost.\n",
+                    2, 3, "cannot take a step it is told not to take");
+    assert_one_diag("- Thank them.\n- No need to notify the customer.\n", 2, 3,
+                    "cannot take a step it is told not to take");
+    hf_plan *p = compile_text("t", "- If they say no, cancel the order.\n"
+                                   "- No: cancel the order.\n"
+                                   "- If they don't want any offer, cancel "
+                                   "it.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_string_equal(acts(p, HF_BRANCH_DECLINES), "cancel");
+    hf_plan_free(p);
+}
+
 /* A step under a condition the compiler cannot place would run always:
  * lint reports the condition instead, and "unless", which no branch
  * expresses. Hedges ("if needed") are no condition. */
@@ -682,6 +704,7 @@ int main(void)
         cmocka_unit_test(lint_lines_it_cannot_carry_out),
         cmocka_unit_test(lint_still_strict),
         cmocka_unit_test(lint_unread_condition),
+        cmocka_unit_test(lint_negated_step),
         cmocka_unit_test(marks_that_are_not_marks),
         cmocka_unit_test(explain_lines_read),
         cmocka_unit_test_setup_teardown(empty_and_blank, note_live,
