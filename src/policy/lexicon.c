@@ -11,9 +11,19 @@
  *   =word   this word exactly as written, not by stem ("=shipped" is not
  *           "shipping")
  *   *       up to 3 other words in between; *N: up to N
- *   +       (last) the rest of the line belongs to this match: what
+ *   +       (last) the rest of the clause belongs to this match: what
  *           follows "notify the customer that" is the message, not an
  *           instruction
+ *   ^       (first) the line starts here
+ *   .       a clause ends here: the next word follows , ; : . ! ? or a
+ *           dash, or the line ends ("^ yes ." is "Yes: ..." or "Yes, ...",
+ *           not "Yes we can")
+ *
+ * The words of a phrase lie in one clause: neither a gap nor "+" spans a
+ * clause break, so "if they still want out, cancel the order" is not
+ * "still want ... cancel"; a gap may step over a clause set off by a pair
+ * of breaks ("if the customer, however, accepts"), never over a sentence
+ * end. "#" in a phrase is a #Policy reference.
  *
  * Concepts are tried in table order and a word belongs to at most one
  * match, so "ask the customer if they are interested" is a question (the
@@ -34,6 +44,17 @@
 
 /* Words that name the customer, for phrases. */
 #define WHO "customer|customers|user|users|shopper|shoppers|buyer|client|them"
+/* Words that open a condition: "if", "should they", "in the event that",
+ * "in case", "where", "provided that". */
+#define IF                                                                     \
+    "if|should|when|whenever|once|after|where|provided|providing|assuming|"    \
+    "event|case"
+/* Words that name a person on the merchant's side, for "ask for" and
+ * "hand over to". */
+#define PERSON                                                                 \
+    "human|humans|person|agent|agents|representative|rep|someone|somebody|"    \
+    "manager|supervisor|people|teammate|teammates|colleague|colleagues|"       \
+    "advisor|adviser|operator|specialist|staff"
 
 static const hf_concept table[] = {
     /* Another system acts; holdfast does nothing (an email the store
@@ -46,33 +67,40 @@ static const hf_concept table[] = {
 
     /* Eligibility: the last status in which cancelling is allowed. */
     {"cancellable until shipment", HF_ROLE_RULE, HF_STATUS_PACKED,
-     P("cancel|cancellable|cancelable|eligible *4 until|till|before *6 "
+     P("cancel|cancellable|cancelable|eligible|window *6 until|till|before *6 "
        "ship|=shipped|=ships|shipment|dispatch|dispatched|leaves",
-       "cancel|cancellable|cancelable|eligible *4 up to *6 "
+       "cancel|cancellable|cancelable|eligible|window . until|till|before *6 "
+       "ship|=shipped|=ships|shipment|dispatch|dispatched|leaves",
+       "cancel|cancellable|cancelable|eligible|window *6 up to *6 "
        "ship|=shipped|shipment|dispatch|dispatched")},
     {"cancellable until packing", HF_ROLE_RULE, HF_STATUS_PICKING,
-     P("cancel|cancellable|cancelable|eligible *4 until|till|before *6 "
+     P("cancel|cancellable|cancelable|eligible|window *6 until|till|before *6 "
        "pack|packed|packing|packaged",
-       "cancel|cancellable|cancelable|eligible *4 up to *6 "
+       "cancel|cancellable|cancelable|eligible|window . until|till|before *6 "
+       "pack|packed|packing|packaged",
+       "cancel|cancellable|cancelable|eligible|window *6 up to *6 "
        "pack|packed|packing|packaged")},
     {"cancellable until picking", HF_ROLE_RULE, HF_STATUS_ALLOCATED,
-     P("cancel|cancellable|cancelable|eligible *4 until|till|before|up *6 "
-       "pick|picked|picking")},
+     P("cancel|cancellable|cancelable|eligible|window *6 until|till|before|up "
+       "*6 pick|picked|picking")},
 
     /* A question to the customer, before conditions claim its "if". */
     {"ask about the offers", HF_ROLE_ACTION, HF_ACT_PRESENT_OFFERS,
-     P("ask|asks *4 if|whether", "ask|asks *4 interest|interested",
+     P("ask|asks *4 if|whether|which", "ask|asks *4 interest|interested",
        "see|check|find *2 if|whether *4 interest|interested")},
 
     /* Conditions: what the customer said, or the order's state. */
     {"not eligible (shipped)", HF_ROLE_CONDITION, HF_BRANCH_NOT_ELIGIBLE,
      P("already *2 =shipped|=dispatched|=sent|=delivered|=packed|=left|"
-       "shipped|dispatched",
+       "=received|shipped|dispatched",
+       "=shipped|=dispatched|=delivered *1 already",
        "after *3 shipment|=shipped|=ships|=dispatched|=dispatch|=delivered|"
        "=delivery",
        "once *3 =shipped|=ships|=dispatched|=delivered|shipment",
        "has|have|been|is|was *1 =shipped|=dispatched|=delivered",
        "cannot|cant *2 be *1 cancel|cancelled|canceled",
+       "cannot|cant|unable|impossible *2 cancel|cancelled|canceled",
+       "too late *3 cancel|cancelled|canceled",
        "no longer *3 =cancelled|=canceled|=cancellable|=cancelable|=eligible|"
        "=possible",
        "not|isnt *2 =eligible|=cancellable|=cancelable", "too late",
@@ -83,40 +111,51 @@ static const hf_concept table[] = {
        "decide|decides *3 cancel",
        "wont|doesnt|dont|not *3 change *3 mind",
        "persist|persists|adamant|determined",
-       "keep|keeps *2 ask|asks|asking *3 cancel")},
+       "keep|keeps *2 ask|asks|asking *3 cancel", "want|wants|wanted *1 out",
+       "wont|doesnt *1 budge", "set|bent|intent on *2 cancel")},
     {"asks for a person", HF_ROLE_CONDITION, HF_BRANCH_ASKS_AGENT,
      P("ask|asks|asked|request|requests|want|wants|demand|demands|prefer|"
-       "prefers *3 human|person|agent|representative|rep|someone|somebody|"
-       "manager|supervisor|people",
-       "speak|speaks|talk|talks|chat *3 human|person|agent|representative|"
-       "someone|somebody|manager|supervisor|people",
+       "prefers *3 " PERSON,
+       "speak|speaks|talk|talks *3 " PERSON, "chat|chats with *2 " PERSON,
        "real *1 person|human")},
     {"declines", HF_ROLE_CONDITION, HF_BRANCH_DECLINES,
      P("decline|declines|declined|declining",
+       "accept|accepts|take|takes|want|wants|choose|chooses *1 none|neither",
+       "say|says|said *2 no thank|thanks",
        "refuse|refuses|refused|refusing|reject|rejects|rejected",
        "say|says|said|answer|answers *2 no", "turn|turns|turned *3 down",
        "not|isnt|arent|wasnt|longer *2 interest|interested",
        "doesnt|dont|wont|not *2 want|accept|take|like|need *3 "
        "offer|offers|option|options|any|them|it|one",
-       "no thank|thanks", "prefer|prefers *1 not", "pass|passes *1 on")},
+       "no thank|thanks", "prefer|prefers *1 not", "pass|passes on",
+       "push|pushes|pushed *1 back",
+       "not|isnt|arent|wasnt *2 persuaded|convinced|swayed|tempted|keen",
+       "^ no|declined|refused|rejected .")},
     {"has a concern", HF_ROLE_CONDITION, HF_BRANCH_CONCERN,
-     P("concern|concerns|concerned", "question|questions",
-       "issue|issues|problem|problems",
-       "unhappy|upset|worried|worry|worries|frustrated|angry|dissatisfied",
+     P("concern|concerns|concerned", "question|questions", "not *1 sure",
+       "=issue|=issues|problem|problems",
+       "unhappy|upset|worried|worry|worries|frustrated|angry|dissatisfied|"
+       "annoyed|irritated|disappointed",
+       "need|needs *2 help",
        "complain|complains|complaint|unsure|confused|confusion")},
     {"accepts", HF_ROLE_CONDITION, HF_BRANCH_ACCEPTS,
-     P("if|should|when|once|after *3 accept|accepts|accepted|agree|agrees|"
-       "agreed",
+     P(IF " *3 accept|accepts|accepted|agree|agrees|agreed",
        "=accept|=accepts|=accepting|=agree|=agrees *3 "
        "offer|offers|option|one|discount|upgrade|swap|coupon|deal",
-       "if *3 say|says|said *2 yes", "if yes",
-       "if|once|when *3 interest|interested",
+       IF " *3 say|says|said *2 yes", "if yes|so", IF " *3 on board",
+       IF " *3 go|goes|went|opt|opts with",
+       IF " *3 go|goes for *1 it|one|offer|that|deal",
+       IF " *6 keep|keeps|keeping *2 order|orders|purchase",
+       "^ yes|accepted|agreed|accepts|agrees .", IF " *3 interest|interested",
+       IF " *3 happy|pleased|content|satisfied|okay|ok|fine",
        "if|once|when|after *2 choose|chooses|chose|chosen|pick|picks|picked|"
        "select|selects|selected|take|takes|took *2 "
        "offer|option|one|alternative|deal",
        "if|once|when *2 take|takes|accept|accepts *1 it|one",
        "decide|decides|agree|agrees|choose|chooses|want|wants|happy *2 "
-       "keep|keeping|stay")},
+       "keep|keeping|stay",
+       WHO "|they *1 keep|keeps *2 order|orders|purchase|it|item",
+       "for *1 keeping|staying")},
 
     /* Why the customer is cancelling, before the trigger claims "cancel". */
     {"send the survey", HF_ROLE_ACTION, HF_ACT_SEND_SURVEY,
@@ -137,13 +176,16 @@ static const hf_concept table[] = {
      P("follow|=follow *1 up", "followup", "post *1 retention|purchase",
        "after *2 acceptance|retention")},
 
-    /* Actions, in the order their phrases are claimed. */
+    /* Actions, in the order their phrases are claimed. Handing over to
+     * a #policy is cancelling per that policy, not a person. */
+    {"cancel per another policy", HF_ROLE_ACTION, HF_ACT_CANCEL,
+     P("hand|hands|pass|passes|turn|turns|move|moves|send|sends|refer|refers|"
+       "transfer|transfers *3 over|on|off|to *2 #")},
     {"hand over to a person", HF_ROLE_ACTION, HF_ACT_ROUTE_AGENT,
      P("route|routes|transfer|transfers|hand|hands|pass|passes|escalate|"
-       "forward|assign|connect|refer|bring *4 agent|agents|human|person|"
-       "representative|rep|support|team|specialist|colleague|manager|"
-       "supervisor|someone|staff|people",
-       "escalate|escalates|escalation", "hand|hands *1 over|off",
+       "forward|assign|connect|refer|bring|loop|get|put|involve|call *5 "
+       "support|team|" PERSON,
+       "escalate|escalates|escalation", "hand|hands *3 over|off",
        "agent *2 queue")},
     {"tell the customer", HF_ROLE_ACTION, HF_ACT_NOTIFY,
      P("notify|notifies|notification|inform|informs|tell|tells +",
@@ -153,7 +195,9 @@ static const hf_concept table[] = {
        "receive|receives|get|gets *4 message|email|confirmation|note|"
        "notification|update|receipt +",
        "confirm|confirms *3 " WHO "|cancellation|change|update +",
-       "message|email|update *2 " WHO " +")},
+       "confirm|confirms .", "message|email|update *2 " WHO " +")},
+    /* "20% off as a thank-you" describes an offer, it is no step. */
+    {"as a thank-you", HF_ROLE_OFFERS, 0, P("as *1 thank *1 you")},
     {"thank", HF_ROLE_ACTION, HF_ACT_THANK,
      P("thank|thanks|thanked", "express|show *2 gratitude|appreciation",
        "reiterate|restate|remind *3 benefit|benefits|bonus|bonuses|perks")},
@@ -175,8 +219,10 @@ static const hf_concept table[] = {
      P("apply|applies|applied|applying|honor|honour|activate|redeem *3 "
        "offer|offers|option|choice|chosen|selected|accepted|agreed|one|"
        "retention|deal|discount|upgrade|swap|coupon|it",
-       "offer|option|discount|upgrade *3 applied",
-       "process|carry *3 offer|option|choice|swap|upgrade")},
+       "offer|option|discount|upgrade|one|choice *4 applied",
+       "process|carry *3 offer|option|choice|swap|upgrade",
+       "put *3 offer|option|choice|discount|swap|upgrade|coupon|it *1 "
+       "through")},
     {"look up the order", HF_ROLE_ACTION, HF_ACT_LOOKUP_ORDER,
      P("look|looks *1 up", "look *2 order",
        "check|checks|review|fetch|retrieve|read|pull|verify|load *3 "
@@ -206,6 +252,8 @@ static const hf_concept table[] = {
        "expedited|faster|priority|overnight",
        "expedited|express|faster|priority|overnight|rush|quicker *2 "
        "ship|shipping|delivery",
+       "next|same|two *1 day *1 ship|shipping|delivery",
+       "send|ship|deliver *3 express|expedited|priority|overnight|faster",
        "free upgrade")},
     {"swap to an item of equal or higher value", HF_ROLE_OFFER, HF_OFFER_SWAP,
      P("swap|swaps|swapping|swapped", "exchange|exchanges|exchanging",
@@ -216,7 +264,7 @@ static const hf_concept table[] = {
     {"discount on this order", HF_ROLE_OFFER, HF_OFFER_DISCOUNT,
      P("discount|discounts|discounted", "percent *1 off",
        "off *3 order|price|total|purchase", "price *1 reduction|cut|drop",
-       "reduce|lower *3 price|total|cost", "money off")},
+       "reduce|lower|reduction|cut *3 price|total|cost", "money off")},
 };
 
 const hf_concept *hf_lexicon_table(size_t *n)
@@ -235,8 +283,10 @@ typedef struct alt {
 } alt;
 
 typedef struct elem {
-    int gap;   /* other words allowed before this one */
-    bool tail; /* "+": the rest of the line */
+    int gap;         /* other words allowed before this one */
+    bool tail;       /* "+": the rest of the line */
+    bool line_start; /* "^": the line starts here */
+    bool clause_end; /* ".": a clause ends here */
     alt *alts;
     size_t n_alts;
 } elem;
@@ -338,8 +388,10 @@ static bool prep_phrase(hf_lexicon *lx, const char *s, phrase *p)
             elem *e = &p->elems[p->n++];
             e->gap = gap;
             e->tail = s[0] == '+';
+            e->line_start = n == 1 && s[0] == '^';
+            e->clause_end = n == 1 && s[0] == '.';
             gap = 0;
-            if (e->tail)
+            if (e->tail || e->line_start || e->clause_end)
                 e->n_alts = 0;
             else if (!prep_alts(lx, s, n, e))
                 return false;
@@ -348,8 +400,8 @@ static bool prep_phrase(hf_lexicon *lx, const char *s, phrase *p)
         while (*s == ' ')
             s++;
     }
-    /* a phrase starting with "+" (the rest of the line) starts anywhere */
-    p->first = p->n > 0 && !p->elems[0].tail ? 0 : ~(uint64_t)0;
+    /* a phrase starting with a mark ("+", "^") is not filtered by word */
+    p->first = p->n > 0 && p->elems[0].n_alts > 0 ? 0 : ~(uint64_t)0;
     for (size_t i = 0; p->n > 0 && i < p->elems[0].n_alts; i++)
         p->first |= hash_bits(p->elems[0].alts[i].raw_hash,
                               p->elems[0].alts[i].stem_hash);
@@ -431,6 +483,7 @@ typedef struct tok_list {
     hf_arena *a;
     hf_token *t;
     size_t n, cap;
+    uint8_t brk; /* the strongest break since the last token */
 } tok_list;
 
 static bool add(tok_list *ts, const char *raw, size_t n, size_t pos)
@@ -442,6 +495,8 @@ static bool add(tok_list *ts, const char *raw, size_t n, size_t pos)
     t->raw = hf_arena_strndup(ts->a, raw, n);
     t->stem = t->raw ? stem(ts->lx, ts->a, raw, n) : NULL;
     t->pos = pos;
+    t->brk = ts->brk;
+    ts->brk = 0;
     t->claimed = false;
     if (t->stem == NULL)
         return false;
@@ -491,6 +546,20 @@ static size_t word(tok_list *ts, const unsigned char *s, size_t len, size_t i,
     return i;
 }
 
+/* The break that s[i] (not a word) makes: 2 ends a sentence (". ! ?"
+ * before a space or the end), 1 a clause (", ; :", a lone "." as in
+ * "e.g.", and "a - b" or "a -> b" but not "next-order"), else 0. */
+static uint8_t break_at(const unsigned char *s, size_t len, size_t i)
+{
+    bool ends = i + 1 == len || s[i + 1] == ' ' || s[i + 1] == '\t';
+    if (s[i] == '!' || s[i] == '?' || (s[i] == '.' && ends))
+        return 2;
+    if (s[i] == ',' || s[i] == ';' || s[i] == ':' || s[i] == '.' ||
+        (s[i] == '-' && i > 0 && s[i - 1] == ' '))
+        return 1;
+    return 0;
+}
+
 hf_rc hf_lexicon_tokenize(hf_lexicon *lx, hf_arena *scratch, const char *text,
                           size_t len, const hf_sigil *sigils, size_t n_sigils,
                           hf_token **out, size_t *n)
@@ -514,10 +583,16 @@ hf_rc hf_lexicon_tokenize(hf_lexicon *lx, hf_arena *scratch, const char *text,
             ok = add(&ts, "percent", 7, i);
             i++;
         } else if (punct_len(s + i, len - i) > 0) {
+            /* en and em dashes (U+2013, U+2014) end a clause */
+            if (s[i] == 0xE2 && (s[i + 2] == 0x93 || s[i + 2] == 0x94) &&
+                ts.brk == 0)
+                ts.brk = 1;
             i += punct_len(s + i, len - i);
         } else if (is_word(s[i]) || is_digit(s[i])) {
             i = word(&ts, s, len, i, &ok);
         } else {
+            uint8_t b = break_at(s, len, i);
+            ts.brk = b > ts.brk ? b : ts.brk;
             i++;
         }
     }
@@ -542,25 +617,41 @@ static bool elem_ok(const elem *e, const hf_token *t)
     return false;
 }
 
-/* Matches elements k.. of p with element k at t[at..at+gap]; sets *last to
- * the index of the last token matched. */
+/* Matches elements k.. of p with element k at t[at..at+gap], within the
+ * clause of t[at - 1]; sets *last to the index of the last token matched. */
 static bool match_from(const phrase *p, size_t k, const hf_token *t, size_t n,
                        size_t at, size_t *last)
 {
-    const elem *e = &p->elems[k];
-    if (e->tail) {
-        *last = n > at ? n - 1 : at - 1;
+    if (k == p->n) {
+        *last = at - 1;
         return true;
     }
-    size_t gap = k == 0 ? 0 : (size_t)e->gap;
+    const elem *e = &p->elems[k];
+    if (e->tail) { /* the rest of the clause */
+        size_t end = at;
+        while (end < n && (end == at || t[end].brk == 0))
+            end++;
+        *last = end > at ? end - 1 : at - 1;
+        return true;
+    }
+    if (e->line_start)
+        return at == 0 && match_from(p, k + 1, t, n, at, last);
+    if (e->clause_end)
+        return at > 0 && (at == n || t[at].brk) &&
+               match_from(p, k + 1, t, n, at, last);
+    size_t gap =
+        k == 0 || (k == 1 && p->elems[0].line_start) ? 0 : (size_t)e->gap;
+    bool bounded =
+        k > 0 && !p->elems[k - 1].line_start && !p->elems[k - 1].clause_end;
+    size_t crossed = 0; /* clause breaks between the last match and t[j] */
     for (size_t j = at; j < n && j <= at + gap; j++) {
-        if (!elem_ok(e, &t[j]))
-            continue;
-        if (k + 1 == p->n) {
-            *last = j;
-            return true;
-        }
-        if (match_from(p, k + 1, t, n, j + 1, last))
+        if (bounded && t[j].brk == 2)
+            break; /* the phrase would run into the next sentence */
+        crossed += bounded && t[j].brk == 1;
+        /* one break ends the clause; a pair sets off an inserted one ("if
+         * the customer, however, accepts") */
+        if (crossed % 2 == 0 && elem_ok(e, &t[j]) &&
+            match_from(p, k + 1, t, n, j + 1, last))
             return true;
     }
     return false;

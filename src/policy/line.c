@@ -18,8 +18,17 @@
 /* The marks of one line, as checked. */
 typedef struct marks {
     hf_tool_id tools[MAX_TOOLS]; /* known tools named, in order */
+    size_t tool_pos[MAX_TOOLS];  /* byte offset of each in the line */
     size_t n_tools;
 } marks;
+
+/* Where the line's steps and offers were said: token indexes. */
+typedef struct places {
+    size_t act_at[HF_ACT_COUNT];
+    size_t offer_at[HF_OFFER_KIND_COUNT];
+    size_t note_at; /* where another system's doing starts, or SIZE_MAX */
+    size_t cond_at; /* where the condition kept is said, or SIZE_MAX */
+} places;
 
 /* --- Diagnostics and references ------------------------------------------ */
 
@@ -163,8 +172,10 @@ static bool check_mark(hf_line_ctx *lc, const hf_outline_line *l,
     if (ti == NULL)
         return diag(lc, l, s->pos, "unknown tool @%.*s%.*s", s->name,
                     s->name_len, "", 0);
-    if (m->n_tools < MAX_TOOLS)
+    if (m->n_tools < MAX_TOOLS) {
+        m->tool_pos[m->n_tools] = s->pos;
         m->tools[m->n_tools++] = ti->id;
+    }
     return check_args(lc, l, s, ti);
 }
 
@@ -203,24 +214,28 @@ static void note_offer(hf_line_reading *r, hf_offer_kind k, size_t pos,
     where[i] = pos;
 }
 
-/* Fills r from the concepts found; offer_at gets each offer's token. */
+/* Fills r from the concepts found, and where each was said into at. */
 static void read_matches(hf_line_reading *r, const hf_match *m, size_t n,
-                         size_t *offer_at)
+                         places *at)
 {
-    size_t act_at[HF_ACT_COUNT];
+    size_t *act_at = at->act_at, *offer_at = at->offer_at;
     for (size_t i = 0; i < n; i++) {
         const hf_concept *c = m[i].concept;
         switch (c->role) {
         case HF_ROLE_NOTE:
             r->note = true;
+            if (m[i].first < at->note_at)
+                at->note_at = m[i].first;
             break;
         case HF_ROLE_RULE:
             r->rule = true;
             r->last = (hf_order_status)c->value;
             break;
-        case HF_ROLE_CONDITION:
-            if (r->cond == HF_BRANCH_COUNT)
+        case HF_ROLE_CONDITION: /* the one written first */
+            if (m[i].first < at->cond_at) {
                 r->cond = (hf_branch)c->value;
+                at->cond_at = m[i].first;
+            }
             break;
         case HF_ROLE_TRIGGER:
             r->trigger = true;
@@ -240,17 +255,75 @@ static void read_matches(hf_line_reading *r, const hf_match *m, size_t n,
     }
 }
 
+/* Drops the steps and offers said from where another system's doing
+ * starts: "apply the offer and notify them; Gladly will also send an
+ * email" keeps apply and notify, not the email. */
+static void drop_after_note(hf_line_reading *r, places *at)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->n_acts; i++)
+        if (at->act_at[i] < at->note_at) {
+            at->act_at[k] = at->act_at[i];
+            r->acts[k++] = r->acts[i];
+        }
+    r->n_acts = k;
+    k = 0;
+    for (size_t i = 0; i < r->n_offers; i++)
+        if (at->offer_at[i] < at->note_at) {
+            at->offer_at[k] = at->offer_at[i];
+            r->offers[k++] = r->offers[i];
+        }
+    r->n_offers = k;
+}
+
 /* --- Figures ------------------------------------------------------------- */
+
+/* The value of a number written in digits or as a word ("two months",
+ * "ten percent"); 0 when t is neither. */
+static int number_of(const hf_token *t)
+{
+    static const char *const words[] = {
+        "one",     "two",       "three",    "four",     "five",
+        "six",     "seven",     "eight",    "nine",     "ten",
+        "eleven",  "twelve",    "thirteen", "fourteen", "fifteen",
+        "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
+    static const struct {
+        const char *w;
+        int v;
+    } tens[] = {{"thirty", 30}, {"forty", 40},   {"fifty", 50},
+                {"sixty", 60},  {"seventy", 70}, {"eighty", 80},
+                {"ninety", 90}, {"hundred", 100}};
+    if (t->raw[0] >= '0' && t->raw[0] <= '9')
+        return strlen(t->raw) > 3 ? 0 : atoi(t->raw);
+    for (size_t i = 0; i < HF_ARRAY_LEN(words); i++)
+        if (strcmp(t->raw, words[i]) == 0)
+            return (int)i + 1;
+    for (size_t i = 0; i < HF_ARRAY_LEN(tens); i++)
+        if (strcmp(t->raw, tens[i].w) == 0)
+            return tens[i].v;
+    return 0;
+}
 
 static bool is_number(const hf_token *t)
 {
-    return t->raw[0] >= '0' && t->raw[0] <= '9';
+    return number_of(t) > 0;
 }
 
+static int days_of(const hf_token *t, size_t n, size_t i, int v);
+
 /* True when the number at t[i] is a percentage: "10%", "10 or 15 percent",
- * "first 10%, then 15%". */
+ * "first 10%, then 15%", or a later rung said bare after one: "10% off,
+ * bump it to 15" (not "up to 30 days"). */
 static bool is_percent(const hf_token *t, size_t n, size_t i)
 {
+    static const char *const rungs[] = {"to", "or", "then"};
+    bool rung = false;
+    for (size_t k = 0; i > 0 && k < HF_ARRAY_LEN(rungs); k++)
+        rung |= strcmp(t[i - 1].raw, rungs[k]) == 0;
+    for (size_t j = 0; rung && j + 1 < i; j++)
+        if (is_number(&t[j]) && strcmp(t[j + 1].raw, "percent") == 0 &&
+            days_of(t, n, i, 1) == 0)
+            return true;
     static const char *const links[] = {"or",    "and",  "then", "to",
                                         "first", "next", "later"};
     for (size_t j = i + 1; j < n && j < i + 8; j++) {
@@ -309,9 +382,9 @@ static void read_figures(hf_line_reading *r, const hf_token *t, size_t n,
                          const size_t *offer_at)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!is_number(&t[i]) || strlen(t[i].raw) > 3)
+        int v = number_of(&t[i]);
+        if (v == 0)
             continue;
-        int v = atoi(t[i].raw);
         hf_plan_offer *o;
         if (v >= 1 && v <= 100 && is_percent(t, n, i) &&
             (o = nearest(r, offer_at, i, HF_OFFER_NONE)) != NULL)
@@ -348,9 +421,19 @@ static hf_tool_id tool_for_act(const marks *m, hf_action_kind k)
     return HF_TOOL_COUNT;
 }
 
+/* The index of the token at byte pos of the line (a tool's "@"). */
+static size_t token_at(const hf_token *t, size_t n, size_t pos)
+{
+    size_t i = 0;
+    while (i + 1 < n && t[i].pos < pos)
+        i++;
+    return i;
+}
+
 /* What a line that names tools but says nothing else means: each tool's
  * own step (offer tools: the offer, or applying it under a condition). */
-static void tools_alone(hf_line_reading *r, const marks *m)
+static void tools_alone(hf_line_reading *r, const marks *m, const hf_token *t,
+                        size_t n, places *at)
 {
     static const hf_action_kind by_tool[HF_TOOL_COUNT] = {
         [HF_TOOL_ORDER_DETAILS] = HF_ACT_LOOKUP_ORDER,
@@ -358,15 +441,15 @@ static void tools_alone(hf_line_reading *r, const marks *m)
         [HF_TOOL_CANCEL_ORDER] = HF_ACT_CANCEL,
         [HF_TOOL_ROUTE_TO_AGENT] = HF_ACT_ROUTE_AGENT,
     };
-    size_t act_at[HF_ACT_COUNT], offer_at[HF_OFFER_KIND_COUNT];
     for (size_t i = 0; i < m->n_tools; i++) {
         hf_offer_kind k = hf_tool_get(m->tools[i])->applies;
+        size_t pos = token_at(t, n, m->tool_pos[i]);
         if (k != HF_OFFER_NONE && r->cond == HF_BRANCH_COUNT)
-            note_offer(r, k, i, offer_at);
+            note_offer(r, k, pos, at->offer_at);
         else if (k != HF_OFFER_NONE)
-            note_act(r, HF_ACT_APPLY_OFFER, i, act_at);
+            note_act(r, HF_ACT_APPLY_OFFER, pos, at->act_at);
         else
-            note_act(r, by_tool[m->tools[i]], i, act_at);
+            note_act(r, by_tool[m->tools[i]], pos, at->act_at);
     }
 }
 
@@ -424,11 +507,29 @@ static void decide(const hf_outline_line *l, hf_line_reading *r)
     bool only_present =
         r->n_acts == 1 && r->acts[0].kind == HF_ACT_PRESENT_OFFERS;
     r->label = is_label(l) && !r->note;
-    /* "15% if they decline the first" inside an offer is its ladder. */
-    if (r->cond == HF_BRANCH_DECLINES && r->n_offers > 0 && r->n_acts == 0 &&
-        !r->label)
+    /* A line written all in bold ("**How it goes from there**") is a label
+     * unless it gives steps or ends a sentence: "**Offer a pony.**" is
+     * still a line to understand. */
+    char end = l->text[l->len - 1];
+    if (l->bold && r->cond == HF_BRANCH_COUNT && r->n_acts == 0 &&
+        r->n_offers == 0 && end != '.' && end != '!' && end != '?')
+        r->label = true;
+    /* The cancelling a trigger line names ("before we hand them over to
+     * the #X") is the policy that cancels, not a step of this one. */
+    if (r->trigger && r->cond == HF_BRANCH_COUNT) {
+        size_t k = 0;
+        for (size_t i = 0; i < r->n_acts; i++)
+            if (r->acts[i].kind != HF_ACT_CANCEL)
+                r->acts[k++] = r->acts[i];
+        r->n_acts = k;
+    }
+    /* A condition on a line that only names offers says when the offer
+     * suits ("15% if they decline the first" is the ladder; "free express
+     * shipping for a customer who is worried about timing"): the offers
+     * are made in the order listed, so it is an offer line. */
+    if (r->n_offers > 0 && r->n_acts == 0 && !r->label)
         r->cond = HF_BRANCH_COUNT;
-    if (r->label || r->note) {
+    if (r->label) {
         r->n_acts = 0;
         r->n_offers = 0;
     } else if (r->n_offers > 0 && only_present) {
@@ -436,14 +537,72 @@ static void decide(const hf_outline_line *l, hf_line_reading *r)
     } else if (r->n_acts > 0) {
         r->n_offers = 0;
     }
-    r->kind = r->cond != HF_BRANCH_COUNT ? HF_LINE_BRANCH
-              : r->note                  ? HF_LINE_NOTE
-              : r->trigger               ? HF_LINE_TRIGGER
-              : r->label                 ? HF_LINE_HEADING
-              : r->rule                  ? HF_LINE_RULE
-              : r->n_acts > 0            ? HF_LINE_ACTION
-              : r->n_offers > 0          ? HF_LINE_OFFER
-                                         : HF_LINE_UNKNOWN;
+    r->kind = r->cond != HF_BRANCH_COUNT                      ? HF_LINE_BRANCH
+              : r->note && r->n_acts == 0 && r->n_offers == 0 ? HF_LINE_NOTE
+              : r->trigger                                    ? HF_LINE_TRIGGER
+              : r->label                                      ? HF_LINE_HEADING
+              : r->rule                                       ? HF_LINE_RULE
+              : r->n_acts > 0                                 ? HF_LINE_ACTION
+              : r->n_offers > 0                               ? HF_LINE_OFFER
+                                                              : HF_LINE_UNKNOWN;
+}
+
+/* True when token t[i] is one of words. */
+static bool word_is(const hf_token *t, size_t n, size_t i,
+                    const char *const *words, size_t n_words)
+{
+    for (size_t k = 0; i < n && k < n_words; k++)
+        if (strcmp(t[i].raw, words[k]) == 0)
+            return true;
+    return false;
+}
+
+/* True when the line states a condition the lexicon cannot place: it opens
+ * with "if", "should", "in case" or "in the event" (not "if needed") yet
+ * no condition was read, or it says "unless", which no branch expresses.
+ * Read as steps, such a line would run them always. */
+static bool unread_condition(const hf_line_reading *r, const hf_token *t,
+                             size_t n)
+{
+    static const char *const openers[] = {"if", "should"};
+    static const char *const in[] = {"case", "cases", "event"};
+    static const char *const hedges[] = {"needed",      "necessary",
+                                         "possible",    "applicable",
+                                         "appropriate", "required"};
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].raw, "unless") == 0)
+            return true;
+    if (r->cond != HF_BRANCH_COUNT || r->label || r->trigger || n == 0)
+        return false;
+    bool opens = word_is(t, n, 0, openers, HF_ARRAY_LEN(openers)) ||
+                 (strcmp(t[0].raw, "in") == 0 &&
+                  (word_is(t, n, 1, in, HF_ARRAY_LEN(in)) ||
+                   word_is(t, n, 2, in, HF_ARRAY_LEN(in))));
+    return opens && !word_is(t, n, 1, hedges, HF_ARRAY_LEN(hedges));
+}
+
+/* True when a step of the line is said with a negation before it in its
+ * clause ("Do not refund the shipping", "Never cancel an order without
+ * offering first", "Cancel without a refund"): read as the step, it
+ * would be taken. */
+static bool negated_step(const hf_token *t, const hf_match *m, size_t n)
+{
+    static const char *const nots[] = {"not",     "dont", "never",    "no",
+                                       "without", "nor",  "doesnt",   "wont",
+                                       "cannot",  "cant", "shouldnt", "mustnt"};
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].concept->role != HF_ROLE_ACTION)
+            continue;
+        for (size_t back = 1; back <= 3 && back <= m[i].first; back++) {
+            size_t j = m[i].first - back;
+            if (t[j + 1].brk)
+                break;
+            if (!t[j].claimed &&
+                word_is(t, m[i].first, j, nots, HF_ARRAY_LEN(nots)))
+                return true;
+        }
+    }
+    return false;
 }
 
 hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
@@ -451,7 +610,8 @@ hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
 {
     *r = (hf_line_reading){.cond = HF_BRANCH_COUNT};
     hf_sigil *sg;
-    size_t n_sg, n_tok, offer_at[HF_OFFER_KIND_COUNT];
+    size_t n_sg, n_tok;
+    places at = {.note_at = SIZE_MAX, .cond_at = SIZE_MAX};
     hf_token *tok;
     marks m = {.n_tools = 0};
     hf_match *found = hf_arena_alloc(lc->scratch, MAX_MATCHES * sizeof(*found));
@@ -465,13 +625,26 @@ hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
                             &tok, &n_tok) != HF_OK)
         return HF_ENOMEM;
     size_t n = hf_lexicon_match(lc->lx, tok, n_tok, found, MAX_MATCHES);
-    read_matches(r, found, n, offer_at);
-    read_figures(r, tok, n_tok, offer_at);
-    if (r->n_acts == 0 && r->n_offers == 0 && !r->note && !r->trigger &&
-        !r->rule)
-        tools_alone(r, &m);
+    read_matches(r, found, n, &at);
+    if (r->n_acts == 0 && r->n_offers == 0 && !r->trigger && !r->rule)
+        tools_alone(r, &m, tok, n_tok, &at);
+    drop_after_note(r, &at);
+    read_figures(r, tok, n_tok, at.offer_at);
     attach(lc, l, r, &m);
     decide(l, r);
+    const char *why = NULL;
+    if (r->kind != HF_LINE_UNKNOWN && unread_condition(r, tok, n_tok))
+        why = "cannot understand the condition";
+    else if (r->kind != HF_LINE_UNKNOWN && negated_step(tok, found, n))
+        why = "cannot take a step it is told not to take";
+    if (why != NULL) {
+        r->kind = HF_LINE_UNKNOWN;
+        r->cond = HF_BRANCH_COUNT;
+        r->n_acts = 0;
+        r->n_offers = 0;
+        return diag(lc, l, 0, "%.*s%.*s", why, strlen(why), "", 0) ? HF_OK
+                                                                   : HF_ENOMEM;
+    }
     if (r->kind == HF_LINE_UNKNOWN &&
         !diag(lc, l, 0, "cannot understand this line%.*s%.*s", "", 0, "", 0))
         return HF_ENOMEM;

@@ -30,6 +30,8 @@ typedef struct builder {
     int lists;     /* open lists and quotes: the nesting depth */
     int heading;   /* level of the open heading, 0 when none */
     int skip;      /* open code or HTML blocks: text ignored */
+    size_t strong_from, strong_to; /* the last bold span of buf */
+    bool strong;                   /* buf has had a bold span */
     hf_outline_line *lines;
     size_t n_lines, cap_lines;
     bool failed; /* out of memory */
@@ -133,6 +135,7 @@ static void emit(builder *b, size_t from, size_t to)
     l->offs = o;
     hf_srcmap_pos(b->map, o[0], &l->line, &l->col);
     l->heading = b->heading > 0;
+    l->bold = b->strong && b->strong_from <= from && b->strong_to >= to;
     l->depth = b->heading > 0 ? b->heading - 7 : b->lists;
 }
 
@@ -159,6 +162,7 @@ static void flush(builder *b)
         }
     emit(b, from, b->n);
     b->n = 0;
+    b->strong = false;
 }
 
 /* True when the text so far ends a sentence, so a soft break ends the
@@ -198,11 +202,23 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *user)
     return b->failed ? -1 : 0;
 }
 
-static int span(MD_SPANTYPE type, void *detail, void *user)
+static int enter_span(MD_SPANTYPE type, void *detail, void *user)
 {
-    (void)type;
+    builder *b = user;
     (void)detail;
-    (void)user;
+    if (type == MD_SPAN_STRONG)
+        b->strong_from = b->n;
+    return 0;
+}
+
+static int leave_span(MD_SPANTYPE type, void *detail, void *user)
+{
+    builder *b = user;
+    (void)detail;
+    if (type == MD_SPAN_STRONG) {
+        b->strong_to = b->n;
+        b->strong = true;
+    }
     return 0;
 }
 
@@ -241,8 +257,8 @@ hf_rc hf_policy_outline(hf_arena *a, const char *doc, size_t len,
         .flags = MD_FLAG_NOINDENTEDCODEBLOCKS,
         .enter_block = enter_block,
         .leave_block = leave_block,
-        .enter_span = span,
-        .leave_span = span,
+        .enter_span = enter_span,
+        .leave_span = leave_span,
         .text = text,
     };
     int r = md_parse(doc, (MD_SIZE)len, &p, &b);

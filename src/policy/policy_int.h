@@ -30,6 +30,7 @@ typedef struct hf_outline_line {
     int line, col;       /* of the first byte, 1-based */
     int depth;           /* heading: level - 7 (< 0); else list nesting */
     bool heading;        /* a Markdown heading (# or underlined) */
+    bool bold;           /* all of it in one bold span ("**Steps**") */
 } hf_outline_line;
 
 /* The source position (1-based line and byte column) of byte offset off. */
@@ -101,7 +102,9 @@ typedef struct hf_token {
     uint32_t raw_hash, stem_hash; /* of raw and stem: most comparisons end
                                      there, without a strcmp */
     size_t pos;                   /* byte offset in the line */
-    bool claimed;                 /* already part of a concept's match */
+    uint8_t brk;  /* what ends before it: 0 nothing, 1 a clause (, ; :
+                     or a dash), 2 a sentence (. ! ? then a space) */
+    bool claimed; /* already part of a concept's match */
 } hf_token;
 
 /* The lexicon with its phrases split and stemmed, ready to match. */

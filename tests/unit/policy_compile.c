@@ -1,9 +1,13 @@
 /*
  * Unit tests for the policy compiler: the shipped policies give the plans
- * the retention service relies on, the three platform versions and three
- * rewordings of the retention policy give the same plan, lint reports each
- * kind of problem at the right line and column, hostile input is refused
- * or read without harm, and no allocation failure leaks or crashes.
+ * the retention service relies on, the three platform versions and the
+ * rewordings of the retention and single-order policies (in other voices:
+ * prose, numbered steps, terse bullets, long-winded, British, other
+ * headings, offers introduced differently) give the same plans, branch and
+ * step phrasings are read alike, lint reports each kind of problem at the
+ * right line and column and still rejects lines that mean nothing, hostile
+ * input is refused or read without harm, and no allocation failure leaks or
+ * crashes.
  */
 #include "policy/plan.h"
 #include "util/mem.h"
@@ -152,8 +156,11 @@ static void assert_same_plan(const hf_plan *a, const hf_plan *b)
                 assert_string_equal(x->ref, y->ref);
         }
     }
-    assert_string_equal(a->cancel_policy, b->cancel_policy);
+    assert_true((a->cancel_policy == NULL) == (b->cancel_policy == NULL));
+    if (a->cancel_policy != NULL)
+        assert_string_equal(a->cancel_policy, b->cancel_policy);
     assert_int_equal(a->has_cancel_window, b->has_cancel_window);
+    assert_int_equal(a->last_cancellable, b->last_cancellable);
 }
 
 /* --- The shipped policies ------------------------------------------------ */
@@ -184,6 +191,20 @@ static void single_order_policy_plan(void **state)
     hf_plan_free(p);
 }
 
+/* Asserts that each of files compiles clean to the plan of ref_file. */
+static void assert_files_give_plan(const char *ref_file,
+                                   const char *const *files, size_t n)
+{
+    hf_plan *ref = compile_file(ref_file);
+    for (size_t i = 0; i < n; i++) {
+        print_message("%s\n", files[i]);
+        hf_plan *p = compile_file(files[i]);
+        assert_same_plan(ref, p);
+        hf_plan_free(p);
+    }
+    hf_plan_free(ref);
+}
+
 static void platform_versions_give_one_plan(void **state)
 {
     (void)state;
@@ -194,15 +215,214 @@ static void platform_versions_give_one_plan(void **state)
         "tests/data/policies/reworded_paragraphs.md",
         "tests/data/policies/reworded_plus.md",
     };
-    hf_plan *ref = compile_file("policies/Cancellation_retention_policy.md");
-    for (size_t i = 0; i < HF_ARRAY_LEN(files); i++) {
-        print_message("%s\n", files[i]);
-        hf_plan *p = compile_file(files[i]);
-        assert_retention(p);
-        assert_same_plan(ref, p);
+    assert_files_give_plan("policies/Cancellation_retention_policy.md", files,
+                           HF_ARRAY_LEN(files));
+}
+
+/* Rewordings of the retention policy in other CX managers' voices, each
+ * written from its meaning: the customer meets the same offers, ladder,
+ * validity, tools and steps on every branch. */
+static void voices_give_the_retention_plan(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "tests/data/policies/reworded_prose_uk.md",
+        "tests/data/policies/reworded_numbered_steps.md",
+        "tests/data/policies/reworded_terse.md",
+        "tests/data/policies/reworded_long_winded.md",
+        "tests/data/policies/reworded_reordered_offers.md",
+        "tests/data/policies/reworded_gladly_headings.md",
+    };
+    assert_files_give_plan("policies/Cancellation_retention_policy.md", files,
+                           HF_ARRAY_LEN(files));
+}
+
+/* Rewordings of the single-order policy: the same window, return offer
+ * and cancellation steps. */
+static void single_order_rewordings_give_one_plan(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "tests/data/policies/single_order_prose.md",
+        "tests/data/policies/single_order_steps_uk.md",
+        "tests/data/policies/single_order_terse.md",
+    };
+    assert_files_give_plan("policies/Single_order_cancellation_policy.md",
+                           files, HF_ARRAY_LEN(files));
+}
+
+/* One line of a policy and the branch and steps it must give. */
+typedef struct phrasing {
+    const char *line;
+    hf_branch branch;
+    const char *acts;
+} phrasing;
+
+static void assert_phrasings(const phrasing *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char text[512];
+        snprintf(text, sizeof(text), "- %s\n", cases[i].line);
+        print_message("%s\n", cases[i].line);
+        hf_plan *p = compile_text("t", text);
+        assert_int_equal(p->n_diags, 0);
+        assert_int_equal(p->n_lines, 1);
+        assert_string_equal(hf_branch_name(p->lines[0].branch),
+                            hf_branch_name(cases[i].branch));
+        assert_string_equal(acts(p, cases[i].branch), cases[i].acts);
         hf_plan_free(p);
     }
-    hf_plan_free(ref);
+}
+
+/* Branches said in other words: the same branch and steps. */
+static void branch_phrasings(void **state)
+{
+    (void)state;
+    static const phrasing cases[] = {
+        {"If they're happy with that, apply the offer.", HF_BRANCH_ACCEPTS,
+         "apply_offer"},
+        {"In the event that the customer agrees, apply it.", HF_BRANCH_ACCEPTS,
+         "apply_offer"},
+        {"Yes: apply the offer and thank them.", HF_BRANCH_ACCEPTS,
+         "apply_offer thank"},
+        {"They keep the order: thank them.", HF_BRANCH_ACCEPTS, "thank"},
+        {"Should the shopper refuse, cancel the order.", HF_BRANCH_DECLINES,
+         "cancel"},
+        {"If they push back, go ahead and cancel it.", HF_BRANCH_DECLINES,
+         "cancel"},
+        {"No: cancel the order.", HF_BRANCH_DECLINES, "cancel"},
+        {"If the customer is not persuaded, cancel it.", HF_BRANCH_DECLINES,
+         "cancel"},
+        {"If they still want out, cancel the order.", HF_BRANCH_INSISTS,
+         "cancel"},
+        {"If they won't budge, cancel the order.", HF_BRANCH_INSISTS, "cancel"},
+        {"If they have a worry or a question, hand the chat over to a "
+         "teammate.",
+         HF_BRANCH_CONCERN, "route_agent"},
+        {"If they ask for a live agent, pass them to a colleague.",
+         HF_BRANCH_ASKS_AGENT, "route_agent"},
+        {"If they ask for a supervisor, hand the chat over.",
+         HF_BRANCH_ASKS_AGENT, "route_agent"},
+        {"If the customer wants to chat with a human, transfer to support.",
+         HF_BRANCH_ASKS_AGENT, "route_agent"},
+        {"If it has already been dispatched, we cannot cancel it, so suggest "
+         "a return.",
+         HF_BRANCH_NOT_ELIGIBLE, "offer_return"},
+        {"Shipped already: return instead.", HF_BRANCH_NOT_ELIGIBLE,
+         "offer_return"},
+        {"Should the customer say yes, put the discount through.",
+         HF_BRANCH_ACCEPTS, "apply_offer"},
+        {"If they go for it, apply it.", HF_BRANCH_ACCEPTS, "apply_offer"},
+        {"If so, apply it.", HF_BRANCH_ACCEPTS, "apply_offer"},
+        {"If the customer is on board, apply the offer they picked.",
+         HF_BRANCH_ACCEPTS, "apply_offer"},
+        {"If they get annoyed, apologise and hand the chat over to a "
+         "teammate.",
+         HF_BRANCH_CONCERN, "route_agent"},
+        {"If the customer already received the item, offer a return.",
+         HF_BRANCH_NOT_ELIGIBLE, "offer_return"},
+        {"If they change their mind and keep the order, thank them.",
+         HF_BRANCH_ACCEPTS, "thank"},
+        {"If they say no thanks, cancel it.", HF_BRANCH_DECLINES, "cancel"},
+        {"If the customer accepts none of the offers, cancel the order.",
+         HF_BRANCH_DECLINES, "cancel"},
+        {"If they're still set on cancelling, cancel the order.",
+         HF_BRANCH_INSISTS, "cancel"},
+        {"If the customer, however, still wants to cancel, cancel it.",
+         HF_BRANCH_INSISTS, "cancel"},
+        {"If they're not sure, escalate.", HF_BRANCH_CONCERN, "route_agent"},
+        {"If the shopper would rather talk to someone, loop in a teammate.",
+         HF_BRANCH_ASKS_AGENT, "route_agent"},
+        {"Too late to cancel: offer to start a return.", HF_BRANCH_NOT_ELIGIBLE,
+         "offer_return"},
+    };
+    assert_phrasings(cases, HF_ARRAY_LEN(cases));
+}
+
+/* Steps said in other words, and words that belong to one clause. */
+static void step_phrasings(void **state)
+{
+    (void)state;
+    static const phrasing cases[] = {
+        {"Go ahead and cancel it following #Single_order_cancellation_policy.",
+         HF_BRANCH_ALWAYS, "cancel"},
+        {"If they decline, pass them on to #Single_order_cancellation_policy.",
+         HF_BRANCH_DECLINES, "cancel"},
+        {"Release the stock and refund.", HF_BRANCH_ALWAYS,
+         "release_stock refund"},
+        {"Let them know via @send_async_message, then thank them.",
+         HF_BRANCH_ALWAYS, "notify thank"},
+        {"Apply the chosen offer and let them know; Gladly will also send "
+         "them an email.",
+         HF_BRANCH_ALWAYS, "apply_offer notify"},
+        {"Make sure the option they have chosen is applied.", HF_BRANCH_ALWAYS,
+         "apply_offer"},
+        {"Ask which of these they would like.", HF_BRANCH_ALWAYS,
+         "present_offers"},
+        {"Put them through to a live agent.", HF_BRANCH_ALWAYS, "route_agent"},
+        {"Cancel, restock, refund, confirm, survey.", HF_BRANCH_ALWAYS,
+         "cancel release_stock refund notify send_survey"},
+    };
+    assert_phrasings(cases, HF_ARRAY_LEN(cases));
+    /* Handing over to the cancelling policy on a trigger line names that
+     * policy; it is not a step taken at once. */
+    hf_plan *p = compile_text(
+        "t", "When a customer asks to cancel, we try to keep the order "
+             "before we hand them over to the "
+             "#Single_order_cancellation_policy.\n");
+    assert_int_equal(p->lines[0].kind, HF_LINE_TRIGGER);
+    assert_string_equal(p->cancel_policy, "Single_order_cancellation_policy");
+    assert_int_equal(p->n_actions[HF_BRANCH_ALWAYS], 0);
+    hf_plan_free(p);
+}
+
+/* Offers introduced differently, with their figures in words. */
+static void offer_phrasings(void **state)
+{
+    (void)state;
+    hf_plan *p = compile_text(
+        "t", "- We can knock 10% off, rising to 15% if they say no.\n"
+             "- Upgrade them to express for free.\n"
+             "- Exchange the item for something of equal or greater value.\n"
+             "- A voucher worth 20% on their next purchase, expiring after "
+             "two months.\n"
+             "- A shopper who is worried about timing gets priority shipping "
+             "with @upgrade_shipping.\n"
+             "- Offer a reduction on the price with @set_discount_to_order, "
+             "starting at ten percent.\n"
+             "- Throw in free next-day delivery.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->n_offers, 4);
+    assert_int_equal(p->offers[0].kind, HF_OFFER_DISCOUNT);
+    assert_int_equal(p->offers[0].n_percents, 2);
+    assert_int_equal(p->offers[0].percents[1], 15);
+    assert_int_equal(p->offers[1].kind, HF_OFFER_SHIPPING_UPGRADE);
+    assert_int_equal(p->offers[2].kind, HF_OFFER_SWAP);
+    assert_int_equal(p->offers[3].kind, HF_OFFER_COUPON);
+    assert_int_equal(p->offers[3].percents[0], 20);
+    assert_int_equal(p->offers[3].valid_days, 60);
+    /* a condition on a line that only names an offer is not a branch */
+    for (size_t i = 0; i < p->n_lines; i++)
+        assert_int_equal(p->lines[i].kind, HF_LINE_OFFER);
+    hf_plan_free(p);
+    p = compile_text("t", "- Offer a reduction on the price with "
+                          "@set_discount_to_order, starting at ten percent.\n");
+    assert_int_equal(p->offers[0].n_percents, 1);
+    assert_int_equal(p->offers[0].percents[0], 10);
+    hf_plan_free(p);
+    /* a bare later rung, and a coupon given "as a thank-you" (no step) */
+    p = compile_text("t", "- Offer 10 percent off; if that doesn't land, bump "
+                          "it to 15.\n- Give them 20% off their next order as "
+                          "a thank-you, good for up to 8 weeks.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->n_offers, 2);
+    assert_int_equal(p->offers[0].n_percents, 2);
+    assert_int_equal(p->offers[0].percents[1], 15);
+    assert_int_equal(p->offers[1].kind, HF_OFFER_COUPON);
+    assert_int_equal(p->offers[1].n_percents, 1);
+    assert_int_equal(p->offers[1].valid_days, 56);
+    assert_int_equal(p->n_actions[HF_BRANCH_ALWAYS], 0);
+    hf_plan_free(p);
 }
 
 /* The retention step exactly as pasted from the seed's web page: odd line
@@ -275,6 +495,70 @@ static void lint_lines_it_cannot_carry_out(void **state)
                     "cannot understand this line");
     assert_one_diag("Lorem ipsum dolor sit amet.\n", 1, 1,
                     "cannot understand this line");
+}
+
+/* What the new readings accept is bounded: bold only labels a phrase, a
+ * "yes"/"no" only opens a branch before a break, number words are only
+ * figures, and "window" needs a moment. */
+static void lint_still_strict(void **state)
+{
+    (void)state;
+    assert_one_diag(
+        "**How it goes from there**\n\n**Offer them a free pony.**\n", 3, 3,
+        "cannot understand this line");
+    assert_one_diag("- Yes: thank them.\n- Yes we have no bananas.\n", 2, 3,
+                    "cannot understand this line");
+    assert_one_diag("- Window: until shipped.\n- Window: whenever.\n", 2, 3,
+                    "cannot understand this line");
+    assert_one_diag("- Ten ponies, twenty days.\n", 1, 3,
+                    "cannot understand this line");
+    assert_one_diag("- Thank them.\n- Hand them a pony.\n", 2, 3,
+                    "cannot understand this line");
+}
+
+/* A step said with a negation would be taken: lint reports it. A
+ * negation that belongs to a condition ("If they say no, cancel") or to
+ * another clause does not. */
+static void lint_negated_step(void **state)
+{
+    (void)state;
+    assert_one_diag("- Never cancel an order without offering the "
+                    "alternatives first.\n",
+                    1, 3, "cannot take a step it is told not to take");
+    assert_one_diag("- Refund in full.\n- Do not refund the shipping cost.\n",
+                    2, 3, "cannot take a step it is told not to take");
+    assert_one_diag("- Thank them.\n- No need to notify the customer.\n", 2, 3,
+                    "cannot take a step it is told not to take");
+    hf_plan *p = compile_text("t", "- If they say no, cancel the order.\n"
+                                   "- No: cancel the order.\n"
+                                   "- If they don't want any offer, cancel "
+                                   "it.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_string_equal(acts(p, HF_BRANCH_DECLINES), "cancel");
+    hf_plan_free(p);
+}
+
+/* A step under a condition the compiler cannot place would run always:
+ * lint reports the condition instead, and "unless", which no branch
+ * expresses. Hedges ("if needed") are no condition. */
+static void lint_unread_condition(void **state)
+{
+    (void)state;
+    assert_one_diag("- Thank them.\n- If the customer says \"no\", cancel the "
+                    "order.\n",
+                    2, 3, "cannot understand the condition");
+    assert_one_diag("1. Should the moon be full, refund the order.\n", 1, 4,
+                    "cannot understand the condition");
+    assert_one_diag("In case of rain, cancel the order.\n", 1, 1,
+                    "cannot understand the condition");
+    assert_one_diag("- Cancel the order unless they accept the offer.\n", 1, 3,
+                    "cannot understand the condition");
+    hf_plan *p = compile_text("t", "- If they have a question, escalate.\n"
+                                   "- If needed, escalate to a supervisor.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->n_lines, 2);
+    assert_int_equal(p->lines[1].kind, HF_LINE_ACTION);
+    hf_plan_free(p);
 }
 
 static void marks_that_are_not_marks(void **state)
@@ -403,12 +687,24 @@ int main(void)
                                         check_leaks),
         cmocka_unit_test_setup_teardown(platform_versions_give_one_plan,
                                         note_live, check_leaks),
+        cmocka_unit_test_setup_teardown(voices_give_the_retention_plan,
+                                        note_live, check_leaks),
+        cmocka_unit_test_setup_teardown(single_order_rewordings_give_one_plan,
+                                        note_live, check_leaks),
+        cmocka_unit_test_setup_teardown(branch_phrasings, note_live,
+                                        check_leaks),
+        cmocka_unit_test_setup_teardown(step_phrasings, note_live, check_leaks),
+        cmocka_unit_test_setup_teardown(offer_phrasings, note_live,
+                                        check_leaks),
         cmocka_unit_test_setup_teardown(seed_as_pasted, note_live, check_leaks),
         cmocka_unit_test(lint_unknown_tool),
         cmocka_unit_test(lint_unresolved_reference),
         cmocka_unit_test(lint_unknown_context),
         cmocka_unit_test(lint_bad_argument_type),
         cmocka_unit_test(lint_lines_it_cannot_carry_out),
+        cmocka_unit_test(lint_still_strict),
+        cmocka_unit_test(lint_unread_condition),
+        cmocka_unit_test(lint_negated_step),
         cmocka_unit_test(marks_that_are_not_marks),
         cmocka_unit_test(explain_lines_read),
         cmocka_unit_test_setup_teardown(empty_and_blank, note_live,
