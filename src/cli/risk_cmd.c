@@ -140,7 +140,8 @@ static bool parse(int argc, char **argv, risk_opts *o)
         return false;
     }
     o->sub = argv[1];
-    for (int i = 2; i < argc; i++) {
+    /* options come in pairs: the name, then its value */
+    for (int i = 2; i < argc; i += 2) {
         size_t k = 0;
         while (k < HF_ARRAY_LEN(options) && strcmp(argv[i], options[k].name))
             k++;
@@ -157,7 +158,6 @@ static bool parse(int argc, char **argv, risk_opts *o)
                     argv[i + 1]);
             return false;
         }
-        i++;
     }
     return true;
 }
