@@ -952,6 +952,13 @@ static void while_closed(turn_builder *b, hf_convo_state *st)
                 b->in->facts->number);
         break;
     default:
+        /* a person has the conversation, but a clear request to cancel
+         * does not wait for them: it is carried out, and the agent sees
+         * it on the conversation */
+        if (wants_cancel(r) && !unclear(b->in)) {
+            cancel(b, st, HF_BRANCH_INSISTS, NULL);
+            return;
+        }
         say(b, "A member of our team has this conversation and will reply "
                "here.");
         break;

@@ -377,6 +377,33 @@ static void test_concern_goes_to_an_agent(void **state)
     json_decref(c);
 }
 
+/* Handed to a person, the customer who then wants to cancel is not made
+ * to wait: the order is cancelled, and the agent finds the escalation
+ * with the cancellation on its conversation. */
+static void test_cancel_while_an_agent_has_it(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    start_chat(number, conv, sizeof conv);
+    ask_to_cancel(conv);
+    json_t *t = say(conv, "can I speak to a real person please");
+    assert_outcome(t, "closed", "escalated");
+    json_decref(t);
+    t = say(conv, "forget it, I just want to cancel my order");
+    assert_outcome(t, "closed", "cancelled");
+    assert_non_null(tool_call(t, "cancel_order"));
+    json_decref(t);
+    assert_cancelled_and_restocked(id);
+    long st;
+    json_t *q =
+        ts_get_as(ts, ts->agent_key, &st, "/v1/escalations?status=open");
+    ts_assert_status(st, 200, q);
+    json_t *e = json_array_get(json_object_get(q, "escalations"), 0);
+    assert_string_equal(ts_str(e, "conversation"), conv);
+    json_decref(q);
+}
+
 static void test_shipped_order_gets_a_return(void **state)
 {
     (void)state;
@@ -838,6 +865,7 @@ int main(void)
         T(test_decline_everything_cancels),
         T(test_insist_at_once_cancels),
         T(test_concern_goes_to_an_agent),
+        T(test_cancel_while_an_agent_has_it),
         T(test_shipped_order_gets_a_return),
         T(test_self_service_request_and_decisions),
         T(test_bad_input_changes_nothing),

@@ -319,8 +319,9 @@ static void test_concern_escalates(void **state)
     assert_non_null(call_of(f, HF_TOOL_ROUTE_TO_AGENT));
     assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
     assert_int_equal(f->st.outcome, HF_OUTCOME_ESCALATED);
-    /* later messages change nothing */
-    say(f, HF_INTENT_INSIST_CANCEL, HF_OFFER_NONE, 0);
+    /* later messages change nothing (but a request to cancel: see
+     * test_cancel_while_a_person_has_it) */
+    say(f, HF_INTENT_QUESTION, HF_OFFER_NONE, 0);
     assert_int_equal(f->turn.n_calls, 0);
     assert_int_equal(f->st.outcome, HF_OUTCOME_ESCALATED);
 }
@@ -565,6 +566,26 @@ static void test_cancel_after_keeping_an_offer(void **state)
     assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
 }
 
+/* Handed to a person, the customer is still never made to wait to
+ * cancel: a clear request is carried out, an unsure one is not. */
+static void test_cancel_while_a_person_has_it(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ASK_AGENT, HF_OFFER_NONE, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_ESCALATED);
+    say(f, HF_INTENT_THANKS, HF_OFFER_NONE, 0);
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_ESCALATED);
+    say_text(f, HF_INTENT_INSIST_CANCEL, 0.3, HF_OFFER_NONE, 0, NULL,
+             "cancel maybe?");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_ESCALATED);
+    say(f, HF_INTENT_INSIST_CANCEL, HF_OFFER_NONE, 0);
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
+}
+
 static void test_escalation_takes_offers_off_the_table(void **state)
 {
     fixture *f = *state;
@@ -638,6 +659,7 @@ int main(void)
         T(test_bare_place_is_a_choice),
         T(test_another_order_is_left_alone),
         T(test_cancel_after_keeping_an_offer),
+        T(test_cancel_while_a_person_has_it),
         T(test_escalation_takes_offers_off_the_table),
         T(test_unsure_request_for_next_rung_offers_it),
         T(test_offer_not_on_the_table_is_named),
