@@ -100,6 +100,20 @@ static const char *next_words(session *s, char *line, size_t size)
         }
         if (fgets(line, (int)size, stdin) == NULL)
             return NULL;
+        size_t len = strlen(line);
+        if (len == size - 1 && line[len - 1] != '\n') {
+            /* longer than a line may be: skip the rest of it, say so once */
+            int c;
+            while ((c = getchar()) != EOF && c != '\n')
+                ;
+            printf(s->ta->batch ? "{\"error\":{\"code\":\"line_too_long\","
+                                  "\"message\":\"a line is at most %zu "
+                                  "bytes\"}}\n"
+                                : "  [a line is at most %zu bytes; ignored]\n",
+                   size - 2);
+            s->status = 1;
+            continue;
+        }
         line[strcspn(line, "\r\n")] = '\0';
         if (!s->ta->batch)
             return line[0] ? line : (const char *)"";

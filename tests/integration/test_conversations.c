@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static hf_test_server *ts;
 
@@ -665,9 +666,11 @@ static void test_conversation_keeps_its_policy_version(void **state)
 }
 
 /* Runs `holdfast policy test POLICY --batch` against the server's database
- * with lines as standard input; returns the output lines as an array. */
-static json_t *policy_test(const char *policy, const char *order,
-                           const char *const *lines, size_t n)
+ * with lines as standard input; returns the output lines as an array and
+ * the exit status in *status. */
+static json_t *policy_test_status(const char *policy, const char *order,
+                                  const char *const *lines, size_t n,
+                                  int *status)
 {
     char in[PATH_MAX + 16], cmd[4 * PATH_MAX];
     snprintf(in, sizeof in, "%s/turns.jsonl", ts->dir);
@@ -696,7 +699,18 @@ static json_t *policy_test(const char *policy, const char *order,
         assert_non_null(j);
         json_array_append_new(out, j);
     }
-    assert_int_equal(pclose(p), 0);
+    int rc = pclose(p);
+    *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    return out;
+}
+
+/* policy_test_status for a run that must succeed. */
+static json_t *policy_test(const char *policy, const char *order,
+                           const char *const *lines, size_t n)
+{
+    int status;
+    json_t *out = policy_test_status(policy, order, lines, n, &status);
+    assert_int_equal(status, 0);
     return out;
 }
 
@@ -733,6 +747,31 @@ static void test_policy_test_screen(void **state)
     json_decref(before);
     json_decref(after);
 }
+/* A line too long for the test screen is one clear error, not pieces
+ * read as lines; the turns around it run, and the exit status says so. */
+static void test_policy_test_screen_long_line(void **state)
+{
+    (void)state;
+    char number[32], id[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    char *huge = malloc(20001);
+    memset(huge, 'a', 20000);
+    huge[20000] = '\0';
+    const char *lines[] = {"I'd like to cancel my order", huge, "no thanks"};
+    int status;
+    json_t *out = policy_test_status("Cancellation_retention_policy", number,
+                                     lines, 3, &status);
+    free(huge);
+    assert_int_equal(status, 1);
+    assert_int_equal(json_array_size(out), 3);
+    assert_string_equal(ts_str(json_array_get(out, 0), "state"), "offering");
+    assert_string_equal(
+        ts_str(json_object_get(json_array_get(out, 1), "error"), "code"),
+        "line_too_long");
+    assert_true(has_offer(json_array_get(out, 2), "discount-15"));
+    json_decref(out);
+}
+
 /* With delivery on (in-app only: no SMTP or SMS set), the customer is told
  * about the offer applied and hears what the agent wrote. */
 static void test_customer_hears_offer_and_agent(void **state)
@@ -871,6 +910,7 @@ int main(void)
         T(test_bad_input_changes_nothing),
         T(test_a_repeated_message_is_one_turn),
         T(test_policy_test_screen),
+        T(test_policy_test_screen_long_line),
         T(test_conversation_keeps_its_policy_version),
         T(test_customer_hears_offer_and_agent),
         T(test_pick_an_offer_by_its_place),
