@@ -37,38 +37,49 @@ static hf_rc replay_order(hf_txn *t, const char *id, hf_arena *a, hf_err *err)
     return rc;
 }
 
-/* The kinds of the offers conversation c was first shown, read from the
- * audit trail's first present_offers decision, into kinds (at most cap,
- * strings in a), their number into *n. */
-static hf_rc first_offers(hf_txn *t, const hf_conversation *c, hf_arena *a,
-                          const char **kinds, size_t cap, size_t *n,
-                          hf_err *err)
+/* What the rebuild needs from a conversation's audit trail: the kinds of
+ * the offers it was first shown (its first present_offers decision), and
+ * its first outcome. A conversation may move on from its first outcome (a
+ * customer who kept an offer, or was handed to a person, can still
+ * cancel), but the counters hold the first, as they were kept. */
+typedef struct trail {
+    const char *kinds[8];
+    size_t n_kinds;
+    const char *first_outcome; /* NULL when no decision left "open" */
+} trail;
+
+static hf_rc read_trail(hf_txn *t, const hf_conversation *c, hf_arena *a,
+                        trail *out, hf_err *err)
 {
     hf_conversation_event *ev;
     size_t n_ev;
-    *n = 0;
+    bool offered = false;
+    *out = (trail){.n_kinds = 0};
     hf_rc rc = hf_txn_conversation_events(t, c->seq, a, &ev, &n_ev, err);
-    if (rc != HF_OK)
-        return rc;
-    for (size_t i = 0; i < n_ev; i++) {
+    for (size_t i = 0; rc == HF_OK && i < n_ev; i++) {
         if (strcmp(ev[i].kind, "decision") != 0)
             continue;
         json_t *d = json_loads(ev[i].body, 0, NULL);
         const char *what = json_string_value(json_object_get(d, "decision"));
-        bool first = what != NULL && strcmp(what, "present_offers") == 0;
-        size_t k;
-        json_t *o;
-        json_array_foreach(json_object_get(d, "offers"), k, o)
-        {
-            const char *kind = json_string_value(json_object_get(o, "kind"));
-            if (first && kind != NULL && *n < cap)
-                kinds[(*n)++] = hf_arena_strdup(a, kind);
+        const char *outcome = json_string_value(json_object_get(d, "outcome"));
+        if (!offered && what != NULL && strcmp(what, "present_offers") == 0) {
+            offered = true;
+            size_t k;
+            json_t *o;
+            json_array_foreach(json_object_get(d, "offers"), k, o)
+            {
+                const char *kind =
+                    json_string_value(json_object_get(o, "kind"));
+                if (kind != NULL && out->n_kinds < HF_ARRAY_LEN(out->kinds))
+                    out->kinds[out->n_kinds++] = hf_arena_strdup(a, kind);
+            }
         }
+        if (out->first_outcome == NULL && outcome != NULL &&
+            strcmp(outcome, "open") != 0)
+            out->first_outcome = hf_arena_strdup(a, outcome);
         json_decref(d);
-        if (first)
-            break;
     }
-    return HF_OK;
+    return rc;
 }
 
 static hf_rc replay_conversation(hf_txn *t, const char *id, hf_arena *a,
@@ -76,20 +87,20 @@ static hf_rc replay_conversation(hf_txn *t, const char *id, hf_arena *a,
 {
     hf_conversation c;
     hf_order o;
+    trail tr;
     hf_rc rc = hf_txn_conversation_get(t, id, a, &c, err);
     if (rc == HF_OK)
         rc = hf_txn_order_get(t, c.order_id, a, &o, err);
     if (rc == HF_OK)
+        rc = read_trail(t, &c, a, &tr, err);
+    if (rc == HF_OK)
         rc = hf_analytics_request(t, &o, &c, a, err);
-    if (rc == HF_OK && c.offered_at != 0) {
-        const char *kinds[8];
-        size_t n;
-        rc = first_offers(t, &c, a, kinds, 8, &n, err);
-        if (rc == HF_OK)
-            rc = hf_analytics_offered(t, &o, &c, kinds, n, a, err);
-    }
+    if (rc == HF_OK && c.offered_at != 0)
+        rc = hf_analytics_offered(t, &o, &c, tr.kinds, tr.n_kinds, a, err);
     if (rc != HF_OK || strcmp(c.outcome, "open") == 0)
         return rc;
+    if (tr.first_outcome != NULL)
+        c.outcome = tr.first_outcome;
     if (c.outcome_at == 0) /* ended before outcome_at was kept */
         c.outcome_at = c.updated_at;
     return hf_analytics_outcome(t, &o, &c, a, err);
