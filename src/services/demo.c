@@ -1411,10 +1411,11 @@ static hf_rc write_batch(hf_txn *t, void *arg, hf_err *err)
  *   20% in a chat ("I want to cancel my order", then "No thanks, just
  *   cancel it");
  * - of the orders that ship with no hold and no partial cancellation, 2%
- *   ask between placement and 60% of the way to shipment: 60% take the
- *   first discount, shipping upgrade or coupon offered (a swap would move
- *   stock the plan counts on), 25% ask for a person (an agent closes the
- *   escalation 1-30 h later), 15% leave the page; all these ship;
+ *   ask between placement and 60% of the way to shipment: 60% take an
+ *   offer, the discount, the shipping upgrade or the coupon by 5:3:2 among
+ *   those offered (a swap would move stock the plan counts on), 25% ask
+ *   for a person (an agent closes the escalation 1-30 h later), 15% leave
+ *   the page; all these ship;
  * - 40% of customer cancellations answer the survey 1-48 h later (service
  *   rating 1-5 weighted 5/10/15/35/35%, would recommend mostly with 4-5).
  * An operation the policy refuses (the order moved on, say) is skipped,
@@ -1548,19 +1549,39 @@ static hf_rc demo_retention_plan(demo *d, hf_err *err)
     return HF_OK;
 }
 
-/* The id of the first offer in a request's answer that moves no stock. */
-static void pick_offer(const char *json, char out[48])
+/* The id of the offer a customer takes from a request's answer, drawn by
+ * kind among those that move no stock: the discount in half the cases,
+ * the shipping upgrade in three of ten, the coupon in one of five (the
+ * weights of the kinds offered); "" when none is offered. */
+static void pick_offer(const char *json, rng *r, char out[48])
 {
+    static const struct {
+        const char *kind;
+        double weight;
+    } taste[] = {{"discount", 0.5}, {"shipping_upgrade", 0.3}, {"coupon", 0.2}};
     json_t *doc = json_loads(json, 0, NULL);
+    json_t *offers = json_object_get(doc, "offers");
+    const char *ids[HF_ARRAY_LEN(taste)] = {NULL};
+    double total = 0;
     size_t i;
     json_t *offer;
-    out[0] = '\0';
-    json_array_foreach(json_object_get(doc, "offers"), i, offer)
+    json_array_foreach(offers, i, offer)
     {
         const char *kind = json_string_value(json_object_get(offer, "kind"));
-        const char *id = json_string_value(json_object_get(offer, "id"));
-        if (out[0] == '\0' && kind && id && strcmp(kind, "swap") != 0)
-            snprintf(out, 48, "%s", id);
+        for (size_t k = 0; kind != NULL && k < HF_ARRAY_LEN(taste); k++)
+            if (strcmp(kind, taste[k].kind) == 0 && ids[k] == NULL) {
+                ids[k] = json_string_value(json_object_get(offer, "id"));
+                total += ids[k] ? taste[k].weight : 0;
+            }
+    }
+    double x = rng_unit(r) * total;
+    out[0] = '\0';
+    for (size_t k = 0; k < HF_ARRAY_LEN(taste) && out[0] == '\0'; k++) {
+        if (ids[k] == NULL)
+            continue;
+        if (x < taste[k].weight || k + 1 == HF_ARRAY_LEN(taste))
+            snprintf(out, 48, "%s", ids[k]);
+        x -= taste[k].weight;
     }
     json_decref(doc);
 }
@@ -1614,7 +1635,7 @@ static hf_rc retention_step(hf_txn *t, demo *d, const demo_event *e,
             NULL, "customer", a, &json, err);
         if (rc == HF_OK) {
             json_id(json, q->conversation);
-            pick_offer(json, q->offer);
+            pick_offer(json, &r, q->offer);
         }
         return rc;
     case R_CHAT:
