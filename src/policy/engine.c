@@ -925,15 +925,17 @@ static bool wants_cancel(const hf_intent_result *r)
 static void while_closed(turn_builder *b, hf_convo_state *st)
 {
     const hf_intent_result *r = b->in->intent;
+    /* a closed conversation never locks the customer in: a clear request
+     * to cancel is carried out (the order's window permitting), whether
+     * they kept an offer or a person has the conversation (who sees it on
+     * the conversation) */
+    if (st->outcome != HF_OUTCOME_CANCELLED && wants_cancel(r) &&
+        !unclear(b->in)) {
+        cancel(b, st, HF_BRANCH_INSISTS, NULL);
+        return;
+    }
     switch (st->outcome) {
     case HF_OUTCOME_RETAINED:
-        /* keeping an offer never locks the customer in: a clear request
-         * to cancel after all is carried out (the order's window
-         * permitting) */
-        if (wants_cancel(r) && !unclear(b->in)) {
-            cancel(b, st, HF_BRANCH_INSISTS, NULL);
-            return;
-        }
         say(b, "%sYour order %s is kept with %s. Anything else, just ask.",
             r->intent == HF_INTENT_THANKS ? "You're welcome! " : "",
             b->in->facts->number, hf_offer_describe(&st->accepted, b->a));
@@ -952,13 +954,6 @@ static void while_closed(turn_builder *b, hf_convo_state *st)
                 b->in->facts->number);
         break;
     default:
-        /* a person has the conversation, but a clear request to cancel
-         * does not wait for them: it is carried out, and the agent sees
-         * it on the conversation */
-        if (wants_cancel(r) && !unclear(b->in)) {
-            cancel(b, st, HF_BRANCH_INSISTS, NULL);
-            return;
-        }
         say(b, "A member of our team has this conversation and will reply "
                "here.");
         break;

@@ -87,12 +87,12 @@ static hf_rc replay_conversation(hf_txn *t, const char *id, hf_arena *a,
 {
     hf_conversation c;
     hf_order o;
-    trail tr;
+    trail tr = {.n_kinds = 0};
     hf_rc rc = hf_txn_conversation_get(t, id, a, &c, err);
     if (rc == HF_OK)
         rc = hf_txn_order_get(t, c.order_id, a, &o, err);
-    if (rc == HF_OK)
-        rc = read_trail(t, &c, a, &tr, err);
+    if (rc == HF_OK && (c.offered_at != 0 || strcmp(c.outcome, "open") != 0))
+        rc = read_trail(t, &c, a, &tr, err); /* only when there is a use */
     if (rc == HF_OK)
         rc = hf_analytics_request(t, &o, &c, a, err);
     if (rc == HF_OK && c.offered_at != 0)

@@ -707,9 +707,8 @@ hf_rc hf_conversation_get_txn(hf_txn *t, const char *id, hf_arena *a,
         rc = hf_txn_order_get_doc(t, c.order_id, a, &doc, err);
     if (rc != HF_OK)
         return rc;
-    const char *name, *sources;
-    rc =
-        hf_txn_policy_version_get(t, c.policy_version, a, &name, &sources, err);
+    hf_policy_version version;
+    rc = hf_txn_policy_version_get(t, c.policy_version, a, &version, err);
     if (rc != HF_OK)
         return rc;
     json_t *order = json_loads(doc, 0, NULL);
@@ -725,7 +724,7 @@ hf_rc hf_conversation_get_txn(hf_txn *t, const char *id, hf_arena *a,
     hf_jw_key(&w, "channel");
     hf_jw_str(&w, c.channel);
     hf_jw_key(&w, "policy");
-    hf_jw_str(&w, name);
+    hf_jw_str(&w, version.name);
     hf_jw_key(&w, "policy_version");
     hf_jw_str(&w, c.policy_version);
     hf_jw_key(&w, "state");

@@ -5,6 +5,7 @@
  */
 #include "services/escalations.h"
 #include "services/analytics.h"
+#include "services/order_json.h"
 #include "services/retention_tools.h"
 
 #include "util/jsonw.h"
@@ -160,38 +161,34 @@ static hf_rc offer_call(const hf_agent_offer *o, hf_arena *a,
     if (pct && (o->percent < 1 || o->percent > 100))
         return hf_fail(err, HF_EINVAL, "invalid", "percent",
                        "a %s is 1 to 100 percent", o->kind);
+    json_t *args;
     if (strcmp(o->kind, "discount") == 0) {
-        *call =
-            (hf_tool_call){HF_TOOL_SET_DISCOUNT,
-                           hf_arena_printf(a, "{\"percent\":%d}", o->percent)};
+        call->tool = HF_TOOL_SET_DISCOUNT;
+        args = json_pack("{s:i}", "percent", o->percent);
     } else if (strcmp(o->kind, "shipping_upgrade") == 0) {
-        *call = (hf_tool_call){HF_TOOL_UPGRADE_SHIPPING, "{}"};
+        call->tool = HF_TOOL_UPGRADE_SHIPPING;
+        args = json_object();
     } else if (strcmp(o->kind, "coupon") == 0) {
         if (o->days < 0)
             return hf_fail(err, HF_EINVAL, "invalid", "days",
                            "days must be 1 or more (0: the default)");
-        *call =
-            (hf_tool_call){HF_TOOL_FUTURE_COUPON,
-                           hf_arena_printf(a, "{\"percent\":%d,\"days\":%d}",
-                                           o->percent, o->days)};
+        call->tool = HF_TOOL_FUTURE_COUPON;
+        args = json_pack("{s:i, s:i}", "percent", o->percent, "days", o->days);
     } else if (strcmp(o->kind, "swap") == 0) {
         if (o->sku == NULL || o->from_sku == NULL)
             return hf_fail(err, HF_EINVAL, "invalid",
                            o->sku == NULL ? "sku" : "from_sku",
                            "a swap names the item (sku) and the order's item "
                            "it replaces (from_sku)");
-        json_t *args =
-            json_pack("{s:s, s:s}", "sku", o->sku, "from_sku", o->from_sku);
-        char *text = args ? json_dumps(args, JSON_COMPACT) : NULL;
-        json_decref(args);
-        *call = (hf_tool_call){HF_TOOL_PRODUCT_SWAP,
-                               text ? hf_arena_strdup(a, text) : NULL};
-        free(text);
+        call->tool = HF_TOOL_PRODUCT_SWAP;
+        args = json_pack("{s:s, s:s}", "sku", o->sku, "from_sku", o->from_sku);
     } else {
         return hf_fail(err, HF_EINVAL, "invalid_offer", "kind",
                        "kind must be discount, shipping_upgrade, swap or "
                        "coupon");
     }
+    call->args = args ? hf_json_text(args, a) : NULL;
+    json_decref(args);
     return call->args != NULL
                ? HF_OK
                : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");

@@ -221,7 +221,7 @@ hf_rc hf_policy_version_txn(hf_txn *t, const hf_services *svc, const char *id,
     if (rc != HF_OK)
         return rc;
     hf_policy_version v;
-    rc = hf_txn_policy_version_find(t, id, a, &v, err);
+    rc = hf_txn_policy_version_get(t, id, a, &v, err);
     if (rc == HF_ENOTFOUND && strcmp(id, cur->version) == 0) {
         hf_err_clear(err); /* in force, not yet run nor published */
         v = (hf_policy_version){cur->version, cur->name, 0, cur->sources};

@@ -358,11 +358,11 @@ hf_rc hf_retention_version(hf_retention *r, hf_txn *t, const char *version,
     hf_arena *a = hf_arena_new(0);
     if (a == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-    const char *name, *sources;
-    hf_rc rc = hf_txn_policy_version_get(t, version, a, &name, &sources, err);
+    hf_policy_version v;
+    hf_rc rc = hf_txn_policy_version_get(t, version, a, &v, err);
     hf_policy_bundle *b = NULL;
     if (rc == HF_OK)
-        rc = hf_policy_bundle_compile(name, sources, &b, err);
+        rc = hf_policy_bundle_compile(v.name, v.sources, &b, err);
     hf_arena_free(a);
     if (rc != HF_OK)
         return rc;

@@ -20,23 +20,6 @@ hf_rc hf_txn_policy_version_put(hf_txn *t, const char *id, const char *name,
     return hf_stmt_exec(t, st, NULL, NULL, err);
 }
 
-hf_rc hf_txn_policy_version_get(hf_txn *t, const char *id, hf_arena *a,
-                                const char **name, const char **sources,
-                                hf_err *err)
-{
-    STMT(st, t, SQL_POLICY_VERSION_GET);
-    BIND_TEXT(st, 1, id);
-    hf_rc rc = hf_stmt_first(t, st, err);
-    if (rc == HF_ENOTFOUND)
-        return hf_fail(err, rc, "not_found", NULL, "no policy version %s", id);
-    if (rc != HF_OK)
-        return rc;
-    hf_row r = {t->drv, st, a, false};
-    *name = hf_row_text(&r, 0);
-    *sources = hf_row_text(&r, 1);
-    return hf_row_done(&r, err);
-}
-
 static void read_policy_version(hf_row *r, void *item)
 {
     *(hf_policy_version *)item = (hf_policy_version){
@@ -59,10 +42,10 @@ hf_rc hf_txn_policy_version_list(hf_txn *t, const char *name, int limit,
                            (void **)out, n, err);
 }
 
-hf_rc hf_txn_policy_version_find(hf_txn *t, const char *id, hf_arena *a,
-                                 hf_policy_version *out, hf_err *err)
+hf_rc hf_txn_policy_version_get(hf_txn *t, const char *id, hf_arena *a,
+                                hf_policy_version *out, hf_err *err)
 {
-    STMT(st, t, SQL_POLICY_VERSION_FIND);
+    STMT(st, t, SQL_POLICY_VERSION_GET);
     BIND_TEXT(st, 1, id);
     hf_rc rc = hf_stmt_first(t, st, err);
     if (rc == HF_ENOTFOUND)

@@ -273,14 +273,12 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_POLICY_VERSION_PUT] =
         "INSERT INTO policy_versions (id, name, sources, created_at) "
         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
-    [SQL_POLICY_VERSION_GET] =
-        "SELECT name, sources FROM policy_versions WHERE id = ?1",
     [SQL_POLICY_VERSION_LIST] =
         "SELECT id, name, created_at FROM policy_versions "
         "WHERE CAST(?1 AS TEXT) IS NULL OR name = ?1 "
         "ORDER BY created_at DESC, id DESC LIMIT ?2",
-    [SQL_POLICY_VERSION_FIND] = "SELECT id, name, created_at, sources "
-                                "FROM policy_versions WHERE id = ?1",
+    [SQL_POLICY_VERSION_GET] = "SELECT id, name, created_at, sources "
+                               "FROM policy_versions WHERE id = ?1",
     [SQL_CONVERSATION_INSERT] =
         "INSERT INTO conversations (id, order_id, channel, policy_version, "
         "state, outcome, state_json, turns, version, created_at, updated_at, "

@@ -414,10 +414,6 @@ hf_rc hf_txn_idempotency_put(hf_txn *t, const char *principal, const char *key,
  * no-op. */
 hf_rc hf_txn_policy_version_put(hf_txn *t, const char *id, const char *name,
                                 const char *sources, hf_time now, hf_err *err);
-/* HF_ENOTFOUND when unknown. */
-hf_rc hf_txn_policy_version_get(hf_txn *t, const char *id, hf_arena *a,
-                                const char **name, const char **sources,
-                                hf_err *err);
 
 /* A stored policy version: published, or run by a conversation. */
 typedef struct hf_policy_version {
@@ -432,8 +428,8 @@ hf_rc hf_txn_policy_version_list(hf_txn *t, const char *name, int limit,
                                  hf_arena *a, hf_policy_version **out,
                                  size_t *n, hf_err *err);
 /* One version with its texts; HF_ENOTFOUND not_found when unknown. */
-hf_rc hf_txn_policy_version_find(hf_txn *t, const char *id, hf_arena *a,
-                                 hf_policy_version *out, hf_err *err);
+hf_rc hf_txn_policy_version_get(hf_txn *t, const char *id, hf_arena *a,
+                                hf_policy_version *out, hf_err *err);
 
 typedef struct hf_conversation {
     int64_t seq;
