@@ -155,6 +155,35 @@ static void test_shorthand_reads_as_words(void **state)
     assert_int_equal(r.intent, HF_INTENT_THANKS);
 }
 
+/* After "but", "however" or "though" the customer says what they settle
+ * on: turning down one offer and naming another takes that one; a "but"
+ * that ends in a refusal stays a refusal. */
+static void test_contrast_decides(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        hf_intent want;
+        hf_offer_kind offer;
+    } cases[] = {
+        {"I don't want the discount, but the coupon is nice",
+         HF_INTENT_ACCEPT_OFFER, HF_OFFER_COUPON},
+        {"no to the discount but yes to the coupon", HF_INTENT_ACCEPT_OFFER,
+         HF_OFFER_COUPON},
+        {"the discount is kind, but no thanks", HF_INTENT_DECLINE_OFFER,
+         HF_OFFER_DISCOUNT},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        hf_intent_result r;
+        hf_intent_classify(model, cases[i].text, &r);
+        if (r.intent != cases[i].want)
+            print_message("\"%s\" -> %s\n", cases[i].text,
+                          hf_intent_name(r.intent));
+        assert_int_equal(r.intent, cases[i].want);
+        assert_int_equal(r.offer, cases[i].offer);
+    }
+}
+
 /* The lexicon is sorted (its lookups are a binary search) and puts rare
  * words in the family of common ones. */
 static void test_word_classes(void **state)
@@ -360,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_fresh_sentences),
         cmocka_unit_test(test_result_fields),
         cmocka_unit_test(test_shorthand_reads_as_words),
+        cmocka_unit_test(test_contrast_decides),
         cmocka_unit_test(test_word_classes),
         cmocka_unit_test(test_feature_room),
         cmocka_unit_test(test_save_load_round_trip),
