@@ -378,31 +378,271 @@ static void test_concern_goes_to_an_agent(void **state)
     json_decref(c);
 }
 
-/* Handed to a person, the customer who then wants to cancel is not made
- * to wait: the order is cancelled, and the agent finds the escalation
- * with the cancellation on its conversation. */
-static void test_cancel_while_an_agent_has_it(void **state)
+/* A new order of n units of cv-a (the shop is made); its number and id
+ * go into the buffers. */
+static void another_order(long n, char number[32], char id[64])
 {
-    (void)state;
-    char number[32], id[64], conv[64];
-    shop_with_order(number, sizeof number, id, sizeof id);
-    start_chat(number, conv, sizeof conv);
+    long st;
+    json_t *o = ts_order(ts, "cv-a", n, NULL, &st);
+    ts_assert_status(st, 201, o);
+    snprintf(number, 32, "%s", ts_str(o, "number"));
+    snprintf(id, 64, "%s", ts_str(o, "id"));
+    json_decref(o);
+}
+
+/* A chat about order number that the customer hands to a person; its id
+ * and the escalation's go into the buffers. */
+static void escalated_chat(const char *number, char conv[64], char esc[64])
+{
+    start_chat(number, conv, 64);
     ask_to_cancel(conv);
     json_t *t = say(conv, "can I speak to a real person please");
     assert_outcome(t, "closed", "escalated");
+    json_t *call = tool_call(t, "route_to_agent");
+    assert_non_null(call);
+    snprintf(esc, 64, "%s",
+             ts_str(json_object_get(call, "result"), "escalation"));
     json_decref(t);
-    t = say(conv, "forget it, I just want to cancel my order");
+}
+
+/* Escalation esc as the agent queue lists it (a new reference). */
+static json_t *queued_escalation(const char *esc)
+{
+    long st;
+    json_t *q = ts_get_as(ts, ts->agent_key, &st, "/v1/escalations?limit=200");
+    ts_assert_status(st, 200, q);
+    json_t *found = NULL, *e;
+    size_t i;
+    json_array_foreach(json_object_get(q, "escalations"), i, e)
+    {
+        if (strcmp(ts_str(e, "id"), esc) == 0)
+            found = json_incref(e);
+    }
+    json_decref(q);
+    assert_non_null(found);
+    return found;
+}
+
+/* Whether esc is on the queue's open list. */
+static bool waits_for_an_agent(const char *esc)
+{
+    long st;
+    json_t *q = ts_get_as(ts, ts->agent_key, &st,
+                          "/v1/escalations?status=open&limit=200");
+    ts_assert_status(st, 200, q);
+    bool found = false;
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(q, "escalations"), i, e)
+    {
+        found = found || strcmp(ts_str(e, "id"), esc) == 0;
+    }
+    json_decref(q);
+    return found;
+}
+
+/* The escalation_closed entries of conv's audit trail: how many, and the
+ * data of the last into *data (a new reference; NULL when none). *last
+ * says whether it is the trail's last entry. */
+static int closed_entries(const char *conv, json_t **data, bool *last)
+{
+    long st;
+    json_t *c = ts_get(ts, &st, "/v1/conversations/%s", conv);
+    ts_assert_status(st, 200, c);
+    json_t *events = json_object_get(c, "events"), *e;
+    size_t i;
+    int n = 0;
+    *data = NULL;
+    json_array_foreach(events, i, e)
+    {
+        if (strcmp(ts_str(e, "kind"), "escalation_closed") != 0)
+            continue;
+        n++;
+        json_decref(*data);
+        *data = json_incref(json_object_get(e, "data"));
+        *last = i + 1 == json_array_size(events);
+    }
+    json_decref(c);
+    return n;
+}
+
+/* Escalation esc of conversation conv was closed by its order's
+ * cancellation, by `by`: off the open list, no agent, the resolution
+ * (which starts with resolution) on the escalation and on one audit entry
+ * of the conversation; an agent who replies, makes an offer or closes it
+ * now gets not_open. */
+static void assert_closed_by_cancellation(const char *esc, const char *conv,
+                                          const char *by,
+                                          const char *resolution)
+{
+    assert_false(waits_for_an_agent(esc));
+    json_t *e = queued_escalation(esc);
+    assert_string_equal(ts_str(e, "status"), "closed");
+    assert_true(json_is_string(json_object_get(e, "closed_at")));
+    assert_true(json_is_null(json_object_get(e, "agent")));
+    if (strncmp(ts_str(e, "resolution"), resolution, strlen(resolution)) != 0)
+        fail_msg("resolution \"%s\", not \"%s...\"", ts_str(e, "resolution"),
+                 resolution);
+    json_t *data;
+    bool last = false;
+    assert_int_equal(closed_entries(conv, &data, &last), 1);
+    assert_string_equal(ts_str(data, "escalation"), esc);
+    assert_string_equal(ts_str(data, "cancelled_by"), by);
+    assert_string_equal(ts_str(data, "text"), ts_str(e, "resolution"));
+    json_decref(data);
+    json_decref(e);
+
+    long st;
+    json_t *r = ts_post_as(ts, ts->agent_key, NULL,
+                           json_pack("{s:s}", "text", "It ships tomorrow."),
+                           &st, "/v1/escalations/%s/replies", esc);
+    ts_assert_error(st, r, 409, "not_open");
+    json_decref(r);
+    r = ts_post_as(ts, ts->agent_key, NULL,
+                   json_pack("{s:s, s:i}", "kind", "discount", "percent", 10),
+                   &st, "/v1/escalations/%s/offers", esc);
+    ts_assert_error(st, r, 409, "not_open");
+    json_decref(r);
+    r = ts_post_as(ts, ts->agent_key, NULL,
+                   json_pack("{s:s}", "resolution", "kept the order"), &st,
+                   "/v1/escalations/%s/close", esc);
+    ts_assert_error(st, r, 409, "not_open");
+    json_decref(r);
+    /* still as the cancellation closed it, with its one entry */
+    e = queued_escalation(esc);
+    assert_true(json_is_null(json_object_get(e, "agent")));
+    json_decref(e);
+    assert_int_equal(closed_entries(conv, &data, &last), 1);
+    json_decref(data);
+}
+
+/* Handed to a person, the customer who then wants to cancel is not made
+ * to wait: the order is cancelled, and the escalation closes with it (the
+ * agent has nothing left to do), said on the conversation after the turn
+ * that cancelled; another order's escalation stays in the queue. */
+static void test_cancel_while_an_agent_has_it(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64], esc[64];
+    char number2[32], id2[64], conv2[64], esc2[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    another_order(1, number2, id2);
+    escalated_chat(number2, conv2, esc2);
+    escalated_chat(number, conv, esc);
+    assert_true(waits_for_an_agent(esc));
+
+    json_t *t = say(conv, "forget it, I just want to cancel my order");
     assert_outcome(t, "closed", "cancelled");
     assert_non_null(tool_call(t, "cancel_order"));
     json_decref(t);
-    assert_cancelled_and_restocked(id);
+    json_t *o = ts_get_order(ts, id);
+    assert_string_equal(ts_str(o, "status"), "cancelled");
+    json_decref(o);
+    ts_assert_inventory(ts, "cv-a", 10, 1, 9); /* the other order's unit */
+    char by[96];
+    snprintf(by, sizeof by, "conversation:%s", conv);
+    assert_closed_by_cancellation(
+        esc, conv, by, "the customer cancelled the order in this conversation");
+    json_t *data;
+    bool last = false;
+    closed_entries(conv, &data, &last);
+    assert_true(last); /* after the turn's decision */
+    json_decref(data);
+
+    /* the other order and its escalation are as they were */
+    assert_true(waits_for_an_agent(esc2));
+    assert_int_equal(closed_entries(conv2, &data, &last), 0);
+    o = ts_get_order(ts, id2);
+    assert_string_equal(ts_str(o, "status"), "confirmed");
+    json_decref(o);
     long st;
-    json_t *q =
-        ts_get_as(ts, ts->agent_key, &st, "/v1/escalations?status=open");
-    ts_assert_status(st, 200, q);
-    json_t *e = json_array_get(json_object_get(q, "escalations"), 0);
-    assert_string_equal(ts_str(e, "conversation"), conv);
-    json_decref(q);
+    json_t *r =
+        ts_post_as(ts, ts->agent_key, NULL, json_pack("{s:s}", "text", "hi"),
+                   &st, "/v1/escalations/%s/replies", esc2);
+    ts_assert_status(st, 200, r);
+    json_decref(r);
+
+    /* the KPIs: two requests handed to a person, one of them ended by the
+     * cancellation, which is no agent's resolution */
+    r = ts_get_as(ts, ts->agent_key, &st, "/v1/kpis");
+    ts_assert_status(st, 200, r);
+    json_t *counts = json_object_get(r, "counts");
+    assert_int_equal(ts_int(counts, "conversations_escalated"), 2);
+    assert_int_equal(ts_int(counts, "escalations_cancelled"), 1);
+    assert_int_equal(ts_int(counts, "requests_resolved"), 0);
+    json_decref(r);
+}
+
+/* An order cancelled through the order API closes its open escalation,
+ * saying who cancelled and why; cancelling some of its units does not. */
+static void test_order_cancel_closes_its_escalation(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64], esc[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    another_order(2, number, id); /* this one, of two units */
+    escalated_chat(number, conv, esc);
+    long st;
+    json_t *r =
+        ts_post(ts,
+                json_pack("{s:s, s:[{s:s, s:i}]}", "reason", "changed_mind",
+                          "lines", "sku", "cv-a", "qty", 1),
+                &st, "/v1/orders/%s/cancel", id);
+    ts_assert_status(st, 200, r);
+    assert_string_equal(ts_str(r, "status"), "confirmed");
+    json_decref(r);
+    assert_true(waits_for_an_agent(esc));
+
+    r = ts_post(ts, json_pack("{s:s}", "reason", "found_better_price"), &st,
+                "/v1/orders/%s/cancel", id);
+    ts_assert_status(st, 200, r);
+    assert_string_equal(ts_str(r, "status"), "cancelled");
+    json_decref(r);
+    /* the actor on the order's timeline is who cancelled */
+    r = ts_get(ts, &st, "/v1/orders/%s/events", id);
+    ts_assert_status(st, 200, r);
+    json_t *events = json_object_get(r, "data");
+    json_t *cancelled = json_array_get(events, json_array_size(events) - 1);
+    assert_string_equal(ts_str(cancelled, "type"), "cancelled");
+    char by[96], resolution[160];
+    snprintf(by, sizeof by, "%s", ts_str(cancelled, "actor"));
+    assert_true(strncmp(by, "api:", 4) == 0);
+    json_decref(r);
+    snprintf(resolution, sizeof resolution,
+             "the order was cancelled by %s (found_better_price)", by);
+    assert_closed_by_cancellation(esc, conv, by, resolution);
+}
+
+/* The customer who cancels on the self-service page while a chat about
+ * the order waits for an agent: that escalation closes too. */
+static void test_self_service_cancel_closes_the_chat_escalation(void **state)
+{
+    (void)state;
+    char number[32], id[64], conv[64], esc[64];
+    shop_with_order(number, sizeof number, id, sizeof id);
+    escalated_chat(number, conv, esc);
+    long st;
+    json_t *r = ts_post_as(ts, ts->service_key, NULL,
+                           json_pack("{s:s}", "reason", "changed_mind"), &st,
+                           "/v1/orders/%s/cancellation-requests", number);
+    ts_assert_status(st, 201, r);
+    char req[64];
+    snprintf(req, sizeof req, "%s", ts_str(r, "id"));
+    json_decref(r);
+    r = ts_post_as(ts, ts->service_key, NULL, json_pack("{s:b}", "decline", 1),
+                   &st, "/v1/cancellation-requests/%s/decision", req);
+    ts_assert_status(st, 200, r);
+    assert_string_equal(ts_str(r, "outcome"), "cancelled");
+    json_decref(r);
+    assert_cancelled_and_restocked(id);
+    char by[96], resolution[160];
+    snprintf(by, sizeof by, "conversation:%s", req);
+    snprintf(resolution, sizeof resolution,
+             "the customer cancelled the order in conversation %s", req);
+    assert_closed_by_cancellation(esc, conv, by, resolution);
+    json_t *data;
+    bool last;
+    assert_int_equal(closed_entries(req, &data, &last), 0);
 }
 
 static void test_shipped_order_gets_a_return(void **state)
@@ -905,6 +1145,8 @@ int main(void)
         T(test_insist_at_once_cancels),
         T(test_concern_goes_to_an_agent),
         T(test_cancel_while_an_agent_has_it),
+        T(test_order_cancel_closes_its_escalation),
+        T(test_self_service_cancel_closes_the_chat_escalation),
         T(test_shipped_order_gets_a_return),
         T(test_self_service_request_and_decisions),
         T(test_bad_input_changes_nothing),

@@ -277,7 +277,7 @@ static hf_rc cancel(world *w, hf_txn *t, const void *arg, const char **json,
                     hf_err *err)
 {
     const order_arg *o = arg;
-    hf_cancel_request req = {o->order, o->what, NULL, NULL, 0, "test"};
+    hf_cancel_request req = {o->order, o->what, NULL, NULL, 0, "test", NULL};
     hf_order_result out;
     (void)json;
     return hf_orders_cancel_txn(t, &w->svc, &req, w->a, &out, err);
@@ -335,6 +335,14 @@ static hf_rc close_one(world *w, hf_txn *t, const void *arg, const char **json,
         return hf_fail(err, HF_ENOTFOUND, "none", NULL, "no open escalation");
     return hf_escalation_close_txn(t, &w->svc, e[0].id, "kept the order",
                                    "agent:test", w->a, json, err);
+}
+
+/* The closed escalations, up to 200 (the stream closes fewer). */
+static hf_rc closed_list(world *w, hf_txn *t, const void *arg,
+                         const char **json, hf_err *err)
+{
+    (void)arg;
+    return hf_escalation_list_txn(t, "closed", NULL, 200, w->a, json, err);
 }
 
 static hf_rc answer(world *w, hf_txn *t, const void *arg, const char **json,
@@ -512,6 +520,20 @@ static void test_incremental_equals_rebuild(void **state)
     assert_true(w->requested >= 30 && w->accepted >= 5 && w->declined >= 5);
     assert_true(w->escalated >= 3 && w->closed >= 1 && w->chats >= 10);
     assert_true(w->surveys >= 5);
+    /* escalations closed by an agent, and by their order's cancellation
+     * (no agent): the check covers both */
+    json_t *closed, *e;
+    size_t i;
+    int by_cancellation = 0;
+    assert_int_equal(op(w, closed_list, NULL, &closed), HF_OK);
+    json_array_foreach(json_object_get(closed, "escalations"), i, e)
+    {
+        by_cancellation += json_is_null(json_object_get(e, "agent"));
+    }
+    json_decref(closed);
+    fprintf(stderr, "stream: %d escalations closed by a cancellation\n",
+            by_cancellation);
+    assert_true(by_cancellation >= 1);
 
     /* the kept counters are what the base tables say */
     hf_kpi_rebuild r = check(w, true);
