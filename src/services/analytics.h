@@ -53,7 +53,8 @@ hf_rc hf_analytics_offered(hf_txn *t, const hf_order *o,
 hf_rc hf_analytics_outcome(hf_txn *t, const hf_order *o,
                            const hf_conversation *c, hf_arena *a, hf_err *err);
 
-/* Counts the resolution of request c at `at` (an agent closed it). */
+/* Counts the resolution of request c at `at` (an agent closed its
+ * escalation, or a person cancelled its order). */
 hf_rc hf_analytics_resolved(hf_txn *t, const hf_order *o,
                             const hf_conversation *c, hf_time at, hf_arena *a,
                             hf_err *err);

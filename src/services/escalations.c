@@ -174,20 +174,24 @@ hf_rc hf_escalation_close_txn(hf_txn *t, const hf_services *svc, const char *id,
 /* --- Closed by the order's cancellation ------------------------------- */
 
 /* Closes open escalation e, whose order o was cancelled by `by` (the
- * cancellation's actor), with no agent and resolution; counts it (not as a
- * resolution: analytics.h); *data is its escalation_closed event's. */
+ * cancellation's actor), with resolution, as agent's (a person who
+ * cancelled: counted as a resolution, as when an agent closes it) or with
+ * no agent (counted as hf_analytics_escalation_cancelled); *data is its
+ * escalation_closed event's. */
 static hf_rc close_cancelled(hf_txn *t, const hf_services *svc,
                              const hf_escalation *e, const hf_order *o,
                              const char *resolution, const char *by,
-                             hf_arena *a, const char **data, hf_err *err)
+                             const char *agent, hf_arena *a, const char **data,
+                             hf_err *err)
 {
     hf_time now = hf_clock_now(svc->clock);
     hf_conversation c;
-    hf_rc rc = hf_txn_escalation_close(t, e->id, now, NULL, resolution, err);
+    hf_rc rc = hf_txn_escalation_close(t, e->id, now, agent, resolution, err);
     if (rc == HF_OK)
         rc = hf_txn_conversation_get(t, e->conversation_id, a, &c, err);
     if (rc == HF_OK)
-        rc = hf_analytics_escalation_cancelled(t, o, &c, now, a, err);
+        rc = agent ? hf_analytics_resolved(t, o, &c, now, a, err)
+                   : hf_analytics_escalation_cancelled(t, o, &c, now, a, err);
     if (rc != HF_OK)
         return rc;
     *data = event_data(e, "cancelled_by", by, resolution, a);
@@ -224,8 +228,8 @@ hf_rc hf_escalations_order_cancelled_txn(hf_txn *t, const hf_services *svc,
         if (resolution == NULL)
             return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
         rc = close_cancelled(t, svc, &open[i], o, resolution,
-                             req->actor ? req->actor : "holdfast", a, &data,
-                             err);
+                             req->actor ? req->actor : "holdfast", req->agent,
+                             a, &data, err);
         if (rc == HF_OK)
             rc = record(t, svc, open[i].conversation_id, "escalation_closed",
                         data, a, err);
@@ -251,7 +255,7 @@ hf_rc hf_escalations_conversation_cancelled_txn(
             rc = close_cancelled(
                 t, svc, &open[i], o,
                 "the customer cancelled the order in this conversation", actor,
-                a, &(*events)[(*n)++], err);
+                NULL, a, &(*events)[(*n)++], err);
     return rc;
 }
 

@@ -66,6 +66,10 @@ typedef struct hf_cancel_request {
                                  (its escalations are that turn's to
                                  close, services/escalations.h); NULL:
                                  none */
+    const char *agent;        /* the person cancelling it (an admin's or
+                                 agent's key, "api:<id>"), who so closes
+                                 its open escalations; NULL: no person
+                                 (the customer, an integration) */
 } hf_cancel_request;
 
 /* Cancels the whole order or the given units: releases their stock, voids

@@ -474,8 +474,8 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_KPI_CONVERSATIONS_AFTER] =
         "SELECT seq, id FROM conversations WHERE seq > ?1 ORDER BY seq "
         "LIMIT ?2",
-    /* closed by an agent; closed with no agent: by holdfast, when the
-     * order was cancelled (services/escalations.c) */
+    /* closed by an agent (or an agent's cancelling the order); closed
+     * with no agent: by the order's cancellation (services/escalations.c) */
     [SQL_KPI_CLOSED_ESCALATIONS_AFTER] =
         "SELECT seq, conversation_id, closed_at FROM escalations "
         "WHERE status = 'closed' AND agent IS NOT NULL AND seq > ?1 "

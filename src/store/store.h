@@ -488,9 +488,9 @@ typedef struct hf_escalation {
     const char *status; /* "open", "closed" */
     hf_time created_at;
     hf_time closed_at;      /* 0 while open */
-    const char *agent;      /* who closed it; NULL while open, and when
-                               holdfast closed it (its order was
-                               cancelled) */
+    const char *agent;      /* who closed it (or cancelled its order);
+                               NULL while open, and when its order's
+                               cancellation by no person closed it */
     const char *resolution; /* the agent's note, or who cancelled the
                                order; may be NULL */
 } hf_escalation;
@@ -503,7 +503,7 @@ hf_rc hf_txn_escalation_list(hf_txn *t, const char *status, int64_t after_seq,
                              int limit, hf_arena *a, hf_escalation **out,
                              size_t *n, hf_err *err);
 /* Closes an open escalation; HF_ECONFLICT not_open when it is not. agent
- * NULL: holdfast closed it because its order was cancelled. */
+ * NULL: its order's cancellation closed it, and no person cancelled. */
 hf_rc hf_txn_escalation_close(hf_txn *t, const char *id, hf_time at,
                               const char *agent, const char *resolution,
                               hf_err *err);
@@ -826,10 +826,10 @@ hf_rc hf_txn_kpi_clear(hf_txn *t, hf_err *err);
 typedef enum hf_kpi_page {
     HF_KPI_PAGE_ORDERS,
     HF_KPI_PAGE_CONVERSATIONS,
-    HF_KPI_PAGE_CLOSED_ESCALATIONS,   /* by an agent; ids are their
+    HF_KPI_PAGE_CLOSED_ESCALATIONS,   /* with an agent; ids are their
                                          conversations' */
-    HF_KPI_PAGE_CANCELLED_ESCALATIONS /* closed by holdfast when their
-                                         order was cancelled; likewise */
+    HF_KPI_PAGE_CANCELLED_ESCALATIONS /* with none: closed by their
+                                         order's cancellation; likewise */
 } hf_kpi_page;
 hf_rc hf_txn_kpi_page(hf_txn *t, hf_kpi_page what, int64_t after, int limit,
                       hf_arena *a, int64_t **seqs, const char ***ids,

@@ -466,23 +466,30 @@ static int closed_entries(const char *conv, json_t **data, bool *last)
     return n;
 }
 
+/* Whether escalation e (JSON) was closed by agent (NULL: none). */
+static void assert_agent(const json_t *e, const char *agent)
+{
+    if (agent == NULL)
+        assert_true(json_is_null(json_object_get(e, "agent")));
+    else
+        assert_string_equal(ts_str(e, "agent"), agent);
+}
+
 /* Escalation esc of conversation conv was closed by its order's
- * cancellation, by `by`: off the open list, no agent, the resolution
- * (which starts with resolution) on the escalation and on one audit entry
- * of the conversation; an agent who replies, makes an offer or closes it
- * now gets not_open. */
+ * cancellation, by `by`, as agent's (NULL: no agent's): off the open
+ * list, the resolution on the escalation and on one audit entry of the
+ * conversation; an agent who replies, makes an offer or closes it now
+ * gets not_open. */
 static void assert_closed_by_cancellation(const char *esc, const char *conv,
-                                          const char *by,
+                                          const char *by, const char *agent,
                                           const char *resolution)
 {
     assert_false(waits_for_an_agent(esc));
     json_t *e = queued_escalation(esc);
     assert_string_equal(ts_str(e, "status"), "closed");
     assert_true(json_is_string(json_object_get(e, "closed_at")));
-    assert_true(json_is_null(json_object_get(e, "agent")));
-    if (strncmp(ts_str(e, "resolution"), resolution, strlen(resolution)) != 0)
-        fail_msg("resolution \"%s\", not \"%s...\"", ts_str(e, "resolution"),
-                 resolution);
+    assert_agent(e, agent);
+    assert_string_equal(ts_str(e, "resolution"), resolution);
     json_t *data;
     bool last = false;
     assert_int_equal(closed_entries(conv, &data, &last), 1);
@@ -510,7 +517,7 @@ static void assert_closed_by_cancellation(const char *esc, const char *conv,
     json_decref(r);
     /* still as the cancellation closed it, with its one entry */
     e = queued_escalation(esc);
-    assert_true(json_is_null(json_object_get(e, "agent")));
+    assert_agent(e, agent);
     json_decref(e);
     assert_int_equal(closed_entries(conv, &data, &last), 1);
     json_decref(data);
@@ -542,7 +549,8 @@ static void test_cancel_while_an_agent_has_it(void **state)
     char by[96];
     snprintf(by, sizeof by, "conversation:%s", conv);
     assert_closed_by_cancellation(
-        esc, conv, by, "the customer cancelled the order in this conversation");
+        esc, conv, by, NULL,
+        "the customer cancelled the order in this conversation");
     json_t *data;
     bool last = false;
     closed_entries(conv, &data, &last);
@@ -573,44 +581,78 @@ static void test_cancel_while_an_agent_has_it(void **state)
     json_decref(r);
 }
 
+/* The actor of order id's last timeline entry, which is its
+ * cancellation, into by. */
+static void cancelled_by(const char *id, char by[96])
+{
+    long st;
+    json_t *r = ts_get(ts, &st, "/v1/orders/%s/events", id);
+    ts_assert_status(st, 200, r);
+    json_t *events = json_object_get(r, "data");
+    json_t *last = json_array_get(events, json_array_size(events) - 1);
+    assert_string_equal(ts_str(last, "type"), "cancelled");
+    snprintf(by, 96, "%s", ts_str(last, "actor"));
+    assert_true(strncmp(by, "api:", 4) == 0);
+    json_decref(r);
+}
+
 /* An order cancelled through the order API closes its open escalation,
- * saying who cancelled and why; cancelling some of its units does not. */
+ * saying who cancelled and why: as the agent's when an agent cancels it
+ * (the queue's "Cancel the order": the agent's resolution), with no agent
+ * when an integration does; cancelling some of its units does not. */
 static void test_order_cancel_closes_its_escalation(void **state)
 {
     (void)state;
     char number[32], id[64], conv[64], esc[64];
+    char number2[32], id2[64], conv2[64], esc2[64];
     shop_with_order(number, sizeof number, id, sizeof id);
     another_order(2, number, id); /* this one, of two units */
     escalated_chat(number, conv, esc);
+    another_order(1, number2, id2);
+    escalated_chat(number2, conv2, esc2);
     long st;
     json_t *r =
-        ts_post(ts,
-                json_pack("{s:s, s:[{s:s, s:i}]}", "reason", "changed_mind",
-                          "lines", "sku", "cv-a", "qty", 1),
-                &st, "/v1/orders/%s/cancel", id);
+        ts_post_as(ts, ts->agent_key, NULL,
+                   json_pack("{s:s, s:[{s:s, s:i}]}", "reason", "changed_mind",
+                             "lines", "sku", "cv-a", "qty", 1),
+                   &st, "/v1/orders/%s/cancel", id);
     ts_assert_status(st, 200, r);
     assert_string_equal(ts_str(r, "status"), "confirmed");
     json_decref(r);
     assert_true(waits_for_an_agent(esc));
 
-    r = ts_post(ts, json_pack("{s:s}", "reason", "found_better_price"), &st,
-                "/v1/orders/%s/cancel", id);
+    r = ts_post_as(ts, ts->agent_key, NULL,
+                   json_pack("{s:s}", "reason", "found_better_price"), &st,
+                   "/v1/orders/%s/cancel", id);
     ts_assert_status(st, 200, r);
     assert_string_equal(ts_str(r, "status"), "cancelled");
     json_decref(r);
-    /* the actor on the order's timeline is who cancelled */
-    r = ts_get(ts, &st, "/v1/orders/%s/events", id);
-    ts_assert_status(st, 200, r);
-    json_t *events = json_object_get(r, "data");
-    json_t *cancelled = json_array_get(events, json_array_size(events) - 1);
-    assert_string_equal(ts_str(cancelled, "type"), "cancelled");
     char by[96], resolution[160];
-    snprintf(by, sizeof by, "%s", ts_str(cancelled, "actor"));
-    assert_true(strncmp(by, "api:", 4) == 0);
-    json_decref(r);
+    cancelled_by(id, by);
     snprintf(resolution, sizeof resolution,
              "the order was cancelled by %s (found_better_price)", by);
-    assert_closed_by_cancellation(esc, conv, by, resolution);
+    assert_closed_by_cancellation(esc, conv, by, by, resolution);
+    assert_true(waits_for_an_agent(esc2));
+
+    /* the storefront's integration cancels the other one */
+    r = ts_post_as(ts, ts->service_key, NULL,
+                   json_pack("{s:s}", "reason", "changed_mind"), &st,
+                   "/v1/orders/%s/cancel", id2);
+    ts_assert_status(st, 200, r);
+    json_decref(r);
+    cancelled_by(id2, by);
+    snprintf(resolution, sizeof resolution,
+             "the order was cancelled by %s (changed_mind)", by);
+    assert_closed_by_cancellation(esc2, conv2, by, NULL, resolution);
+
+    /* the agent's cancellation resolved a request; the integration's was
+     * no agent's doing */
+    r = ts_get_as(ts, ts->agent_key, &st, "/v1/kpis");
+    ts_assert_status(st, 200, r);
+    json_t *counts = json_object_get(r, "counts");
+    assert_int_equal(ts_int(counts, "requests_resolved"), 1);
+    assert_int_equal(ts_int(counts, "escalations_cancelled"), 1);
+    json_decref(r);
 }
 
 /* The customer who cancels on the self-service page while a chat about
@@ -639,7 +681,7 @@ static void test_self_service_cancel_closes_the_chat_escalation(void **state)
     snprintf(by, sizeof by, "conversation:%s", req);
     snprintf(resolution, sizeof resolution,
              "the customer cancelled the order in conversation %s", req);
-    assert_closed_by_cancellation(esc, conv, by, resolution);
+    assert_closed_by_cancellation(esc, conv, by, NULL, resolution);
     json_t *data;
     bool last;
     assert_int_equal(closed_entries(req, &data, &last), 0);
