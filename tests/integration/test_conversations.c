@@ -378,29 +378,29 @@ static void test_concern_goes_to_an_agent(void **state)
     json_decref(c);
 }
 
-/* A new order of n units of cv-a (the shop is made); its number and id
- * go into the buffers. */
-static void another_order(long n, char number[32], char id[64])
+/* An order whose chat the customer handed to a person. */
+typedef struct escalated {
+    char number[32], id[64]; /* the order */
+    char conv[64], esc[64];  /* the chat, and its escalation */
+} escalated;
+
+/* A new order of n units of cv-a (the shop is made) whose customer asks
+ * to cancel in a chat, then for a person. */
+static void escalated_order(long n, escalated *e)
 {
     long st;
     json_t *o = ts_order(ts, "cv-a", n, NULL, &st);
     ts_assert_status(st, 201, o);
-    snprintf(number, 32, "%s", ts_str(o, "number"));
-    snprintf(id, 64, "%s", ts_str(o, "id"));
+    snprintf(e->number, sizeof e->number, "%s", ts_str(o, "number"));
+    snprintf(e->id, sizeof e->id, "%s", ts_str(o, "id"));
     json_decref(o);
-}
-
-/* A chat about order number that the customer hands to a person; its id
- * and the escalation's go into the buffers. */
-static void escalated_chat(const char *number, char conv[64], char esc[64])
-{
-    start_chat(number, conv, 64);
-    ask_to_cancel(conv);
-    json_t *t = say(conv, "can I speak to a real person please");
+    start_chat(e->number, e->conv, sizeof e->conv);
+    ask_to_cancel(e->conv);
+    json_t *t = say(e->conv, "can I speak to a real person please");
     assert_outcome(t, "closed", "escalated");
     json_t *call = tool_call(t, "route_to_agent");
     assert_non_null(call);
-    snprintf(esc, 64, "%s",
+    snprintf(e->esc, sizeof e->esc, "%s",
              ts_str(json_object_get(call, "result"), "escalation"));
     json_decref(t);
 }
@@ -499,28 +499,38 @@ static void assert_closed_by_cancellation(const char *esc, const char *conv,
     json_decref(data);
     json_decref(e);
 
-    long st;
-    json_t *r = ts_post_as(ts, ts->agent_key, NULL,
-                           json_pack("{s:s}", "text", "It ships tomorrow."),
-                           &st, "/v1/escalations/%s/replies", esc);
-    ts_assert_error(st, r, 409, "not_open");
-    json_decref(r);
-    r = ts_post_as(ts, ts->agent_key, NULL,
-                   json_pack("{s:s, s:i}", "kind", "discount", "percent", 10),
-                   &st, "/v1/escalations/%s/offers", esc);
-    ts_assert_error(st, r, 409, "not_open");
-    json_decref(r);
-    r = ts_post_as(ts, ts->agent_key, NULL,
-                   json_pack("{s:s}", "resolution", "kept the order"), &st,
-                   "/v1/escalations/%s/close", esc);
-    ts_assert_error(st, r, 409, "not_open");
-    json_decref(r);
+    /* an agent's reply, offer and close */
+    const char *acts[] = {"replies", "offers", "close"};
+    json_t *bodies[] = {
+        json_pack("{s:s}", "text", "It ships tomorrow."),
+        json_pack("{s:s, s:i}", "kind", "discount", "percent", 10),
+        json_pack("{s:s}", "resolution", "kept the order")};
+    for (int i = 0; i < 3; i++) {
+        long st;
+        json_t *r = ts_post_as(ts, ts->agent_key, NULL, bodies[i], &st,
+                               "/v1/escalations/%s/%s", esc, acts[i]);
+        ts_assert_error(st, r, 409, "not_open");
+        json_decref(r);
+    }
     /* still as the cancellation closed it, with its one entry */
     e = queued_escalation(esc);
     assert_agent(e, agent);
     json_decref(e);
     assert_int_equal(closed_entries(conv, &data, &last), 1);
     json_decref(data);
+}
+
+/* The KPIs count requests resolved and escalations closed by no agent's
+ * cancellation as said. */
+static void assert_kpi_counts(long long resolved, long long cancelled)
+{
+    long st;
+    json_t *r = ts_get_as(ts, ts->agent_key, &st, "/v1/kpis");
+    ts_assert_status(st, 200, r);
+    json_t *counts = json_object_get(r, "counts");
+    assert_int_equal(ts_int(counts, "requests_resolved"), resolved);
+    assert_int_equal(ts_int(counts, "escalations_cancelled"), cancelled);
+    json_decref(r);
 }
 
 /* Handed to a person, the customer who then wants to cancel is not made
@@ -530,67 +540,63 @@ static void assert_closed_by_cancellation(const char *esc, const char *conv,
 static void test_cancel_while_an_agent_has_it(void **state)
 {
     (void)state;
-    char number[32], id[64], conv[64], esc[64];
-    char number2[32], id2[64], conv2[64], esc2[64];
+    char number[32], id[64];
+    escalated mine, other;
     shop_with_order(number, sizeof number, id, sizeof id);
-    another_order(1, number2, id2);
-    escalated_chat(number2, conv2, esc2);
-    escalated_chat(number, conv, esc);
-    assert_true(waits_for_an_agent(esc));
+    escalated_order(1, &other);
+    escalated_order(1, &mine);
+    assert_true(waits_for_an_agent(mine.esc));
 
-    json_t *t = say(conv, "forget it, I just want to cancel my order");
+    json_t *t = say(mine.conv, "forget it, I just want to cancel my order");
     assert_outcome(t, "closed", "cancelled");
     assert_non_null(tool_call(t, "cancel_order"));
     json_decref(t);
-    json_t *o = ts_get_order(ts, id);
+    json_t *o = ts_get_order(ts, mine.id);
     assert_string_equal(ts_str(o, "status"), "cancelled");
     json_decref(o);
-    ts_assert_inventory(ts, "cv-a", 10, 1, 9); /* the other order's unit */
+    ts_assert_inventory(ts, "cv-a", 10, 2, 8); /* the other two orders */
     char by[96];
-    snprintf(by, sizeof by, "conversation:%s", conv);
+    snprintf(by, sizeof by, "conversation:%s", mine.conv);
     assert_closed_by_cancellation(
-        esc, conv, by, NULL,
+        mine.esc, mine.conv, by, NULL,
         "the customer cancelled the order in this conversation");
     json_t *data;
     bool last = false;
-    closed_entries(conv, &data, &last);
+    closed_entries(mine.conv, &data, &last);
     assert_true(last); /* after the turn's decision */
     json_decref(data);
 
     /* the other order and its escalation are as they were */
-    assert_true(waits_for_an_agent(esc2));
-    assert_int_equal(closed_entries(conv2, &data, &last), 0);
-    o = ts_get_order(ts, id2);
+    assert_true(waits_for_an_agent(other.esc));
+    assert_int_equal(closed_entries(other.conv, &data, &last), 0);
+    o = ts_get_order(ts, other.id);
     assert_string_equal(ts_str(o, "status"), "confirmed");
     json_decref(o);
     long st;
     json_t *r =
         ts_post_as(ts, ts->agent_key, NULL, json_pack("{s:s}", "text", "hi"),
-                   &st, "/v1/escalations/%s/replies", esc2);
+                   &st, "/v1/escalations/%s/replies", other.esc);
     ts_assert_status(st, 200, r);
     json_decref(r);
-
-    /* the KPIs: two requests handed to a person, one of them ended by the
-     * cancellation, which is no agent's resolution */
-    r = ts_get_as(ts, ts->agent_key, &st, "/v1/kpis");
-    ts_assert_status(st, 200, r);
-    json_t *counts = json_object_get(r, "counts");
-    assert_int_equal(ts_int(counts, "conversations_escalated"), 2);
-    assert_int_equal(ts_int(counts, "escalations_cancelled"), 1);
-    assert_int_equal(ts_int(counts, "requests_resolved"), 0);
-    json_decref(r);
+    /* the cancellation was no agent's resolution */
+    assert_kpi_counts(0, 1);
 }
 
-/* The actor of order id's last timeline entry, which is its
- * cancellation, into by. */
-static void cancelled_by(const char *id, char by[96])
+/* POST /v1/orders/{id}/cancel with key and body (stolen); asserts 200 and
+ * the order's status then; the actor of its cancellation into by. */
+static void cancel_as(const char *key, const char *id, json_t *body,
+                      const char *status, char by[96])
 {
     long st;
-    json_t *r = ts_get(ts, &st, "/v1/orders/%s/events", id);
+    json_t *r =
+        ts_post_as(ts, key, NULL, body, &st, "/v1/orders/%s/cancel", id);
+    ts_assert_status(st, 200, r);
+    assert_string_equal(ts_str(r, "status"), status);
+    json_decref(r);
+    r = ts_get(ts, &st, "/v1/orders/%s/events", id);
     ts_assert_status(st, 200, r);
     json_t *events = json_object_get(r, "data");
     json_t *last = json_array_get(events, json_array_size(events) - 1);
-    assert_string_equal(ts_str(last, "type"), "cancelled");
     snprintf(by, 96, "%s", ts_str(last, "actor"));
     assert_true(strncmp(by, "api:", 4) == 0);
     json_decref(r);
@@ -603,55 +609,49 @@ static void cancelled_by(const char *id, char by[96])
 static void test_order_cancel_closes_its_escalation(void **state)
 {
     (void)state;
-    char number[32], id[64], conv[64], esc[64];
-    char number2[32], id2[64], conv2[64], esc2[64];
+    char number[32], id[64], by[96], resolution[160];
+    escalated two, one;
     shop_with_order(number, sizeof number, id, sizeof id);
-    another_order(2, number, id); /* this one, of two units */
-    escalated_chat(number, conv, esc);
-    another_order(1, number2, id2);
-    escalated_chat(number2, conv2, esc2);
-    long st;
-    json_t *r =
-        ts_post_as(ts, ts->agent_key, NULL,
-                   json_pack("{s:s, s:[{s:s, s:i}]}", "reason", "changed_mind",
-                             "lines", "sku", "cv-a", "qty", 1),
-                   &st, "/v1/orders/%s/cancel", id);
-    ts_assert_status(st, 200, r);
-    assert_string_equal(ts_str(r, "status"), "confirmed");
-    json_decref(r);
-    assert_true(waits_for_an_agent(esc));
+    escalated_order(2, &two);
+    escalated_order(1, &one);
+    cancel_as(ts->agent_key, two.id,
+              json_pack("{s:s, s:[{s:s, s:i}]}", "reason", "changed_mind",
+                        "lines", "sku", "cv-a", "qty", 1),
+              "confirmed", by);
+    assert_true(waits_for_an_agent(two.esc));
 
-    r = ts_post_as(ts, ts->agent_key, NULL,
-                   json_pack("{s:s}", "reason", "found_better_price"), &st,
-                   "/v1/orders/%s/cancel", id);
-    ts_assert_status(st, 200, r);
-    assert_string_equal(ts_str(r, "status"), "cancelled");
-    json_decref(r);
-    char by[96], resolution[160];
-    cancelled_by(id, by);
+    cancel_as(ts->agent_key, two.id,
+              json_pack("{s:s}", "reason", "found_better_price"), "cancelled",
+              by);
     snprintf(resolution, sizeof resolution,
              "the order was cancelled by %s (found_better_price)", by);
-    assert_closed_by_cancellation(esc, conv, by, by, resolution);
-    assert_true(waits_for_an_agent(esc2));
+    assert_closed_by_cancellation(two.esc, two.conv, by, by, resolution);
+    assert_true(waits_for_an_agent(one.esc));
 
     /* the storefront's integration cancels the other one */
-    r = ts_post_as(ts, ts->service_key, NULL,
-                   json_pack("{s:s}", "reason", "changed_mind"), &st,
-                   "/v1/orders/%s/cancel", id2);
-    ts_assert_status(st, 200, r);
-    json_decref(r);
-    cancelled_by(id2, by);
+    cancel_as(ts->service_key, one.id,
+              json_pack("{s:s}", "reason", "changed_mind"), "cancelled", by);
     snprintf(resolution, sizeof resolution,
              "the order was cancelled by %s (changed_mind)", by);
-    assert_closed_by_cancellation(esc2, conv2, by, NULL, resolution);
-
+    assert_closed_by_cancellation(one.esc, one.conv, by, NULL, resolution);
     /* the agent's cancellation resolved a request; the integration's was
      * no agent's doing */
-    r = ts_get_as(ts, ts->agent_key, &st, "/v1/kpis");
+    assert_kpi_counts(1, 1);
+}
+
+/* The customer declines on the self-service page of request req, which
+ * cancels order id. */
+static void decline_cancels(const char *req, const char *id)
+{
+    long st;
+    json_t *r =
+        ts_post_as(ts, ts->service_key, NULL, json_pack("{s:b}", "decline", 1),
+                   &st, "/v1/cancellation-requests/%s/decision", req);
     ts_assert_status(st, 200, r);
-    json_t *counts = json_object_get(r, "counts");
-    assert_int_equal(ts_int(counts, "requests_resolved"), 1);
-    assert_int_equal(ts_int(counts, "escalations_cancelled"), 1);
+    assert_string_equal(ts_str(r, "outcome"), "cancelled");
+    json_decref(r);
+    r = ts_get_order(ts, id);
+    assert_string_equal(ts_str(r, "status"), "cancelled");
     json_decref(r);
 }
 
@@ -660,28 +660,22 @@ static void test_order_cancel_closes_its_escalation(void **state)
 static void test_self_service_cancel_closes_the_chat_escalation(void **state)
 {
     (void)state;
-    char number[32], id[64], conv[64], esc[64];
+    char number[32], id[64], req[64], by[96], resolution[160];
+    escalated e;
     shop_with_order(number, sizeof number, id, sizeof id);
-    escalated_chat(number, conv, esc);
+    escalated_order(1, &e);
     long st;
     json_t *r = ts_post_as(ts, ts->service_key, NULL,
                            json_pack("{s:s}", "reason", "changed_mind"), &st,
-                           "/v1/orders/%s/cancellation-requests", number);
+                           "/v1/orders/%s/cancellation-requests", e.number);
     ts_assert_status(st, 201, r);
-    char req[64];
     snprintf(req, sizeof req, "%s", ts_str(r, "id"));
     json_decref(r);
-    r = ts_post_as(ts, ts->service_key, NULL, json_pack("{s:b}", "decline", 1),
-                   &st, "/v1/cancellation-requests/%s/decision", req);
-    ts_assert_status(st, 200, r);
-    assert_string_equal(ts_str(r, "outcome"), "cancelled");
-    json_decref(r);
-    assert_cancelled_and_restocked(id);
-    char by[96], resolution[160];
+    decline_cancels(req, e.id);
     snprintf(by, sizeof by, "conversation:%s", req);
     snprintf(resolution, sizeof resolution,
              "the customer cancelled the order in conversation %s", req);
-    assert_closed_by_cancellation(esc, conv, by, NULL, resolution);
+    assert_closed_by_cancellation(e.esc, e.conv, by, NULL, resolution);
     json_t *data;
     bool last;
     assert_int_equal(closed_entries(req, &data, &last), 0);
@@ -773,13 +767,8 @@ static void test_self_service_request_and_decisions(void **state)
     o = ts_get_order(ts, id);
     assert_string_equal(ts_str(o, "status"), "confirmed");
     json_decref(o);
-    r = ts_post_as(ts, ts->service_key, NULL, json_pack("{s:b}", "decline", 1),
-                   &st, "/v1/cancellation-requests/%s/decision", req);
-    ts_assert_status(st, 200, r);
-    assert_string_equal(ts_str(r, "outcome"), "cancelled");
-    json_decref(r);
+    decline_cancels(req, id);
     o = ts_get_order(ts, id);
-    assert_string_equal(ts_str(o, "status"), "cancelled");
     assert_string_equal(ts_str(json_object_get(o, "cancellation"), "reason"),
                         "changed_mind");
     json_decref(o);
