@@ -47,6 +47,7 @@ typedef struct turn_builder {
     hf_turn *out;
     size_t cap_calls;
     bool oom;
+    bool confirmed; /* the customer said yes to "shall I cancel?" */
 } turn_builder;
 
 static void add_call(turn_builder *b, hf_tool_id tool, const char *args)
@@ -448,6 +449,32 @@ static bool ladder_rung_named(const hf_engine_input *in,
 
 /* --- Outcomes ------------------------------------------------------------- */
 
+/* Where the order is, in words for the customer: "being picked in our
+ * warehouse" rather than the status name "picking". */
+static const char *status_words(hf_order_status s)
+{
+    switch (s) {
+    case HF_STATUS_PENDING:
+        return "waiting for its payment to be confirmed";
+    case HF_STATUS_CONFIRMED:
+        return "confirmed and waiting to be prepared";
+    case HF_STATUS_ALLOCATED:
+        return "with our warehouse, waiting to be picked";
+    case HF_STATUS_PICKING:
+        return "being picked in our warehouse";
+    case HF_STATUS_PACKED:
+        return "packed and waiting for the carrier";
+    case HF_STATUS_SHIPPED:
+        return "on its way";
+    case HF_STATUS_DELIVERED:
+        return "delivered";
+    case HF_STATUS_ON_HOLD:
+        return "on hold while we check it";
+    default:
+        return hf_order_status_name(s);
+    }
+}
+
 /* The window for cancelling: the cancellation policy's rule, else this
  * policy's, else the merchant's setting. */
 static bool cancellable(const hf_engine_input *in)
@@ -477,17 +504,46 @@ static void not_eligible(turn_builder *b, hf_convo_state *st)
     }
     if (ret != NULL)
         say(b,
-            "Order %s is already on its way (%s), so it can no longer be "
-            "cancelled. Once it arrives you can return it for a refund; "
-            "reply \"return\" or ask for a person and we will arrange it.",
-            in->facts->number, hf_order_status_name(in->facts->status));
+            "Order %s has already left us (it is %s), so it can no longer "
+            "be cancelled. %s you can return it for a refund; reply "
+            "\"return\" or ask for a person and we will arrange it.",
+            in->facts->number, status_words(in->facts->status),
+            in->facts->status == HF_STATUS_SHIPPED ? "Once it arrives"
+                                                   : "Instead,");
     else
         say(b,
             "Order %s is %s, so it can no longer be cancelled. Ask for a "
             "person if you would like help with it.",
-            in->facts->number, hf_order_status_name(in->facts->status));
+            in->facts->number, status_words(in->facts->status));
     decide(b, ret ? "offer_return" : "not_cancellable",
            "the cancellation window has closed", action_line(ret));
+}
+
+/* The confidence below which the engine asks before cancelling. */
+static double cancel_bar(const hf_engine_input *in)
+{
+    double min = in->min_confidence > 0 ? in->min_confidence : 0.5;
+    return min > HF_ENGINE_CANCEL_CONFIDENCE ? min
+                                             : HF_ENGINE_CANCEL_CONFIDENCE;
+}
+
+/* A message the model is not sure enough of to cancel on: ask first. */
+static void confirm_cancel(turn_builder *b, hf_convo_state *st)
+{
+    st->confirm_cancel = true;
+    if (st->phase == HF_PHASE_OFFERING && st->n_offers > 0)
+        say(b,
+            "Just to be sure: shall I cancel order %s now? Say \"yes\" and "
+            "I will cancel it, or \"no\" to keep it. These are still "
+            "open if one would help:%s",
+            b->in->facts->number, offer_list(st, b->a));
+    else
+        say(b,
+            "Just to be sure: shall I cancel order %s now? Say \"yes\" and "
+            "I will cancel it, or \"no\" to keep it.",
+            b->in->facts->number);
+    decide(b, "confirm_cancel", "the message was not clear enough to cancel on",
+           0);
 }
 
 static void cancel(turn_builder *b, hf_convo_state *st, hf_branch why,
@@ -496,6 +552,11 @@ static void cancel(turn_builder *b, hf_convo_state *st, hf_branch why,
     const hf_engine_input *in = b->in;
     if (!cancellable(in)) {
         not_eligible(b, st);
+        return;
+    }
+    if (in->kind == HF_INPUT_MESSAGE && !b->confirmed &&
+        in->intent->confidence < cancel_bar(in)) {
+        confirm_cancel(b, st);
         return;
     }
     if (st->other_order && in->kind == HF_INPUT_MESSAGE) {
@@ -750,7 +811,7 @@ static void clarify(turn_builder *b, hf_convo_state *st)
 static void order_status_reply(turn_builder *b)
 {
     say(b, "Order %s is %s.%s", b->in->facts->number,
-        hf_order_status_name(b->in->facts->status),
+        status_words(b->in->facts->status),
         b->in->facts->status <= HF_STATUS_PACKED ? " It has not shipped yet."
                                                  : "");
     decide(b, "answer_status", "the customer asked about the order", 0);
@@ -812,6 +873,19 @@ static const char *named_elsewhere(const hf_engine_input *in,
     }
 }
 
+/* The customer named or asked for an offer the policy does not make
+ * here ("50% off"): say so and show what there is. */
+static void not_on_the_table(turn_builder *b, hf_convo_state *st,
+                             const char *elsewhere)
+{
+    say(b,
+        "Sorry, I cannot offer %s on order %s. These are the options I "
+        "have:%s\nReply with the one you would like, or say \"cancel\" and "
+        "I will cancel the order.",
+        elsewhere, b->in->facts->number, offer_list(st, b->a));
+    decide(b, "clarify", "the offer named is not on the table", 0);
+}
+
 /* A message while offers are on the table. */
 static void while_offering(turn_builder *b, hf_convo_state *st,
                            const hf_intent_result *r)
@@ -819,6 +893,14 @@ static void while_offering(turn_builder *b, hf_convo_state *st,
     if ((r->intent == HF_INTENT_OTHER || r->intent == HF_INTENT_QUESTION) &&
         counter_asked_rung(b, st))
         return;
+    /* "Can I get 50% off instead?" is answered, not passed to a person */
+    const char *asked = r->intent == HF_INTENT_QUESTION
+                            ? named_elsewhere(b->in, st, b->a)
+                            : NULL;
+    if (asked != NULL) {
+        not_on_the_table(b, st, asked);
+        return;
+    }
     switch (r->intent) {
     case HF_INTENT_ACCEPT_OFFER: {
         const hf_offer *o = chosen_offer(b->in, st);
@@ -827,12 +909,7 @@ static void while_offering(turn_builder *b, hf_convo_state *st,
             o = &rung;
         const char *elsewhere = o ? NULL : named_elsewhere(b->in, st, b->a);
         if (elsewhere != NULL) {
-            say(b,
-                "Sorry, I cannot offer %s on order %s. These are the "
-                "options I have:%s\nReply with the one you would like, or "
-                "say \"cancel\" and I will cancel the order.",
-                elsewhere, b->in->facts->number, offer_list(st, b->a));
-            decide(b, "clarify", "the offer named is not on the table", 0);
+            not_on_the_table(b, st, elsewhere);
             return;
         }
         if (o == NULL) {
@@ -880,6 +957,13 @@ static void while_offering(turn_builder *b, hf_convo_state *st,
 static void while_starting(turn_builder *b, hf_convo_state *st,
                            const hf_intent_result *r)
 {
+    /* "cancel it, or give me a discount on the next one" before any offer
+     * was made: the offers are what they ask for */
+    if (r->intent == HF_INTENT_ACCEPT_OFFER &&
+        (r->offer != HF_OFFER_NONE || r->percent > 0)) {
+        on_cancel_request(b, st);
+        return;
+    }
     switch (r->intent) {
     case HF_INTENT_CANCEL_ORDER:
     case HF_INTENT_INSIST_CANCEL:
@@ -934,11 +1018,22 @@ static void while_closed(turn_builder *b, hf_convo_state *st)
         cancel(b, st, HF_BRANCH_INSISTS, NULL);
         return;
     }
+    const char *other = named_elsewhere(b->in, st, b->a);
     switch (st->outcome) {
     case HF_OUTCOME_RETAINED:
-        say(b, "%sYour order %s is kept with %s. Anything else, just ask.",
-            r->intent == HF_INTENT_THANKS ? "You're welcome! " : "",
-            b->in->facts->number, hf_offer_describe(&st->accepted, b->a));
+        if (other != NULL && r->intent != HF_INTENT_THANKS &&
+            (r->offer == HF_OFFER_NONE || r->offer != st->accepted.kind))
+            /* one accepted offer per order: no second one, no switch */
+            say(b,
+                "Order %s already has %s, and only one offer can be applied "
+                "to an order, so I cannot add %s. If you would rather switch, "
+                "ask for a person and they will look at it.",
+                b->in->facts->number, hf_offer_describe(&st->accepted, b->a),
+                other);
+        else
+            say(b, "%sYour order %s is kept with %s. Anything else, just ask.",
+                r->intent == HF_INTENT_THANKS ? "You're welcome! " : "",
+                b->in->facts->number, hf_offer_describe(&st->accepted, b->a));
         break;
     case HF_OUTCOME_CANCELLED:
         if (r->intent == HF_INTENT_ACCEPT_OFFER || r->offer != HF_OFFER_NONE ||
@@ -948,9 +1043,15 @@ static void while_closed(turn_builder *b, hf_convo_state *st)
                 "be applied to it. You are welcome to place a new order "
                 "whenever you like.",
                 b->in->facts->number);
-        else
+        else if (r->intent == HF_INTENT_THANKS || r->intent == HF_INTENT_OTHER)
             say(b, "%sOrder %s is cancelled; the confirmation has been sent.",
                 r->intent == HF_INTENT_THANKS ? "You're welcome! " : "",
+                b->in->facts->number);
+        else /* "can I keep it after all?" */
+            say(b,
+                "Order %s is already cancelled and a cancellation cannot be "
+                "undone; the confirmation has been sent. You are welcome to "
+                "place a new order whenever you like.",
                 b->in->facts->number);
         break;
     default:
@@ -993,9 +1094,73 @@ static void other_order(turn_builder *b)
     decide(b, "other_order", "the customer named another order", 0);
 }
 
+/* Whether the customer asks to hear the offers again ("what were the
+ * options again?", "can you repeat the offers"). */
+static bool asks_for_offers(const char *text)
+{
+    static const char *const again[] = {"again", "repeat", "remind",
+                                        "list",  "what",   "which",
+                                        "show",  "were",   NULL};
+    static const char *const offers[] = {"option",      "options", "offer",
+                                         "offers",      "choice",  "choices",
+                                         "alternative", NULL};
+    if (text == NULL)
+        return false;
+    place_words pw;
+    split_words(text, &pw);
+    bool asks = false, named = false;
+    for (int i = 0; i < pw.n; i++) {
+        asks = asks || word_in(pw.w[i], again);
+        named = named || word_in(pw.w[i], offers);
+    }
+    return asks && named;
+}
+
+static void repeat_offers(turn_builder *b, const hf_convo_state *st)
+{
+    say(b,
+        "Of course. These are the options for order %s:%s\nReply with the "
+        "one you would like, or say \"cancel\" and I will cancel it.",
+        b->in->facts->number, offer_list(st, b->a));
+    decide(b, "repeat_offers", "the customer asked to hear the offers again",
+           0);
+}
+
+/* The answer to "shall I cancel?": true when the turn was taken. */
+static bool answer_to_confirm(turn_builder *b, hf_convo_state *st)
+{
+    const hf_intent_result *r = b->in->intent;
+    bool yes = wants_cancel(r) ||
+               (r->intent == HF_INTENT_ACCEPT_OFFER &&
+                r->offer == HF_OFFER_NONE && r->percent == 0 &&
+                offer_by_place(b->in->text, st->n_offers, NULL) < 0);
+    if (unclear(b->in) || (!yes && r->intent != HF_INTENT_DECLINE_OFFER))
+        return false;
+    if (yes) {
+        b->confirmed = true;
+        cancel(b, st, HF_BRANCH_INSISTS, NULL);
+        return true;
+    }
+    st->clarifications = 0;
+    if (st->phase == HF_PHASE_OFFERING && st->n_offers > 0)
+        say(b,
+            "All right, I have not cancelled anything: order %s stays as it "
+            "is. If one of these would help, just say which:%s",
+            b->in->facts->number, offer_list(st, b->a));
+    else
+        say(b,
+            "All right, I have not cancelled anything: order %s stays as it "
+            "is. Anything else, just ask.",
+            b->in->facts->number);
+    decide(b, "keep_order", "the customer did not confirm the cancellation", 0);
+    return true;
+}
+
 static void message_turn(turn_builder *b, hf_convo_state *st)
 {
     const hf_intent_result *r = b->in->intent;
+    bool confirming = st->confirm_cancel;
+    st->confirm_cancel = false;
     if (r->order[0] != '\0' && !same_order(r->order, b->in->facts->number)) {
         st->other_order = true;
         other_order(b);
@@ -1003,6 +1168,19 @@ static void message_turn(turn_builder *b, hf_convo_state *st)
     }
     if (r->order[0] != '\0') /* this order, by its number */
         st->other_order = false;
+    if (confirming && answer_to_confirm(b, st))
+        return;
+    /* a request to hear the offers again, unless a clear "cancel" */
+    if (st->phase == HF_PHASE_OFFERING && st->n_offers > 0 &&
+        r->intent != HF_INTENT_ASK_AGENT &&
+        !(r->intent == HF_INTENT_ACCEPT_OFFER &&
+          chosen_offer(b->in, st) != NULL) &&
+        !((wants_cancel(r) || r->intent == HF_INTENT_DECLINE_OFFER) &&
+          r->confidence >= cancel_bar(b->in)) &&
+        asks_for_offers(b->in->text)) {
+        repeat_offers(b, st);
+        return;
+    }
     if (st->phase == HF_PHASE_CLOSED) {
         while_closed(b, st);
         return;
@@ -1077,7 +1255,7 @@ hf_rc hf_engine_turn(const hf_engine_input *in, hf_convo_state *st, hf_arena *a,
 {
     memset(out, 0, sizeof(*out));
     hf_convo_state next = *st;
-    turn_builder b = {in, a, out, 0, false};
+    turn_builder b = {in, a, out, 0, false, false};
     if (in->kind == HF_INPUT_MESSAGE) {
         message_turn(&b, &next);
     } else {
@@ -1097,7 +1275,7 @@ hf_rc hf_engine_offer_failed(const hf_engine_input *in, hf_convo_state *st,
 {
     memset(out, 0, sizeof(*out));
     hf_convo_state next = *st;
-    turn_builder b = {in, a, out, 0, false};
+    turn_builder b = {in, a, out, 0, false, false};
     if (next.outcome == HF_OUTCOME_RETAINED) { /* undo the acceptance */
         next.outcome = HF_OUTCOME_OPEN;
         next.phase = HF_PHASE_OFFERING;

@@ -22,6 +22,10 @@
 #define HF_ENGINE_MAX_OFFERS 8
 /* Unclear messages in a row before the engine hands over to a person. */
 #define HF_ENGINE_MAX_CLARIFY 3
+/* Least confidence a message needs for the engine to cancel on it; below
+ * it (and above the merchant's min_confidence) the customer is asked to
+ * confirm first. */
+#define HF_ENGINE_CANCEL_CONFIDENCE 0.75
 
 typedef enum hf_phase {
     HF_PHASE_START,        /* the customer has not asked for anything yet */
@@ -56,12 +60,14 @@ typedef struct hf_convo_state {
     hf_outcome outcome;
     hf_offer offers[HF_ENGINE_MAX_OFFERS]; /* on the table now */
     int n_offers;
-    int rung;           /* discount ladder rung on the table (index) */
-    bool countered;     /* the ladder's next rung was already offered */
-    int clarifications; /* unclear messages in a row */
-    bool other_order;   /* the customer named another order: this one is
-                           cancelled only once they name it */
-    hf_offer accepted;  /* the offer taken, once RETAINED */
+    int rung;            /* discount ladder rung on the table (index) */
+    bool countered;      /* the ladder's next rung was already offered */
+    int clarifications;  /* unclear messages in a row */
+    bool other_order;    /* the customer named another order: this one is
+                            cancelled only once they name it */
+    hf_offer accepted;   /* the offer taken, once RETAINED */
+    bool confirm_cancel; /* the last reply asked "shall I cancel?": a yes
+                            cancels, a no keeps the order */
 } hf_convo_state;
 
 /* What the service knows about the order this turn. */

@@ -60,6 +60,8 @@ const char *hf_convo_to_json(const hf_convo *c, hf_arena *a)
     hf_jw_int(&w, c->st.clarifications);
     hf_jw_key(&w, "other_order");
     hf_jw_bool(&w, c->st.other_order);
+    hf_jw_key(&w, "confirm_cancel");
+    hf_jw_bool(&w, c->st.confirm_cancel);
     hf_jw_key(&w, "offers");
     hf_offers_json(&w, &c->st, a);
     if (c->st.accepted.kind != HF_OFFER_NONE) {
@@ -136,6 +138,7 @@ hf_rc hf_convo_from_json(const char *text, hf_arena *a, hf_convo *c,
     c->st.clarifications =
         (int)json_integer_value(json_object_get(j, "clarifications"));
     c->st.other_order = json_is_true(json_object_get(j, "other_order"));
+    c->st.confirm_cancel = json_is_true(json_object_get(j, "confirm_cancel"));
     json_t *offers = json_object_get(j, "offers"), *o;
     size_t i;
     json_array_foreach(offers, i, o)

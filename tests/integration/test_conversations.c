@@ -548,6 +548,12 @@ static void test_cancel_while_an_agent_has_it(void **state)
     assert_true(waits_for_an_agent(mine.esc));
 
     json_t *t = say(mine.conv, "forget it, I just want to cancel my order");
+    if (strcmp(ts_str(t, "decision"), "confirm_cancel") == 0) {
+        /* the model was not sure enough to cancel on: one yes does it */
+        assert_null(tool_call(t, "cancel_order"));
+        json_decref(t);
+        t = say(mine.conv, "yes");
+    }
     assert_outcome(t, "closed", "cancelled");
     assert_non_null(tool_call(t, "cancel_order"));
     json_decref(t);

@@ -630,6 +630,123 @@ static void test_offer_after_cancelling_says_why_not(void **state)
     assert_non_null(strstr(f->turn.reply, "already cancelled"));
 }
 
+/* "stop" or "never mind, I don't want to cancel" read as insisting, but
+ * not surely: the engine asks before cancelling; a yes cancels, a no
+ * keeps the order and its offers. */
+static void test_unsure_cancel_asks_first(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_INSIST_CANCEL, 0.61, HF_OFFER_NONE, 0, NULL, "stop");
+    assert_string_equal(f->turn.decision, "confirm_cancel");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_OPEN);
+    assert_int_equal(f->st.n_offers, 4);
+    say_text(f, HF_INTENT_DECLINE_OFFER, 0.95, HF_OFFER_NONE, 0, NULL, "no");
+    assert_string_equal(f->turn.decision, "keep_order");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.n_offers, 4);
+    assert_non_null(strstr(f->turn.reply, "not cancelled anything"));
+    /* asked again, a plain yes cancels */
+    say_text(f, HF_INTENT_INSIST_CANCEL, 0.6, HF_OFFER_NONE, 0, NULL,
+             "actually never mind, I don't want to cancel anymore");
+    assert_string_equal(f->turn.decision, "confirm_cancel");
+    say_text(f, HF_INTENT_ACCEPT_OFFER, 0.95, HF_OFFER_NONE, 0, NULL, "yes");
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
+}
+
+/* The same holds after keeping an offer: no cancellation on a guess. */
+static void test_unsure_cancel_after_keeping_asks_first(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_COUPON, 0);
+    say_text(f, HF_INTENT_CANCEL_ORDER, 0.6, HF_OFFER_NONE, 0, NULL,
+             "ok stop there");
+    assert_string_equal(f->turn.decision, "confirm_cancel");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+    say_text(f, HF_INTENT_CANCEL_ORDER, 0.9, HF_OFFER_NONE, 0, NULL,
+             "yes cancel it");
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+}
+
+static void test_offers_repeated_on_request(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_QUESTION, 0.99, HF_OFFER_NONE, 0, NULL,
+             "sorry, what were the options again?");
+    assert_string_equal(f->turn.decision, "repeat_offers");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_OPEN);
+    assert_non_null(strstr(f->turn.reply, "10% off this order"));
+    say_text(f, HF_INTENT_INSIST_CANCEL, 0.56, HF_OFFER_NONE, 0, NULL,
+             "can you repeat the offers");
+    assert_string_equal(f->turn.decision, "repeat_offers");
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.n_offers, 4);
+}
+
+static void test_question_for_an_offer_not_made(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_QUESTION, 0.95, HF_OFFER_DISCOUNT, 50, NULL,
+             "can I get 50% off instead?");
+    assert_null(call_of(f, HF_TOOL_ROUTE_TO_AGENT));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_OPEN);
+    assert_int_equal(f->st.n_offers, 4);
+    assert_non_null(strstr(f->turn.reply, "cannot offer 50% off"));
+}
+
+static void test_second_offer_after_keeping_one(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_COUPON, 0);
+    say(f, HF_INTENT_CHANGE_ORDER, HF_OFFER_SHIPPING_UPGRADE, 0);
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+    assert_non_null(strstr(f->turn.reply, "only one offer"));
+    assert_non_null(strstr(f->turn.reply, "shipping upgrade"));
+}
+
+static void test_status_said_in_words(void **state)
+{
+    fixture *f = *state;
+    f->facts.status = HF_STATUS_PICKING;
+    say(f, HF_INTENT_ORDER_STATUS, HF_OFFER_NONE, 0);
+    assert_null(strstr(f->turn.reply, "is picking"));
+    assert_non_null(strstr(f->turn.reply, "being picked"));
+    f->facts.status = HF_STATUS_DELIVERED;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    assert_null(strstr(f->turn.reply, "on its way"));
+    assert_non_null(strstr(f->turn.reply, "delivered"));
+}
+
+/* "Cancel it and give me a discount next time" before any offer: the
+ * offers, not "did you want to cancel?". */
+static void test_offer_named_before_the_offers(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_DISCOUNT, 0);
+    assert_string_equal(f->turn.decision, "present_offers");
+    assert_int_equal(f->st.n_offers, 4);
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+}
+
+static void test_cancelled_order_cannot_be_kept(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_INSIST_CANCEL, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_QUESTION, HF_OFFER_NONE, 0);
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_non_null(strstr(f->turn.reply, "cannot be undone"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -662,6 +779,14 @@ int main(void)
         T(test_unsure_request_for_next_rung_offers_it),
         T(test_offer_not_on_the_table_is_named),
         T(test_offer_after_cancelling_says_why_not),
+        T(test_unsure_cancel_asks_first),
+        T(test_unsure_cancel_after_keeping_asks_first),
+        T(test_offers_repeated_on_request),
+        T(test_question_for_an_offer_not_made),
+        T(test_second_offer_after_keeping_one),
+        T(test_status_said_in_words),
+        T(test_offer_named_before_the_offers),
+        T(test_cancelled_order_cannot_be_kept),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
