@@ -1116,6 +1116,50 @@ static bool asks_for_offers(const char *text)
     return asks && named;
 }
 
+/* Whether the customer asks how much they would get back ("how much will
+ * the refund be?", "what amount do I get back"). */
+static bool asks_refund_amount(const char *text)
+{
+    static const char *const money[] = {"refund", "refunded", "back",
+                                        "money",  "refunds",  NULL};
+    if (text == NULL)
+        return false;
+    place_words pw;
+    split_words(text, &pw);
+    bool how = false, much = false, named = false;
+    for (int i = 0; i < pw.n; i++) {
+        how = how || strcmp(pw.w[i], "how") == 0 ||
+              strcmp(pw.w[i], "amount") == 0;
+        much = much || strcmp(pw.w[i], "much") == 0 ||
+               strcmp(pw.w[i], "amount") == 0;
+        named = named || word_in(pw.w[i], money);
+    }
+    return how && much && named;
+}
+
+/* "How much will I get back?": the order's total, from the context. */
+static bool refund_amount(turn_builder *b, const hf_convo_state *st)
+{
+    const char *total = ctx_lookup(b->in, NULL, 0, "order.total", 11);
+    const char *currency = ctx_lookup(b->in, NULL, 0, "order.currency", 14);
+    if (total == NULL || currency == NULL)
+        return false;
+    if (st->phase == HF_PHASE_OFFERING && st->n_offers > 0)
+        say(b,
+            "If order %s is cancelled, %s %s is refunded to your payment "
+            "method. Would one of these help you keep it instead?%s\nReply "
+            "with the one you would like, or say \"cancel\" and I will "
+            "cancel it.",
+            b->in->facts->number, total, currency, offer_list(st, b->a));
+    else
+        say(b,
+            "If order %s is cancelled, %s %s is refunded to your payment "
+            "method. Would you like to cancel it?",
+            b->in->facts->number, total, currency);
+    decide(b, "answer_refund", "the customer asked how much is refunded", 0);
+    return true;
+}
+
 static void repeat_offers(turn_builder *b, const hf_convo_state *st)
 {
     say(b,
@@ -1170,17 +1214,22 @@ static void message_turn(turn_builder *b, hf_convo_state *st)
         st->other_order = false;
     if (confirming && answer_to_confirm(b, st))
         return;
-    /* a request to hear the offers again, unless a clear "cancel" */
-    if (st->phase == HF_PHASE_OFFERING && st->n_offers > 0 &&
-        r->intent != HF_INTENT_ASK_AGENT &&
-        !(r->intent == HF_INTENT_ACCEPT_OFFER &&
-          chosen_offer(b->in, st) != NULL) &&
-        !((wants_cancel(r) || r->intent == HF_INTENT_DECLINE_OFFER) &&
-          r->confidence >= cancel_bar(b->in)) &&
+    /* a request to hear the offers again, or what the refund would be,
+     * is answered, unless the message clearly does something else */
+    bool aside = st->phase != HF_PHASE_CLOSED &&
+                 st->phase != HF_PHASE_NOT_ELIGIBLE &&
+                 r->intent != HF_INTENT_ASK_AGENT &&
+                 !(r->intent == HF_INTENT_ACCEPT_OFFER &&
+                   chosen_offer(b->in, st) != NULL) &&
+                 !((wants_cancel(r) || r->intent == HF_INTENT_DECLINE_OFFER) &&
+                   r->confidence >= cancel_bar(b->in));
+    if (aside && st->phase == HF_PHASE_OFFERING && st->n_offers > 0 &&
         asks_for_offers(b->in->text)) {
         repeat_offers(b, st);
         return;
     }
+    if (aside && asks_refund_amount(b->in->text) && refund_amount(b, st))
+        return;
     if (st->phase == HF_PHASE_CLOSED) {
         while_closed(b, st);
         return;

@@ -79,7 +79,7 @@ typedef struct fixture {
     hf_convo_state st;
     hf_arena *a;
     hf_turn turn;
-    hf_ctx_value ctx[2];
+    hf_ctx_value ctx[4];
 } fixture;
 
 static int setup(void **state)
@@ -747,6 +747,24 @@ static void test_cancelled_order_cannot_be_kept(void **state)
     assert_non_null(strstr(f->turn.reply, "cannot be undone"));
 }
 
+static void test_refund_amount_is_answered(void **state)
+{
+    fixture *f = *state;
+    f->ctx[2] = (hf_ctx_value){"order.total", "104.99"};
+    f->ctx[3] = (hf_ctx_value){"order.currency", "USD"};
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    hf_intent_result r = {HF_INTENT_QUESTION, 0.99, HF_OFFER_NONE, 0, ""};
+    hf_engine_input in = input(f, &r);
+    in.n_ctx = 4;
+    in.text = "how much will the refund be?";
+    hf_err err;
+    assert_int_equal(hf_engine_turn(&in, &f->st, f->a, &f->turn, &err), HF_OK);
+    assert_int_equal(f->turn.n_calls, 0);
+    assert_int_equal(f->st.outcome, HF_OUTCOME_OPEN);
+    assert_int_equal(f->st.n_offers, 4);
+    assert_non_null(strstr(f->turn.reply, "104.99 USD is refunded"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -787,6 +805,7 @@ int main(void)
         T(test_status_said_in_words),
         T(test_offer_named_before_the_offers),
         T(test_cancelled_order_cannot_be_kept),
+        T(test_refund_amount_is_answered),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
