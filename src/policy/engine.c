@@ -527,21 +527,28 @@ static double cancel_bar(const hf_engine_input *in)
                                              : HF_ENGINE_CANCEL_CONFIDENCE;
 }
 
+/* Sets the reply to text, followed by lead and the offers when offers
+ * are on the table. */
+static void say_with_offers(turn_builder *b, const hf_convo_state *st,
+                            const char *text, const char *lead)
+{
+    if (st->phase == HF_PHASE_OFFERING && st->n_offers > 0)
+        say(b, "%s %s%s", text ? text : "", lead, offer_list(st, b->a));
+    else
+        say(b, "%s", text ? text : "");
+}
+
 /* A message the model is not sure enough of to cancel on: ask first. */
 static void confirm_cancel(turn_builder *b, hf_convo_state *st)
 {
     st->confirm_cancel = true;
-    if (st->phase == HF_PHASE_OFFERING && st->n_offers > 0)
-        say(b,
-            "Just to be sure: shall I cancel order %s now? Say \"yes\" and "
-            "I will cancel it, or \"no\" to keep it. These are still "
-            "open if one would help:%s",
-            b->in->facts->number, offer_list(st, b->a));
-    else
-        say(b,
-            "Just to be sure: shall I cancel order %s now? Say \"yes\" and "
-            "I will cancel it, or \"no\" to keep it.",
-            b->in->facts->number);
+    say_with_offers(b, st,
+                    hf_arena_printf(b->a,
+                                    "Just to be sure: shall I cancel order %s "
+                                    "now? Say \"yes\" and I will cancel it, "
+                                    "or \"no\" to keep it.",
+                                    b->in->facts->number),
+                    "These are still open if one would help:");
     decide(b, "confirm_cancel", "the message was not clear enough to cancel on",
            0);
 }
@@ -1144,18 +1151,12 @@ static bool refund_amount(turn_builder *b, const hf_convo_state *st)
     const char *currency = ctx_lookup(b->in, NULL, 0, "order.currency", 14);
     if (total == NULL || currency == NULL)
         return false;
-    if (st->phase == HF_PHASE_OFFERING && st->n_offers > 0)
-        say(b,
-            "If order %s is cancelled, %s %s is refunded to your payment "
-            "method. Would one of these help you keep it instead?%s\nReply "
-            "with the one you would like, or say \"cancel\" and I will "
-            "cancel it.",
-            b->in->facts->number, total, currency, offer_list(st, b->a));
-    else
-        say(b,
-            "If order %s is cancelled, %s %s is refunded to your payment "
-            "method. Would you like to cancel it?",
-            b->in->facts->number, total, currency);
+    say_with_offers(b, st,
+                    hf_arena_printf(b->a,
+                                    "If order %s is cancelled, %s %s is "
+                                    "refunded to your payment method.",
+                                    b->in->facts->number, total, currency),
+                    "Would one of these help you keep it instead?");
     decide(b, "answer_refund", "the customer asked how much is refunded", 0);
     return true;
 }
@@ -1186,16 +1187,12 @@ static bool answer_to_confirm(turn_builder *b, hf_convo_state *st)
         return true;
     }
     st->clarifications = 0;
-    if (st->phase == HF_PHASE_OFFERING && st->n_offers > 0)
-        say(b,
-            "All right, I have not cancelled anything: order %s stays as it "
-            "is. If one of these would help, just say which:%s",
-            b->in->facts->number, offer_list(st, b->a));
-    else
-        say(b,
-            "All right, I have not cancelled anything: order %s stays as it "
-            "is. Anything else, just ask.",
-            b->in->facts->number);
+    say_with_offers(b, st,
+                    hf_arena_printf(b->a,
+                                    "All right, I have not cancelled anything: "
+                                    "order %s stays as it is.",
+                                    b->in->facts->number),
+                    "If one of these would help, just say which:");
     decide(b, "keep_order", "the customer did not confirm the cancellation", 0);
     return true;
 }
