@@ -894,6 +894,13 @@ static void not_on_the_table(turn_builder *b, hf_convo_state *st,
 }
 
 /* A message while offers are on the table. */
+/* A yes to the offers without saying which. */
+static void which_offer(turn_builder *b, const hf_convo_state *st)
+{
+    say(b, "Happy to! Which one would you like?%s", offer_list(st, b->a));
+    decide(b, "clarify", "which offer was not clear", 0);
+}
+
 static void while_offering(turn_builder *b, hf_convo_state *st,
                            const hf_intent_result *r)
 {
@@ -920,9 +927,7 @@ static void while_offering(turn_builder *b, hf_convo_state *st,
             return;
         }
         if (o == NULL) {
-            say(b, "Happy to! Which one would you like?%s",
-                offer_list(st, b->a));
-            decide(b, "clarify", "which offer was not clear", 0);
+            which_offer(b, st);
             return;
         }
         accept(b, st, o);
@@ -1171,15 +1176,49 @@ static void repeat_offers(turn_builder *b, const hf_convo_state *st)
            0);
 }
 
+/* A reply of nothing but yes or no ("ok", "y", "sure thanks", "n",
+ * "nope"), answering the question the bot just asked: 1 for yes, -1 for
+ * no, 0 for anything else. The model reads such a bare word without the
+ * question it answers ("ok" alone is small talk), so the engine, which
+ * knows the question, reads it. */
+static int bare_yes_no(const char *text)
+{
+    static const char *const yes[] = {
+        "ok",  "okay", "okey", "k",    "kk",      "y",    "yes", "yeah",
+        "yep", "yup",  "sure", "fine", "alright", "deal", "yea", NULL};
+    static const char *const no[] = {"n", "no", "nope", "nah", "nay", NULL};
+    static const char *const filler[] = {
+        "then", "please", "pls", "thanks", "thank", "you", "ty", "thx", NULL};
+    if (text == NULL)
+        return 0;
+    place_words pw;
+    split_words(text, &pw);
+    int answer = 0;
+    if (pw.n == 0 || pw.n > 3)
+        return 0;
+    for (int i = 0; i < pw.n; i++) {
+        int w = word_in(pw.w[i], yes) ? 1 : word_in(pw.w[i], no) ? -1 : 0;
+        if (w == 0 && !word_in(pw.w[i], filler))
+            return 0;
+        if (w != 0 && answer != 0 && w != answer)
+            return 0; /* "yes no" */
+        if (w != 0)
+            answer = w;
+    }
+    return answer;
+}
+
 /* The answer to "shall I cancel?": true when the turn was taken. */
 static bool answer_to_confirm(turn_builder *b, hf_convo_state *st)
 {
     const hf_intent_result *r = b->in->intent;
-    bool yes = wants_cancel(r) ||
+    int bare = bare_yes_no(b->in->text);
+    bool yes = bare > 0 || wants_cancel(r) ||
                (r->intent == HF_INTENT_ACCEPT_OFFER &&
                 r->offer == HF_OFFER_NONE && r->percent == 0 &&
                 offer_by_place(b->in->text, st->n_offers, NULL) < 0);
-    if (unclear(b->in) || (!yes && r->intent != HF_INTENT_DECLINE_OFFER))
+    bool no = bare < 0 || r->intent == HF_INTENT_DECLINE_OFFER;
+    if (bare == 0 && (unclear(b->in) || (!yes && !no)))
         return false;
     if (yes) {
         b->confirmed = true;
@@ -1241,6 +1280,22 @@ static void message_turn(turn_builder *b, hf_convo_state *st)
     if (place >= 0 && only) {
         st->clarifications = 0;
         accept(b, st, &st->offers[place]);
+        return;
+    }
+    /* a bare "ok" or "y" answers "would you like one of these?": with one
+     * offer on the table it takes it, with several it asks which; a bare
+     * "n" declines */
+    int bare = st->phase == HF_PHASE_OFFERING && st->n_offers > 0
+                   ? bare_yes_no(b->in->text)
+                   : 0;
+    if (bare != 0) {
+        st->clarifications = 0;
+        if (bare < 0)
+            on_decline(b, st);
+        else if (st->n_offers == 1)
+            accept(b, st, &st->offers[0]);
+        else
+            which_offer(b, st);
         return;
     }
     /* naming the ladder's next rung only puts it on the table, so a

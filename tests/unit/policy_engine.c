@@ -668,6 +668,48 @@ static void test_unsure_cancel_asks_first(void **state)
     assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
 }
 
+/* A bare "y", "ok" or "n" answers the question the bot asked, whatever
+ * the model made of a word so short: the one offer on the table is taken,
+ * several get "which one?", a no declines, and "shall I cancel?" is
+ * answered. */
+static void test_bare_yes_and_no(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_OTHER, 0.99, HF_OFFER_NONE, 0, NULL, "ok");
+    assert_string_equal(f->turn.decision, "clarify");
+    assert_non_null(strstr(f->turn.reply, "Which one"));
+    assert_int_equal(f->turn.n_calls, 0);
+    say(f, HF_INTENT_DECLINE_OFFER, HF_OFFER_NONE, 0); /* the 15% rung */
+    assert_int_equal(f->st.n_offers, 1);
+    say_text(f, HF_INTENT_OTHER, 0.99, HF_OFFER_NONE, 0, NULL, "y");
+    assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+    assert_int_equal(f->st.accepted.percent, 15);
+    assert_non_null(call_of(f, HF_TOOL_SET_DISCOUNT));
+}
+
+static void test_bare_no_declines_and_answers(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say(f, HF_INTENT_DECLINE_OFFER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_OTHER, 0.99, HF_OFFER_NONE, 0, NULL, "n");
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
+}
+
+static void test_bare_yes_confirms_a_cancel(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_INSIST_CANCEL, 0.6, HF_OFFER_NONE, 0, NULL,
+             "stop it");
+    assert_string_equal(f->turn.decision, "confirm_cancel");
+    say_text(f, HF_INTENT_OTHER, 0.99, HF_OFFER_NONE, 0, NULL, "ok then");
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
+}
+
 /* The same holds after keeping an offer: no cancellation on a guess. */
 static void test_unsure_cancel_after_keeping_asks_first(void **state)
 {
@@ -791,6 +833,9 @@ int main(void)
         T(test_unsure_request_for_next_rung_offers_it),
         T(test_offer_not_on_the_table_is_named),
         T(test_offer_after_cancelling_says_why_not),
+        T(test_bare_yes_and_no),
+        T(test_bare_no_declines_and_answers),
+        T(test_bare_yes_confirms_a_cancel),
         T(test_unsure_cancel_asks_first),
         T(test_unsure_cancel_after_keeping_asks_first),
         T(test_offers_repeated_on_request),
