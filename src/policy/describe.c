@@ -91,6 +91,9 @@ static void say_head(out *o, const hf_line_reading *r)
     case HF_LINE_UNKNOWN:
         say(o, "%s%s", "not understood", "");
         break;
+    case HF_LINE_REMARK:
+        say(o, "%s%s", "remark for people; no effect", "");
+        break;
     default:
         break;
     }
@@ -104,7 +107,8 @@ const char *hf_line_describe(hf_arena *a, const hf_line_reading *r)
     if (r->rule)
         say(&o, "%scancellable up to status %s", o.n > 0 ? "; " : "",
             hf_order_status_name(r->last));
-    if (r->kind != HF_LINE_NOTE && r->kind != HF_LINE_HEADING)
+    if (r->kind != HF_LINE_NOTE && r->kind != HF_LINE_HEADING &&
+        r->kind != HF_LINE_REMARK)
         say_steps(&o, r);
     return hf_arena_strdup(a, o.buf);
 }

@@ -82,6 +82,8 @@ typedef enum hf_concept_role {
     HF_ROLE_ACTION,    /* value: hf_action_kind */
     HF_ROLE_OFFERS,    /* "retention options": names the offers at large */
     HF_ROLE_OFFER,     /* value: hf_offer_kind */
+    HF_ROLE_REMARK,    /* prose for people (the bot's role, the policy's aim,
+                          tone): no step */
 } hf_concept_role;
 
 /* One row of the lexicon: a concept and the phrases that say it. */
