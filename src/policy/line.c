@@ -468,6 +468,7 @@ static void read_figures(const hf_line_ctx *lc, const char *text,
 {
     int bare[HF_PLAN_LADDER_MAX];
     size_t n_bare = 0, bare_at = 0;
+    bool rung = false; /* a bare percentage is said as a further rung */
     for (size_t i = 0; i < n; i++) {
         int v = number_of(&t[i]);
         size_t to, money = amount_at(text, t, n, i, &to);
@@ -489,7 +490,8 @@ static void read_figures(const hf_line_ctx *lc, const char *text,
             (o = nearest(r, offer_at, i, HF_OFFER_NONE)) != NULL)
             add_percent(o, v);
         else if (v >= 1 && v <= 100 && is_percent(t, n, i) &&
-                 rung_word_before(t, n, i) && n_bare < HF_PLAN_LADDER_MAX) {
+                 n_bare < HF_PLAN_LADDER_MAX) {
+            rung |= rung_word_before(t, n, i);
             bare_at = n_bare == 0 ? i : bare_at;
             bare[n_bare++] = v;
         } else if (days_of(t, n, i, v) > 0 &&
@@ -498,7 +500,7 @@ static void read_figures(const hf_line_ctx *lc, const char *text,
     }
     const hf_plan *p = lc->plan;
     const hf_plan_offer *last = p->n_offers ? &p->offers[p->n_offers - 1] : 0;
-    if (n_bare == 0 || r->n_offers > 0 || r->n_acts > 0 || last == NULL ||
+    if (!rung || r->n_offers > 0 || r->n_acts > 0 || last == NULL ||
         (last->kind != HF_OFFER_DISCOUNT && last->kind != HF_OFFER_COUPON) ||
         (r->cond != HF_BRANCH_COUNT && r->cond != HF_BRANCH_DECLINES))
         return;
@@ -611,7 +613,7 @@ static void attach(hf_line_ctx *lc, const hf_outline_line *l,
 
 static bool is_label(const hf_outline_line *l)
 {
-    return l->heading || l->text[l->len - 1] == ':';
+    return l->heading || l->header || l->text[l->len - 1] == ':';
 }
 
 /* Decides the line's kind, dropping what the kind does not carry; words
@@ -647,7 +649,13 @@ static void decide(const hf_outline_line *l, hf_line_reading *r, size_t words,
      * suits ("15% if they decline the first" is the ladder; "free express
      * shipping for a customer who is worried about timing"): the offers
      * are made in the order listed, so it is an offer line. */
-    if (r->n_offers > 0 && r->n_acts == 0 && !r->label)
+    if (r->n_offers > 0 && r->n_acts == 0 && !r->label) {
+        /* "15% off if they say no to that" under the 10% line: more rungs
+         * of the same offer */
+        r->continues |= r->cond == HF_BRANCH_DECLINES;
+        r->cond = HF_BRANCH_COUNT;
+    }
+    if (l->header) /* the names of a table's columns */
         r->cond = HF_BRANCH_COUNT;
     if (r->label) {
         r->n_acts = 0;
@@ -777,10 +785,12 @@ static bool instruction_shaped(const hf_token *t, size_t n)
 }
 
 /* True when label r names a section of prose for people ("Purpose",
- * "Notes", "Tone of voice", "Background", "Why we do this") and says
- * nothing else the lexicon knows. */
-static bool names_remarks(const hf_line_reading *r, const hf_token *t, size_t n,
-                          const hf_match *m, size_t n_m)
+ * "Notes for agents", "Tone of voice", "Background", "Why we do this"):
+ * one of its words says so and every other is a small word ("Offers and
+ * notes" is not one). */
+static bool names_remarks(const hf_outline_line *l, const hf_line_reading *r,
+                          const hf_token *t, size_t n, const hf_match *m,
+                          size_t n_m)
 {
     static const char *const words[] = {
         "note",      "notes", "purpose",      "background", "context",
@@ -788,15 +798,27 @@ static bool names_remarks(const hf_line_reading *r, const hf_token *t, size_t n,
         "rationale", "about", "introduction", "intro",      "aim",
         "aims",      "goal",  "goals",        "remarks",    "comments",
         "fyi",       "why",   "principles"};
-    if (!r->label || r->cond != HF_BRANCH_COUNT || r->section || r->trigger)
+    static const char *const small[] = {
+        "a",        "an",        "the",        "and",   "of",      "for",
+        "on",       "to",        "this",       "these", "policy",  "playbook",
+        "page",     "our",       "we",         "do",    "it",      "general",
+        "internal", "important", "additional", "extra", "further", "agents",
+        "team",     "staff",     "editors",    "some",  "few",     "key",
+        "quick",    "is",        "what",       "s"};
+    if (!r->label || l->header || r->cond != HF_BRANCH_COUNT || r->section ||
+        r->trigger)
         return false;
     for (size_t i = 0; i < n_m; i++)
         if (m[i].concept->role != HF_ROLE_REMARK)
             return false;
-    for (size_t i = 0; i < n; i++)
+    bool named = false;
+    for (size_t i = 0; i < n; i++) {
         if (word_is(t, n, i, words, HF_ARRAY_LEN(words)))
-            return true;
-    return false;
+            named = true;
+        else if (!word_is(t, n, i, small, HF_ARRAY_LEN(small)))
+            return false;
+    }
+    return named;
 }
 
 /* How many words t has (marks and quotes are not words). */
@@ -846,7 +868,7 @@ hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
     attach(lc, l, r, &m);
     decide(l, r, count_words(tok, n_tok), m.n_tools);
     r->instruction = instruction_shaped(tok, n_tok);
-    r->remark_label = names_remarks(r, tok, n_tok, found, n);
+    r->remark_label = names_remarks(l, r, tok, n_tok, found, n);
     if (bad.why != NULL) {
         r->kind = HF_LINE_UNKNOWN;
         r->cond = HF_BRANCH_COUNT;

@@ -10,7 +10,9 @@
  * and where text pasted from a web page runs items together ("... it. -
  * Shipping Upgrade: ..."). A source line that does not end a sentence
  * continues the logical line: "Use\n@set_discount_to_order\nto offer"
- * reads as one instruction. Code blocks and raw HTML are ignored.
+ * reads as one instruction. A table row is one line, its cells set off
+ * as clauses ("Discount; 10% or 15%; @set_discount_to_order"); the header
+ * row is a label. Code blocks and raw HTML are ignored.
  */
 #include "policy/policy_int.h"
 #include "util/mem.h"
@@ -30,6 +32,7 @@ typedef struct builder {
     int lists;     /* open lists and quotes: the nesting depth */
     int heading;   /* level of the open heading, 0 when none */
     int skip;      /* open code or HTML blocks: text ignored */
+    bool header;   /* inside a table's header row */
     size_t strong_from, strong_to; /* the last bold span of buf */
     bool strong;                   /* buf has had a bold span */
     hf_outline_line *lines;
@@ -137,6 +140,7 @@ static void emit(builder *b, size_t from, size_t to)
     l->heading = b->heading > 0;
     l->bold = b->strong && b->strong_from <= from && b->strong_to >= to;
     l->depth = b->heading > 0 ? b->heading - 7 : b->lists;
+    l->header = b->header;
 }
 
 /* True at buf[i] = '-' that runs a pasted item into the previous one:
@@ -178,7 +182,15 @@ static bool ends_sentence(const builder *b)
 static int enter_block(MD_BLOCKTYPE type, void *detail, void *user)
 {
     builder *b = user;
+    if (type == MD_BLOCK_TH || type == MD_BLOCK_TD) {
+        /* a table row is one line; its cells are clauses of it */
+        if (b->n > 0)
+            put(b, "; ", 2, b->offs[b->n - 1] + 1, false);
+        return b->failed ? -1 : 0;
+    }
     flush(b);
+    if (type == MD_BLOCK_THEAD)
+        b->header = true;
     if (type == MD_BLOCK_UL || type == MD_BLOCK_OL || type == MD_BLOCK_QUOTE)
         b->lists++;
     else if (type == MD_BLOCK_H)
@@ -192,7 +204,11 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *user)
 {
     builder *b = user;
     (void)detail;
+    if (type == MD_BLOCK_TH || type == MD_BLOCK_TD)
+        return 0;
     flush(b);
+    if (type == MD_BLOCK_THEAD)
+        b->header = false;
     if (type == MD_BLOCK_UL || type == MD_BLOCK_OL || type == MD_BLOCK_QUOTE)
         b->lists--;
     else if (type == MD_BLOCK_H)
@@ -254,7 +270,7 @@ hf_rc hf_policy_outline(hf_arena *a, const char *doc, size_t len,
         return HF_ENOMEM;
     MD_PARSER p = {
         .abi_version = 0,
-        .flags = MD_FLAG_NOINDENTEDCODEBLOCKS,
+        .flags = MD_FLAG_NOINDENTEDCODEBLOCKS | MD_FLAG_TABLES,
         .enter_block = enter_block,
         .leave_block = leave_block,
         .enter_span = enter_span,

@@ -31,6 +31,7 @@ typedef struct hf_outline_line {
     int depth;           /* heading: level - 7 (< 0); else list nesting */
     bool heading;        /* a Markdown heading (# or underlined) */
     bool bold;           /* all of it in one bold span ("**Steps**") */
+    bool header;         /* a table's header row: a label */
 } hf_outline_line;
 
 /* The source position (1-based line and byte column) of byte offset off. */
