@@ -700,7 +700,7 @@ static bool unread_condition(hf_line_reading *r, const hf_token *t, size_t n,
             return true;
         r->cond = HF_BRANCH_DECLINES;
     }
-    if (read || r->label || r->trigger || n == 0)
+    if (read || r->trigger || n == 0)
         return false;
     bool opens = word_is(t, n, 0, openers, HF_ARRAY_LEN(openers)) ||
                  (strcmp(t[0].raw, "in") == 0 &&

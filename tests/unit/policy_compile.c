@@ -736,6 +736,9 @@ static void lint_unread_condition(void **state)
                     "cannot understand the condition");
     assert_one_diag("- Refund it unless it has shipped.\n", 1, 3,
                     "cannot understand the condition");
+    /* a label's condition too: the steps under it would run always */
+    assert_one_diag("- If the moon is full:\n  - Refund the order.\n", 1, 3,
+                    "cannot understand the condition");
     hf_plan *p = compile_text("t", "- If they have a question, escalate.\n"
                                    "- If needed, escalate to a supervisor.\n");
     assert_int_equal(p->n_diags, 0);
