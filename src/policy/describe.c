@@ -58,7 +58,8 @@ static void say_action(out *o, const hf_plan_action *a)
 
 static void say_steps(out *o, const hf_line_reading *r)
 {
-    if (o->n > 0 && r->kind != HF_LINE_BRANCH && r->n_acts + r->n_offers > 0)
+    if (o->n > 0 && (r->kind != HF_LINE_BRANCH || r->rule) &&
+        r->n_acts + r->n_offers > 0)
         say(o, "%s%s", "; ", "");
     for (size_t i = 0; i < r->n_acts; i++) {
         say(o, "%s%s", i > 0 ? ", " : "", "");
@@ -83,7 +84,7 @@ static void say_head(out *o, const hf_line_reading *r)
         break;
     case HF_LINE_BRANCH:
         say(o, "if %s%s", hf_branch_name(r->cond),
-            r->n_acts + r->n_offers > 0 ? ": " : "");
+            r->n_acts + r->n_offers > 0 && !r->rule ? ": " : "");
         break;
     case HF_LINE_NOTE:
         say(o, "%s%s", "another system does this; no effect", "");

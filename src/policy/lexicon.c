@@ -147,7 +147,7 @@ static const hf_concept table[] = {
        "not|isnt|arent|wasnt|longer *2 interest|interested",
        "doesnt|dont|wont|not *2 want|accept|take|like|need *3 "
        "offer|offers|option|options|any|them|it|one",
-       "no thank|thanks", "prefer|prefers *1 not", "pass|passes on",
+       "no thank|thanks", "prefer|prefers|rather *1 not", "pass|passes on",
        "push|pushes|pushed *1 back",
        "not|isnt|arent|wasnt *2 persuaded|convinced|swayed|tempted|keen",
        "^ no|declined|refused|rejected .")},

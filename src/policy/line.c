@@ -784,6 +784,8 @@ static bool instruction_shaped(const hf_token *t, size_t n)
     return word_is(t, n, i, verbs, HF_ARRAY_LEN(verbs));
 }
 
+static bool remark_words(const hf_token *t, size_t n);
+
 /* True when label r names a section of prose for people ("Purpose",
  * "Notes for agents", "Tone of voice", "Background", "Why we do this"):
  * one of its words says so and every other is a small word ("Offers and
@@ -791,6 +793,19 @@ static bool instruction_shaped(const hf_token *t, size_t n)
 static bool names_remarks(const hf_outline_line *l, const hf_line_reading *r,
                           const hf_token *t, size_t n, const hf_match *m,
                           size_t n_m)
+{
+    if (!r->label || l->header || r->cond != HF_BRANCH_COUNT || r->section ||
+        r->trigger)
+        return false;
+    for (size_t i = 0; i < n_m; i++)
+        if (m[i].concept->role != HF_ROLE_REMARK)
+            return false;
+    return remark_words(t, n);
+}
+
+/* True when t names prose for people: one of its words says so and every
+ * other is a small word. */
+static bool remark_words(const hf_token *t, size_t n)
 {
     static const char *const words[] = {
         "note",      "notes", "purpose",      "background", "context",
@@ -805,12 +820,6 @@ static bool names_remarks(const hf_outline_line *l, const hf_line_reading *r,
         "internal", "important", "additional", "extra", "further", "agents",
         "team",     "staff",     "editors",    "some",  "few",     "key",
         "quick",    "is",        "what",       "s"};
-    if (!r->label || l->header || r->cond != HF_BRANCH_COUNT || r->section ||
-        r->trigger)
-        return false;
-    for (size_t i = 0; i < n_m; i++)
-        if (m[i].concept->role != HF_ROLE_REMARK)
-            return false;
     bool named = false;
     for (size_t i = 0; i < n; i++) {
         if (word_is(t, n, i, words, HF_ARRAY_LEN(words)))
@@ -819,6 +828,45 @@ static bool names_remarks(const hf_outline_line *l, const hf_line_reading *r,
             return false;
     }
     return named;
+}
+
+/* How many tokens of the line come before a run-in label of prose for
+ * people ("**Purpose:** This playbook exists ...", "_Why we do this:_ a
+ * cancelled order ..."): a colon within the first six words, with only a
+ * remark word and small words before it, and words after it. 0: none. */
+static size_t run_in_remark(const hf_outline_line *l, const hf_token *t,
+                            size_t n)
+{
+    const char *colon = memchr(l->text, ':', l->len);
+    if (colon == NULL)
+        return 0;
+    size_t k = 0;
+    while (k < n && t[k].pos < (size_t)(colon - l->text))
+        k++;
+    return k > 0 && k <= 6 && k < n && remark_words(t, k) ? k : 0;
+}
+
+/* Makes r a remark, keeping the diagnostics of its marks only (the plan
+ * had keep before the line was read); a line written as an instruction
+ * is reported as one under label instead. */
+static hf_rc make_remark(hf_line_ctx *lc, const hf_outline_line *l,
+                         hf_line_reading *r, size_t keep, const char *label,
+                         size_t label_len)
+{
+    lc->plan->n_diags = keep + r->mark_diags;
+    r->cond = HF_BRANCH_COUNT;
+    r->n_acts = 0;
+    r->n_offers = 0;
+    r->rule = r->trigger = r->section = r->continues = false;
+    r->kind = r->instruction ? HF_LINE_UNKNOWN : HF_LINE_REMARK;
+    if (!r->instruction)
+        return HF_OK;
+    return diag(lc, l, 0,
+                "an instruction under \"%.*s\" is not a step; move it to the "
+                "steps%.*s",
+                label, label_len, "", 0)
+               ? HF_OK
+               : HF_ENOMEM;
 }
 
 /* How many words t has (marks and quotes are not words). */
@@ -867,8 +915,11 @@ hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
     read_figures(lc, l->text, r, tok, n_tok, at.offer_at, &bad);
     attach(lc, l, r, &m);
     decide(l, r, count_words(tok, n_tok), m.n_tools);
-    r->instruction = instruction_shaped(tok, n_tok);
+    size_t run_in = run_in_remark(l, tok, n_tok);
+    r->instruction = instruction_shaped(tok + run_in, n_tok - run_in);
     r->remark_label = names_remarks(l, r, tok, n_tok, found, n);
+    if (run_in > 0 && !r->label)
+        return make_remark(lc, l, r, before, l->text, tok[run_in].pos - 1);
     if (bad.why != NULL) {
         r->kind = HF_LINE_UNKNOWN;
         r->cond = HF_BRANCH_COUNT;
@@ -904,18 +955,5 @@ hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
 hf_rc hf_line_remark(hf_line_ctx *lc, const hf_outline_line *l,
                      hf_line_reading *r, size_t diags_before, const char *label)
 {
-    lc->plan->n_diags = diags_before + r->mark_diags;
-    r->cond = HF_BRANCH_COUNT;
-    r->n_acts = 0;
-    r->n_offers = 0;
-    r->rule = r->trigger = r->section = r->continues = false;
-    r->kind = r->instruction ? HF_LINE_UNKNOWN : HF_LINE_REMARK;
-    if (!r->instruction)
-        return HF_OK;
-    return diag(lc, l, 0,
-                "an instruction under \"%.*s\" is not a step; move it to the "
-                "steps%.*s",
-                label, strlen(label), "", 0)
-               ? HF_OK
-               : HF_ENOMEM;
+    return make_remark(lc, l, r, diags_before, label, strlen(label));
 }

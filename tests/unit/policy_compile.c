@@ -268,6 +268,7 @@ static void round_two_voices_give_the_retention_plan(void **state)
         "tests/data/policies/questions_table.md",
         "tests/data/policies/nested_notes.md",
         "tests/data/policies/clause_shapes.md",
+        "tests/data/policies/we_soft_wrapped_uk.md",
     };
     assert_files_give_plan("policies/Cancellation_retention_policy.md", files,
                            HF_ARRAY_LEN(files));
@@ -279,6 +280,7 @@ static void round_two_single_order_rewordings(void **state)
     static const char *const files[] = {
         "tests/data/policies/single_order_bot.md",
         "tests/data/policies/single_order_pasted_crlf.md",
+        "tests/data/policies/single_order_we_when.md",
     };
     assert_files_give_plan("policies/Single_order_cancellation_policy.md",
                            files, HF_ARRAY_LEN(files));
@@ -379,6 +381,8 @@ static void branch_phrasings(void **state)
          HF_BRANCH_ACCEPTS, "apply_offer"},
         {"If they say yes then apply the offer and thank them.",
          HF_BRANCH_ACCEPTS, "apply_offer thank"},
+        {"If they would rather not, we go ahead and cancel it.",
+         HF_BRANCH_DECLINES, "cancel"},
         {"Should they refuse, we cancel via #Single_order_cancellation_policy.",
          HF_BRANCH_DECLINES, "cancel"},
     };
@@ -545,6 +549,17 @@ static void remarks_for_people(void **state)
                     "move it to the steps");
     assert_one_diag("## Notes\n\nThe @give_money tool is retired.\n", 3, 5,
                     "unknown tool @give_money");
+    /* a run-in label of prose: the rest of the paragraph is a remark */
+    p = compile_text("t", "_Why we do this:_ a cancelled order should be "
+                          "over in one message.\n\n"
+                          "**Note:** Gladly also emails them.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->lines[0].kind, HF_LINE_REMARK);
+    assert_int_equal(p->n_actions[HF_BRANCH_ALWAYS], 0);
+    hf_plan_free(p);
+    assert_one_diag("**Note:** offer them a pony.\n", 1, 3,
+                    "an instruction under \"Note:\" is not a step; move it "
+                    "to the steps");
     assert_one_diag("You are a pony.\n", 1, 1, "cannot understand this line");
     assert_one_diag("- Be a pony.\n", 1, 3, "cannot understand this line");
     /* a bold title of one or two words is a label, whatever its noun */
