@@ -107,6 +107,8 @@ static const hf_concept table[] = {
        "concise|short|calm|empathetic|patient|professional|positive|honest|"
        "respectful|courteous|clear|natural",
        "tone|voice", "sound|sounds *2 scripted|robotic|pushy|natural",
+       "be *2 pushy|rude|aggressive|robotic|scripted|defensive|curt|salesy|"
+       "argumentative",
        "first name")},
 
     /* Conditions: what the customer said, or the order's state. */
@@ -149,6 +151,7 @@ static const hf_concept table[] = {
        "offer|offers|option|options|any|them|it|one",
        "no thank|thanks", "prefer|prefers|rather *1 not", "pass|passes on",
        "push|pushes|pushed *1 back",
+       "not|isnt|arent *1 having *1 it|that|any|none",
        "not|isnt|arent|wasnt *2 persuaded|convinced|swayed|tempted|keen",
        "^ no|declined|refused|rejected .")},
     {"has a concern", HF_ROLE_CONDITION, HF_BRANCH_CONCERN,

@@ -784,25 +784,6 @@ static bool instruction_shaped(const hf_token *t, size_t n)
     return word_is(t, n, i, verbs, HF_ARRAY_LEN(verbs));
 }
 
-static bool remark_words(const hf_token *t, size_t n);
-
-/* True when label r names a section of prose for people ("Purpose",
- * "Notes for agents", "Tone of voice", "Background", "Why we do this"):
- * one of its words says so and every other is a small word ("Offers and
- * notes" is not one). */
-static bool names_remarks(const hf_outline_line *l, const hf_line_reading *r,
-                          const hf_token *t, size_t n, const hf_match *m,
-                          size_t n_m)
-{
-    if (!r->label || l->header || r->cond != HF_BRANCH_COUNT || r->section ||
-        r->trigger)
-        return false;
-    for (size_t i = 0; i < n_m; i++)
-        if (m[i].concept->role != HF_ROLE_REMARK)
-            return false;
-    return remark_words(t, n);
-}
-
 /* True when t names prose for people: one of its words says so and every
  * other is a small word. */
 static bool remark_words(const hf_token *t, size_t n)
@@ -828,6 +809,23 @@ static bool remark_words(const hf_token *t, size_t n)
             return false;
     }
     return named;
+}
+
+/* True when label r names a section of prose for people ("Purpose",
+ * "Notes for agents", "Tone of voice", "Background", "Why we do this"):
+ * one of its words says so and every other is a small word ("Offers and
+ * notes" is not one). */
+static bool names_remarks(const hf_outline_line *l, const hf_line_reading *r,
+                          const hf_token *t, size_t n, const hf_match *m,
+                          size_t n_m)
+{
+    if (!r->label || l->header || r->cond != HF_BRANCH_COUNT || r->section ||
+        r->trigger)
+        return false;
+    for (size_t i = 0; i < n_m; i++)
+        if (m[i].concept->role != HF_ROLE_REMARK)
+            return false;
+    return remark_words(t, n);
 }
 
 /* How many tokens of the line come before a run-in label of prose for

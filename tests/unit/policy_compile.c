@@ -383,6 +383,8 @@ static void branch_phrasings(void **state)
          HF_BRANCH_ACCEPTS, "apply_offer thank"},
         {"If they would rather not, we go ahead and cancel it.",
          HF_BRANCH_DECLINES, "cancel"},
+        {"If they're still not having it, cancel the order.",
+         HF_BRANCH_DECLINES, "cancel"},
         {"Should they refuse, we cancel via #Single_order_cancellation_policy.",
          HF_BRANCH_DECLINES, "cancel"},
     };
@@ -518,9 +520,10 @@ static void remarks_for_people(void **state)
         "t", "You are Acme's customer support assistant.\n"
              "Your job is to keep the order if you reasonably can.\n"
              "We never want to lose a customer over something we could fix.\n"
-             "Be warm and brief, and never sound scripted.\n");
+             "Be warm and brief, and never sound scripted.\n"
+             "Don't be pushy.\n");
     assert_int_equal(p->n_diags, 0);
-    assert_int_equal(p->n_lines, 4);
+    assert_int_equal(p->n_lines, 5);
     for (size_t i = 0; i < p->n_lines; i++)
         assert_int_equal(p->lines[i].kind, HF_LINE_REMARK);
     assert_int_equal(p->n_actions[HF_BRANCH_ALWAYS], 0);
