@@ -43,7 +43,7 @@ typedef struct compiler {
 
 static bool opens_scope(const hf_line_reading *r)
 {
-    return r->label || r->cond != HF_BRANCH_COUNT;
+    return r->label || r->cond != HF_BRANCH_COUNT || r->remark_label;
 }
 
 /* How many of the open scopes a line at depth d leaves open. */
@@ -94,7 +94,8 @@ static bool place(compiler *c, const hf_outline_line *l, hf_line_reading *r)
 {
     const char *remarks = NULL;
     if (r->remark_label) {
-        remarks = hf_arena_strndup(c->lc.work, l->text, l->len);
+        remarks = hf_arena_strndup(c->lc.work, l->text,
+                                   r->run_in ? r->run_in : l->len);
         if (remarks == NULL)
             return false;
     }
@@ -118,7 +119,7 @@ static bool place(compiler *c, const hf_outline_line *l, hf_line_reading *r)
     c->scopes[c->n_scopes++] = (scope){
         .depth = l->depth,
         .branch = own,
-        .flat_ok = r->n_acts == 0 && r->n_offers == 0,
+        .flat_ok = r->n_acts == 0 && r->n_offers == 0 && r->run_in == 0,
         .fresh = true,
         .remarks = remarks,
     };
@@ -240,6 +241,7 @@ static void sort_diags(hf_plan *p)
 
 static hf_rc compile_lines(compiler *c, const hf_outline_line *lines, size_t n)
 {
+    bool trigger_block = false; /* the paragraph opens with a trigger */
     for (size_t i = 0; i < n; i++) {
         hf_line_reading r;
         hf_arena_reset(c->lc.scratch);
@@ -248,6 +250,10 @@ static hf_rc compile_lines(compiler *c, const hf_outline_line *lines, size_t n)
         const char *remarks = remarks_over(c, lines[i].depth, r.label);
         if (rc == HF_OK && remarks != NULL && !r.label)
             rc = hf_line_remark(&c->lc, &lines[i], &r, diags, remarks);
+        else if (rc == HF_OK && lines[i].sentence > 0 && trigger_block)
+            hf_line_trigger_more(&c->lc, &r, diags);
+        if (lines[i].sentence == 0)
+            trigger_block = r.kind == HF_LINE_TRIGGER;
         if (rc != HF_OK)
             return rc;
         if (lines[i].heading)

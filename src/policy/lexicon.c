@@ -94,14 +94,24 @@ static const hf_concept table[] = {
        "see|check|find *2 if|whether *4 interest|interested")},
 
     /* Prose for people, before conditions claim "keep the order": who the
-     * bot is, what the policy is for, how to sound. No step. */
+     * bot is and how to sound (no step), and what the policy is for (when
+     * it applies, like the trigger below: "we try to keep the order before
+     * we hand them over to the #X" names the cancelling policy). */
     {"the reader's role", HF_ROLE_REMARK, 0,
      P("^ you|we are *4 " HELPER, "^ youre|were *4 " HELPER)},
-    {"the policy's aim", HF_ROLE_REMARK, 0,
+    {"the policy's aim", HF_ROLE_TRIGGER, 0,
      P("goal|aim|aims|job|purpose|mission|priority|objective|try|tries|"
        "trying *4 keep|save|retain|rescue *3 order|orders|sale|sales|"
        "customer|customers|it|them",
-       "lose|losing *3 customer|customers|order|orders|sale|sales")},
+       "# *2 come|comes|follow|follows|kick|kicks|take|takes *2 "
+       "after|afterwards|over|next|later|in|only",
+       "# *1 apply|applies|run|runs .",
+       "^ then|afterwards|after|next|followed *2 # .")},
+    {"why it matters", HF_ROLE_REMARK, 0,
+     P("lose|losing *3 customer|customers|order|orders|sale|sales")},
+    {"a cap on the discount", HF_ROLE_REMARK, 0,
+     P("never|not|no *2 above|over|beyond|exceed|exceeding|more *3 "
+       "percent|max|maximum|cap|limit|$")},
     {"tone", HF_ROLE_REMARK, 0,
      P("^ be|stay|sound|keep|remain *3 warm|friendly|polite|kind|brief|"
        "concise|short|calm|empathetic|patient|professional|positive|honest|"

@@ -916,8 +916,11 @@ hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
     size_t run_in = run_in_remark(l, tok, n_tok);
     r->instruction = instruction_shaped(tok + run_in, n_tok - run_in);
     r->remark_label = names_remarks(l, r, tok, n_tok, found, n);
-    if (run_in > 0 && !r->label)
-        return make_remark(lc, l, r, before, l->text, tok[run_in].pos - 1);
+    if (run_in > 0 && !r->label) {
+        r->remark_label = true;
+        r->run_in = tok[run_in].pos - 1;
+        return make_remark(lc, l, r, before, l->text, r->run_in);
+    }
     if (bad.why != NULL) {
         r->kind = HF_LINE_UNKNOWN;
         r->cond = HF_BRANCH_COUNT;
@@ -954,4 +957,20 @@ hf_rc hf_line_remark(hf_line_ctx *lc, const hf_outline_line *l,
                      hf_line_reading *r, size_t diags_before, const char *label)
 {
     return make_remark(lc, l, r, diags_before, label, strlen(label));
+}
+
+bool hf_line_trigger_more(hf_line_ctx *lc, hf_line_reading *r,
+                          size_t diags_before)
+{
+    for (size_t i = 0; i < r->n_acts; i++)
+        if (r->acts[i].kind != HF_ACT_CANCEL)
+            return false;
+    if (r->ref == NULL || r->cond != HF_BRANCH_COUNT || r->n_offers > 0 ||
+        r->label || r->rule)
+        return false;
+    lc->plan->n_diags = diags_before + r->mark_diags;
+    r->n_acts = 0;
+    r->trigger = true;
+    r->kind = HF_LINE_TRIGGER;
+    return true;
 }

@@ -34,6 +34,9 @@ typedef struct hf_line_reading {
     bool note;            /* describes another system's doing */
     bool remark;          /* prose for people: the bot's role, the aim, tone */
     bool remark_label;    /* a label naming prose ("Notes", "Purpose") */
+    size_t run_in;        /* bytes of a run-in label of prose ("**Note:**
+                             ..."), which the line's later sentences stay
+                             under; 0: none */
     bool instruction;     /* written as an instruction (a step's verb, "if") */
     bool continues;       /* figures only: more rungs of the offer before */
     size_t mark_diags;    /* diagnostics its marks gave */
@@ -56,6 +59,15 @@ hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
 hf_rc hf_line_remark(hf_line_ctx *lc, const hf_outline_line *l,
                      hf_line_reading *r, size_t diags_before,
                      const char *label);
+
+/* Makes r, read from a later sentence of a paragraph that opens with when
+ * the policy applies, part of that: a sentence that names a #policy and
+ * states no condition, offer or other step ("This comes before #X",
+ * "Cancelling itself happens per #X") says which policy cancels. Returns
+ * false when r is not such a sentence. diags_before: as for
+ * hf_line_remark. */
+bool hf_line_trigger_more(hf_line_ctx *lc, hf_line_reading *r,
+                          size_t diags_before);
 
 /* One short phrase for explain ("if accepts: apply_offer
  * @set_discount_to_order"), in a; NULL when out of memory. */

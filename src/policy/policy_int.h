@@ -32,6 +32,7 @@ typedef struct hf_outline_line {
     bool heading;        /* a Markdown heading (# or underlined) */
     bool bold;           /* all of it in one bold span ("**Steps**") */
     bool header;         /* a table's header row: a label */
+    int sentence;        /* 0: the block's first; n: its n-th sentence after */
 } hf_outline_line;
 
 /* The source position (1-based line and byte column) of byte offset off. */

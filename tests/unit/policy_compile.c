@@ -524,8 +524,9 @@ static void remarks_for_people(void **state)
              "Don't be pushy.\n");
     assert_int_equal(p->n_diags, 0);
     assert_int_equal(p->n_lines, 5);
-    for (size_t i = 0; i < p->n_lines; i++)
-        assert_int_equal(p->lines[i].kind, HF_LINE_REMARK);
+    for (size_t i = 0; i < p->n_lines; i++) /* the aim: when it applies */
+        assert_int_equal(p->lines[i].kind,
+                         i == 1 ? HF_LINE_TRIGGER : HF_LINE_REMARK);
     assert_int_equal(p->n_actions[HF_BRANCH_ALWAYS], 0);
     assert_int_equal(p->n_actions[HF_BRANCH_ACCEPTS], 0);
     hf_plan_free(p);
@@ -622,6 +623,36 @@ static void figures_round_two(void **state)
     assert_int_equal(p->n_diags, 0);
     assert_int_equal(p->offers[0].percents[0], 10);
     hf_plan_free(p);
+}
+
+/* Sentences that share a source line are lines of their own, each nested
+ * under the one before: a condition covers the sentences after it in its
+ * paragraph, a quoted message is not split, a run-in title ending in a
+ * period stays one, and what follows a trigger names the cancelling
+ * policy. */
+static void sentences_of_a_paragraph(void **state)
+{
+    (void)state;
+    hf_plan *p = compile_text(
+        "t", "If they accept, apply the offer. Then thank them. If they say "
+             "no, cancel the order. Send the survey too.\n\n"
+             "Notify them: \"Order cancelled. Money is on its way.\" Then "
+             "refund it.\n\n"
+             "**Eligibility.** An order is cancellable until it ships.\n\n"
+             "A customer asks to cancel. This comes before "
+             "#Single_order_cancellation_policy.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_string_equal(acts(p, HF_BRANCH_ACCEPTS), "apply_offer thank");
+    assert_string_equal(acts(p, HF_BRANCH_DECLINES), "cancel send_survey");
+    assert_string_equal(acts(p, HF_BRANCH_ALWAYS), "notify refund");
+    assert_string_equal(p->actions[HF_BRANCH_ALWAYS][0].message,
+                        "Order cancelled. Money is on its way.");
+    assert_true(p->has_cancel_window);
+    assert_string_equal(p->cancel_policy, "Single_order_cancellation_policy");
+    hf_plan_free(p);
+    /* after a trigger, only a sentence naming a policy is taken as one */
+    assert_one_diag("A customer asks to cancel. Ponies eat hay.\n", 1, 28,
+                    "cannot understand this line");
 }
 
 /* The retention step exactly as pasted from the seed's web page: odd line
@@ -910,6 +941,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(remarks_for_people, note_live,
                                         check_leaks),
         cmocka_unit_test_setup_teardown(figures_round_two, note_live,
+                                        check_leaks),
+        cmocka_unit_test_setup_teardown(sentences_of_a_paragraph, note_live,
                                         check_leaks),
         cmocka_unit_test(lint_unknown_tool),
         cmocka_unit_test(lint_unresolved_reference),
