@@ -20,11 +20,13 @@
 
 /* An open section or branch while placing lines. */
 typedef struct scope {
-    int depth;         /* of the line that opened it */
-    hf_branch branch;  /* HF_BRANCH_COUNT: inherits the enclosing one */
-    bool flat_ok;      /* may cover the siblings after it */
-    bool has_children; /* the line after it was nested under it */
-    bool fresh;        /* no line placed since it opened */
+    int depth;           /* of the line that opened it */
+    hf_branch branch;    /* HF_BRANCH_COUNT: inherits the enclosing one */
+    bool flat_ok;        /* may cover the siblings after it */
+    bool has_children;   /* the line after it was nested under it */
+    bool fresh;          /* no line placed since it opened */
+    const char *remarks; /* a label of prose for people ("Notes"): its
+                            text; NULL otherwise */
 } scope;
 
 /* Everything while compiling one document. */
@@ -41,20 +43,37 @@ typedef struct compiler {
 
 static bool opens_scope(const hf_line_reading *r)
 {
-    return r->label || r->cond != HF_BRANCH_COUNT;
+    return r->label || r->cond != HF_BRANCH_COUNT || r->remark_label;
+}
+
+/* How many of the open scopes a line at depth d leaves open. */
+static size_t surviving(const compiler *c, int d, bool opener)
+{
+    size_t k = c->n_scopes;
+    while (k > 0) {
+        const scope *s = &c->scopes[k - 1];
+        if (s->depth < d)
+            break;
+        if (s->depth == d && s->flat_ok && !s->has_children && !opener)
+            break;
+        k--;
+    }
+    return k;
+}
+
+/* The text of the remark label a line at depth d stays under, or NULL. */
+static const char *remarks_over(const compiler *c, int d, bool opener)
+{
+    for (size_t k = surviving(c, d, opener); k > 0; k--)
+        if (c->scopes[k - 1].remarks != NULL)
+            return c->scopes[k - 1].remarks;
+    return NULL;
 }
 
 /* Closes the scopes that end before a line at depth d. */
 static void close_scopes(compiler *c, int d, bool opener)
 {
-    while (c->n_scopes > 0) {
-        scope *s = &c->scopes[c->n_scopes - 1];
-        if (s->depth < d)
-            break;
-        if (s->depth == d && s->flat_ok && !s->has_children && !opener)
-            break;
-        c->n_scopes--;
-    }
+    c->n_scopes = surviving(c, d, opener);
     if (c->n_scopes > 0 && c->scopes[c->n_scopes - 1].fresh) {
         scope *s = &c->scopes[c->n_scopes - 1];
         s->has_children = d > s->depth;
@@ -73,6 +92,13 @@ static hf_branch enclosing(const compiler *c)
 /* The branch of line r at depth d, opening its scope when it has one. */
 static bool place(compiler *c, const hf_outline_line *l, hf_line_reading *r)
 {
+    const char *remarks = NULL;
+    if (r->remark_label) {
+        remarks = hf_arena_strndup(c->lc.work, l->text,
+                                   r->run_in ? r->run_in : l->len);
+        if (remarks == NULL)
+            return false;
+    }
     close_scopes(c, l->depth, opens_scope(r));
     hf_branch outer = enclosing(c);
     if (r->cond != HF_BRANCH_COUNT)
@@ -93,8 +119,9 @@ static bool place(compiler *c, const hf_outline_line *l, hf_line_reading *r)
     c->scopes[c->n_scopes++] = (scope){
         .depth = l->depth,
         .branch = own,
-        .flat_ok = r->n_acts == 0 && r->n_offers == 0,
+        .flat_ok = r->n_acts == 0 && r->n_offers == 0 && r->run_in == 0,
         .fresh = true,
+        .remarks = remarks,
     };
     return true;
 }
@@ -123,13 +150,23 @@ static bool add_action(compiler *c, hf_branch b, const hf_plan_action *act)
     return true;
 }
 
-static bool add_offer(compiler *c, const hf_plan_offer *o)
+/* Adds offer o, or fills in the figures of the offer of its kind; more
+ * adds its percentages as further rungs ("If they turn that down, go up
+ * to 15%"). */
+static bool add_offer(compiler *c, const hf_plan_offer *o, bool more)
 {
     hf_plan *p = c->p;
     for (size_t i = 0; i < p->n_offers; i++) {
         hf_plan_offer *old = &p->offers[i];
         if (old->kind != o->kind)
             continue;
+        for (size_t k = 0; more && k < o->n_percents; k++) {
+            bool have = false;
+            for (size_t j = 0; j < old->n_percents; j++)
+                have |= old->percents[j] == o->percents[k];
+            if (!have && old->n_percents < HF_PLAN_LADDER_MAX)
+                old->percents[old->n_percents++] = o->percents[k];
+        }
         if (old->n_percents == 0) {
             memcpy(old->percents, o->percents, sizeof(o->percents));
             old->n_percents = o->n_percents;
@@ -153,7 +190,7 @@ static bool apply(compiler *c, const hf_line_reading *r)
         p->has_cancel_window = true;
         p->last_cancellable = r->last;
     }
-    if (r->trigger && r->ref != NULL)
+    if ((r->trigger || r->kind == HF_LINE_REMARK) && r->ref != NULL)
         p->cancel_policy = r->ref;
     for (size_t i = 0; i < r->n_acts; i++) {
         if (!add_action(c, r->branch, &r->acts[i]))
@@ -162,7 +199,7 @@ static bool apply(compiler *c, const hf_line_reading *r)
             p->cancel_policy = r->acts[i].ref;
     }
     for (size_t i = 0; i < r->n_offers; i++)
-        if (!add_offer(c, &r->offers[i]))
+        if (!add_offer(c, &r->offers[i], r->continues))
             return false;
     return true;
 }
@@ -204,12 +241,25 @@ static void sort_diags(hf_plan *p)
 
 static hf_rc compile_lines(compiler *c, const hf_outline_line *lines, size_t n)
 {
+    bool trigger_block = false; /* the paragraph opens with a trigger */
     for (size_t i = 0; i < n; i++) {
         hf_line_reading r;
         hf_arena_reset(c->lc.scratch);
+        size_t diags = c->p->n_diags;
         hf_rc rc = hf_line_read(&c->lc, &lines[i], &r);
+        const char *remarks = remarks_over(c, lines[i].depth, r.label);
+        if (rc == HF_OK && remarks != NULL && !r.label)
+            rc = hf_line_remark(&c->lc, &lines[i], &r, diags, remarks);
+        else if (rc == HF_OK && lines[i].sentence > 0 && trigger_block)
+            hf_line_trigger_more(&c->lc, &r, diags);
+        if (lines[i].sentence == 0)
+            trigger_block = r.kind == HF_LINE_TRIGGER;
         if (rc != HF_OK)
             return rc;
+        if (lines[i].heading)
+            c->lc.last_cond = HF_BRANCH_COUNT;
+        if (r.cond != HF_BRANCH_COUNT)
+            c->lc.last_cond = r.cond;
         if (!place(c, &lines[i], &r) || !apply(c, &r) ||
             !add_line(c, &lines[i], &r))
             return HF_ENOMEM;
@@ -258,6 +308,7 @@ hf_rc hf_policy_compile(const char *name, const char *text, size_t len,
     compiler c = {.p = plan_new(name)};
     c.lc.plan = c.p;
     c.lc.env = env;
+    c.lc.last_cond = HF_BRANCH_COUNT;
     c.lc.work = hf_arena_new(0);
     c.lc.scratch = hf_arena_new(0);
     hf_rc rc = HF_ENOMEM;

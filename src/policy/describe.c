@@ -58,7 +58,8 @@ static void say_action(out *o, const hf_plan_action *a)
 
 static void say_steps(out *o, const hf_line_reading *r)
 {
-    if (o->n > 0 && r->kind != HF_LINE_BRANCH && r->n_acts + r->n_offers > 0)
+    if (o->n > 0 && (r->kind != HF_LINE_BRANCH || r->rule) &&
+        r->n_acts + r->n_offers > 0)
         say(o, "%s%s", "; ", "");
     for (size_t i = 0; i < r->n_acts; i++) {
         say(o, "%s%s", i > 0 ? ", " : "", "");
@@ -83,13 +84,16 @@ static void say_head(out *o, const hf_line_reading *r)
         break;
     case HF_LINE_BRANCH:
         say(o, "if %s%s", hf_branch_name(r->cond),
-            r->n_acts + r->n_offers > 0 ? ": " : "");
+            r->n_acts + r->n_offers > 0 && !r->rule ? ": " : "");
         break;
     case HF_LINE_NOTE:
         say(o, "%s%s", "another system does this; no effect", "");
         break;
     case HF_LINE_UNKNOWN:
         say(o, "%s%s", "not understood", "");
+        break;
+    case HF_LINE_REMARK:
+        say(o, "%s%s", "remark for people; no effect", "");
         break;
     default:
         break;
@@ -104,7 +108,8 @@ const char *hf_line_describe(hf_arena *a, const hf_line_reading *r)
     if (r->rule)
         say(&o, "%scancellable up to status %s", o.n > 0 ? "; " : "",
             hf_order_status_name(r->last));
-    if (r->kind != HF_LINE_NOTE && r->kind != HF_LINE_HEADING)
+    if (r->kind != HF_LINE_NOTE && r->kind != HF_LINE_HEADING &&
+        r->kind != HF_LINE_REMARK)
         say_steps(&o, r);
     return hf_arena_strdup(a, o.buf);
 }

@@ -45,16 +45,20 @@
 /* Words that name the customer, for phrases. */
 #define WHO "customer|customers|user|users|shopper|shoppers|buyer|client|them"
 /* Words that open a condition: "if", "should they", "in the event that",
- * "in case", "where", "provided that". */
+ * "in case", "where", "provided that"; "unless" too, which line.c turns
+ * from "accepts" into "declines" or reports. */
 #define IF                                                                     \
     "if|should|when|whenever|once|after|where|provided|providing|assuming|"    \
-    "event|case"
+    "event|case|unless"
 /* Words that name a person on the merchant's side, for "ask for" and
  * "hand over to". */
 #define PERSON                                                                 \
     "human|humans|person|agent|agents|representative|rep|someone|somebody|"    \
     "manager|supervisor|people|teammate|teammates|colleague|colleagues|"       \
     "advisor|adviser|operator|specialist|staff"
+
+/* Who the bot is, for "You are Acme's support assistant". */
+#define HELPER "assistant|assistants|bot|chatbot|helper|concierge|team|" PERSON
 
 static const hf_concept table[] = {
     /* Another system acts; holdfast does nothing (an email the store
@@ -88,6 +92,34 @@ static const hf_concept table[] = {
     {"ask about the offers", HF_ROLE_ACTION, HF_ACT_PRESENT_OFFERS,
      P("ask|asks *4 if|whether|which", "ask|asks *4 interest|interested",
        "see|check|find *2 if|whether *4 interest|interested")},
+
+    /* Prose for people, before conditions claim "keep the order": who the
+     * bot is and how to sound (no step), and what the policy is for (when
+     * it applies, like the trigger below: "we try to keep the order before
+     * we hand them over to the #X" names the cancelling policy). */
+    {"the reader's role", HF_ROLE_REMARK, 0,
+     P("^ you|we are *4 " HELPER, "^ youre|were *4 " HELPER)},
+    {"the policy's aim", HF_ROLE_TRIGGER, 0,
+     P("goal|aim|aims|job|purpose|mission|priority|objective|try|tries|"
+       "trying *4 keep|save|retain|rescue *3 order|orders|sale|sales|"
+       "customer|customers|it|them",
+       "# *2 come|comes|follow|follows|kick|kicks|take|takes *2 "
+       "after|afterwards|over|next|later|in|only",
+       "# *1 apply|applies|run|runs .",
+       "^ then|afterwards|after|next|followed *2 # .")},
+    {"why it matters", HF_ROLE_REMARK, 0,
+     P("lose|losing *3 customer|customers|order|orders|sale|sales")},
+    {"a cap on the discount", HF_ROLE_REMARK, 0,
+     P("never|not|no *2 above|over|beyond|exceed|exceeding|more *3 "
+       "percent|max|maximum|cap|limit|$")},
+    {"tone", HF_ROLE_REMARK, 0,
+     P("^ be|stay|sound|keep|remain *3 warm|friendly|polite|kind|brief|"
+       "concise|short|calm|empathetic|patient|professional|positive|honest|"
+       "respectful|courteous|clear|natural",
+       "tone|voice", "sound|sounds *2 scripted|robotic|pushy|natural",
+       "be *2 pushy|rude|aggressive|robotic|scripted|defensive|curt|salesy|"
+       "argumentative",
+       "first name")},
 
     /* Conditions: what the customer said, or the order's state. */
     {"not eligible (shipped)", HF_ROLE_CONDITION, HF_BRANCH_NOT_ELIGIBLE,
@@ -127,8 +159,9 @@ static const hf_concept table[] = {
        "not|isnt|arent|wasnt|longer *2 interest|interested",
        "doesnt|dont|wont|not *2 want|accept|take|like|need *3 "
        "offer|offers|option|options|any|them|it|one",
-       "no thank|thanks", "prefer|prefers *1 not", "pass|passes on",
+       "no thank|thanks", "prefer|prefers|rather *1 not", "pass|passes on",
        "push|pushes|pushed *1 back",
+       "not|isnt|arent *1 having *1 it|that|any|none",
        "not|isnt|arent|wasnt *2 persuaded|convinced|swayed|tempted|keen",
        "^ no|declined|refused|rejected .")},
     {"has a concern", HF_ROLE_CONDITION, HF_BRANCH_CONCERN,
@@ -148,10 +181,10 @@ static const hf_concept table[] = {
        IF " *6 keep|keeps|keeping *2 order|orders|purchase",
        "^ yes|accepted|agreed|accepts|agrees .", IF " *3 interest|interested",
        IF " *3 happy|pleased|content|satisfied|okay|ok|fine",
-       "if|once|when|after *2 choose|chooses|chose|chosen|pick|picks|picked|"
-       "select|selects|selected|take|takes|took *2 "
-       "offer|option|one|alternative|deal",
-       "if|once|when *2 take|takes|accept|accepts *1 it|one",
+       IF " *2 choose|chooses|chose|chosen|pick|picks|picked|"
+          "select|selects|selected|take|takes|took *2 "
+          "offer|option|one|alternative|deal",
+       IF " *2 take|takes|accept|accepts *1 it|one",
        "decide|decides|agree|agrees|choose|chooses|want|wants|happy *2 "
        "keep|keeping|stay",
        WHO "|they *1 keep|keeps *2 order|orders|purchase|it|item",

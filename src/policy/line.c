@@ -251,6 +251,9 @@ static void read_matches(hf_line_reading *r, const hf_match *m, size_t n,
             break;
         case HF_ROLE_OFFERS:
             break;
+        case HF_ROLE_REMARK:
+            r->remark = true;
+            break;
         }
     }
 }
@@ -277,6 +280,16 @@ static void drop_after_note(hf_line_reading *r, places *at)
 }
 
 /* --- Figures ------------------------------------------------------------- */
+
+/* True when token t[i] is one of words. */
+static bool word_is(const hf_token *t, size_t n, size_t i,
+                    const char *const *words, size_t n_words)
+{
+    for (size_t k = 0; i < n && k < n_words; k++)
+        if (strcmp(t[i].raw, words[k]) == 0)
+            return true;
+    return false;
+}
 
 /* The value of a number written in digits or as a word ("two months",
  * "ten percent"); 0 when t is neither. */
@@ -378,21 +391,123 @@ static void add_percent(hf_plan_offer *o, int v)
         o->percents[o->n_percents++] = v;
 }
 
-static void read_figures(hf_line_reading *r, const hf_token *t, size_t n,
-                         const size_t *offer_at)
+/* A figure the plan cannot hold: where it is written and why. */
+typedef struct bad_figure {
+    const char *why; /* a format with one %.*s for the figure, or NULL */
+    size_t from, to; /* byte range of the figure in the line */
+} bad_figure;
+
+/* True when t[i] (digits) has a decimal part right after it: "12.5". */
+static bool has_decimals(const char *text, const hf_token *t, size_t n,
+                         size_t i)
 {
+    size_t end = t[i].pos + strlen(t[i].raw);
+    return i + 1 < n && t[i].raw[0] >= '0' && t[i].raw[0] <= '9' &&
+           (text[end] == '.' || text[end] == ',') && t[i + 1].pos == end + 1 &&
+           t[i + 1].raw[0] >= '0' && t[i + 1].raw[0] <= '9';
+}
+
+/* The start of the amount of money t[i] gives as an offer ("£10 off",
+ * "$10 off", "a 10 euro voucher", "a coupon worth 10 dollars", "a tenner
+ * off"), or SIZE_MAX when it is none ("orders over $50" offers no
+ * amount); *to gets its end. */
+static size_t amount_at(const char *text, const hf_token *t, size_t n, size_t i,
+                        size_t *to)
+{
+    static const char *const slang[] = {"tenner", "fiver", "quid", "bucks"};
+    static const char *const signs[] = {"\xC2\xA3", "\xE2\x82\xAC",
+                                        "\xC2\xA5"}; /* £ € ¥ */
+    static const char *const units[] = {"pound", "dollar", "euro", "quid",
+                                        "buck",  "usd",    "gbp",  "eur"};
+    static const char *const after[] = {"off",     "coupon",   "coupons",
+                                        "voucher", "vouchers", "discount",
+                                        "credit",  "gift"};
+    static const char *const before[] = {"worth", "of"};
+    size_t first = i, last = i, from = t[i].pos;
+    if (word_is(t, n, i, slang, HF_ARRAY_LEN(slang))) {
+    } else if (number_of(&t[i]) == 0) {
+        return SIZE_MAX;
+    } else if (t[i].pos > 0 && text[t[i].pos - 1] == '$') {
+        from = t[i].pos - 1;
+    } else if (i > 0 && word_is(t, n, i - 1, signs, HF_ARRAY_LEN(signs)) &&
+               t[i - 1].pos + strlen(t[i - 1].raw) == t[i].pos) {
+        first = i - 1;
+        from = t[i - 1].pos;
+    } else {
+        bool unit = false;
+        for (size_t k = 0; i + 1 < n && k < HF_ARRAY_LEN(units); k++)
+            unit |= strcmp(t[i + 1].stem, units[k]) == 0;
+        if (!unit)
+            return SIZE_MAX;
+        last = i + 1;
+    }
+    *to = t[last].pos + strlen(t[last].raw);
+    bool offered =
+        word_is(t, n, last + 1, after, HF_ARRAY_LEN(after)) ||
+        (first > 0 && word_is(t, n, first - 1, before, HF_ARRAY_LEN(before)));
+    return offered ? from : SIZE_MAX;
+}
+
+/* True when the figure t[i] is said as a further rung: "go up to 15%",
+ * "then 15%", "offer 15%". */
+static bool rung_word_before(const hf_token *t, size_t n, size_t i)
+{
+    static const char *const words[] = {"to", "then", "offer", "give"};
+    return i > 0 && !t[i].brk &&
+           word_is(t, n, i - 1, words, HF_ARRAY_LEN(words));
+}
+
+/* Reads the line's percentages and validity into its offers. A line that
+ * names no offer and no step but gives rungs ("If they turn that down, go
+ * up to 15%") continues the plan's last discount or coupon. A decimal
+ * percentage or an amount of money for a discount or coupon is reported
+ * in *bad. */
+static void read_figures(const hf_line_ctx *lc, const char *text,
+                         hf_line_reading *r, const hf_token *t, size_t n,
+                         size_t *offer_at, bad_figure *bad)
+{
+    int bare[HF_PLAN_LADDER_MAX];
+    size_t n_bare = 0, bare_at = 0;
+    bool rung = false; /* a bare percentage is said as a further rung */
     for (size_t i = 0; i < n; i++) {
         int v = number_of(&t[i]);
+        size_t to, money = amount_at(text, t, n, i, &to);
+        if (money != SIZE_MAX && nearest(r, offer_at, i, HF_OFFER_NONE)) {
+            *bad = (bad_figure){"a discount is a percentage, not an amount: "
+                                "%.*s%.*s",
+                                money, to};
+            return;
+        }
         if (v == 0)
             continue;
+        if (has_decimals(text, t, n, i) && is_percent(t, n, i + 1)) {
+            *bad = (bad_figure){"a percentage is a whole number, not %.*s%.*s",
+                                t[i].pos, t[i + 1].pos + strlen(t[i + 1].raw)};
+            return;
+        }
         hf_plan_offer *o;
         if (v >= 1 && v <= 100 && is_percent(t, n, i) &&
             (o = nearest(r, offer_at, i, HF_OFFER_NONE)) != NULL)
             add_percent(o, v);
-        else if (days_of(t, n, i, v) > 0 &&
-                 (o = nearest(r, offer_at, i, HF_OFFER_COUPON)) != NULL)
+        else if (v >= 1 && v <= 100 && is_percent(t, n, i) &&
+                 n_bare < HF_PLAN_LADDER_MAX) {
+            rung |= rung_word_before(t, n, i);
+            bare_at = n_bare == 0 ? i : bare_at;
+            bare[n_bare++] = v;
+        } else if (days_of(t, n, i, v) > 0 &&
+                   (o = nearest(r, offer_at, i, HF_OFFER_COUPON)) != NULL)
             o->valid_days = days_of(t, n, i, v);
     }
+    const hf_plan *p = lc->plan;
+    const hf_plan_offer *last = p->n_offers ? &p->offers[p->n_offers - 1] : 0;
+    if (!rung || r->n_offers > 0 || r->n_acts > 0 || last == NULL ||
+        (last->kind != HF_OFFER_DISCOUNT && last->kind != HF_OFFER_COUPON) ||
+        (r->cond != HF_BRANCH_COUNT && r->cond != HF_BRANCH_DECLINES))
+        return;
+    note_offer(r, last->kind, bare_at, offer_at);
+    for (size_t k = 0; k < n_bare; k++)
+        add_percent(&r->offers[0], bare[k]);
+    r->continues = true;
 }
 
 /* --- Tools, messages, kind ----------------------------------------------- */
@@ -498,11 +613,13 @@ static void attach(hf_line_ctx *lc, const hf_outline_line *l,
 
 static bool is_label(const hf_outline_line *l)
 {
-    return l->heading || l->text[l->len - 1] == ':';
+    return l->heading || l->header || l->text[l->len - 1] == ':';
 }
 
-/* Decides the line's kind, dropping what the kind does not carry. */
-static void decide(const hf_outline_line *l, hf_line_reading *r)
+/* Decides the line's kind, dropping what the kind does not carry; words
+ * is how many words the line has, tools how many tools it names. */
+static void decide(const hf_outline_line *l, hf_line_reading *r, size_t words,
+                   size_t tools)
 {
     bool only_present =
         r->n_acts == 1 && r->acts[0].kind == HF_ACT_PRESENT_OFFERS;
@@ -513,6 +630,11 @@ static void decide(const hf_outline_line *l, hf_line_reading *r)
     char end = l->text[l->len - 1];
     if (l->bold && r->cond == HF_BRANCH_COUNT && r->n_acts == 0 &&
         r->n_offers == 0 && end != '.' && end != '!' && end != '?')
+        r->label = true;
+    /* A bold title of one or two words ("**Escalation**", "**Next
+     * steps**") is a label even when its noun names a step. */
+    if (l->bold && words <= 2 && tools == 0 && end != '.' && end != '!' &&
+        end != '?')
         r->label = true;
     /* The cancelling a trigger line names ("before we hand them over to
      * the #X") is the policy that cancels, not a step of this one. */
@@ -527,7 +649,13 @@ static void decide(const hf_outline_line *l, hf_line_reading *r)
      * suits ("15% if they decline the first" is the ladder; "free express
      * shipping for a customer who is worried about timing"): the offers
      * are made in the order listed, so it is an offer line. */
-    if (r->n_offers > 0 && r->n_acts == 0 && !r->label)
+    if (r->n_offers > 0 && r->n_acts == 0 && !r->label) {
+        /* "15% off if they say no to that" under the 10% line: more rungs
+         * of the same offer */
+        r->continues |= r->cond == HF_BRANCH_DECLINES;
+        r->cond = HF_BRANCH_COUNT;
+    }
+    if (l->header) /* the names of a table's columns */
         r->cond = HF_BRANCH_COUNT;
     if (r->label) {
         r->n_acts = 0;
@@ -544,35 +672,35 @@ static void decide(const hf_outline_line *l, hf_line_reading *r)
               : r->rule                                       ? HF_LINE_RULE
               : r->n_acts > 0                                 ? HF_LINE_ACTION
               : r->n_offers > 0                               ? HF_LINE_OFFER
+              : r->remark                                     ? HF_LINE_REMARK
                                                               : HF_LINE_UNKNOWN;
-}
-
-/* True when token t[i] is one of words. */
-static bool word_is(const hf_token *t, size_t n, size_t i,
-                    const char *const *words, size_t n_words)
-{
-    for (size_t k = 0; i < n && k < n_words; k++)
-        if (strcmp(t[i].raw, words[k]) == 0)
-            return true;
-    return false;
 }
 
 /* True when the line states a condition the lexicon cannot place: it opens
  * with "if", "should", "in case" or "in the event" (not "if needed") yet
  * no condition was read, or it says "unless", which no branch expresses.
  * Read as steps, such a line would run them always. */
-static bool unread_condition(const hf_line_reading *r, const hf_token *t,
-                             size_t n)
+static bool unread_condition(hf_line_reading *r, const hf_token *t, size_t n,
+                             size_t cond_at)
 {
+    /* a condition read, even one an offer line drops ("If they turn that
+     * down, go up to 15%"), is no unread one */
+    bool read = cond_at != SIZE_MAX;
     static const char *const openers[] = {"if", "should"};
     static const char *const in[] = {"case", "cases", "event"};
     static const char *const hedges[] = {"needed",      "necessary",
                                          "possible",    "applicable",
                                          "appropriate", "required"};
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(t[i].raw, "unless") == 0)
+    /* "Unless they accept (an offer), cancel" is the declines branch; no
+     * other condition has an "unless" the plan can say. */
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(t[i].raw, "unless") != 0)
+            continue;
+        if (r->cond != HF_BRANCH_ACCEPTS || cond_at != i)
             return true;
-    if (r->cond != HF_BRANCH_COUNT || r->label || r->trigger || n == 0)
+        r->cond = HF_BRANCH_DECLINES;
+    }
+    if (read || r->trigger || n == 0)
         return false;
     bool opens = word_is(t, n, 0, openers, HF_ARRAY_LEN(openers)) ||
                  (strcmp(t[0].raw, "in") == 0 &&
@@ -605,6 +733,150 @@ static bool negated_step(const hf_token *t, const hf_match *m, size_t n)
     return false;
 }
 
+/* The branch an "Otherwise", "Else" or "If not" at the start of the line
+ * stands for: the other side of the condition before it (accepts and
+ * declines; not eligible: the always branch). HF_BRANCH_COUNT when the
+ * line does not open so; *unread when it does but has no other side. */
+static hf_branch otherwise(const hf_line_ctx *lc, const hf_token *t, size_t n,
+                           bool *unread)
+{
+    static const char *const opens[] = {"otherwise", "else"};
+    *unread = false;
+    bool if_not = n >= 2 && strcmp(t[0].raw, "if") == 0 &&
+                  strcmp(t[1].raw, "not") == 0 && (n == 2 || t[2].brk);
+    if (!if_not && !word_is(t, n, 0, opens, HF_ARRAY_LEN(opens)))
+        return HF_BRANCH_COUNT;
+    switch (lc->last_cond) {
+    case HF_BRANCH_ACCEPTS:
+        return HF_BRANCH_DECLINES;
+    case HF_BRANCH_DECLINES:
+        return HF_BRANCH_ACCEPTS;
+    case HF_BRANCH_NOT_ELIGIBLE:
+        return HF_BRANCH_ALWAYS;
+    default:
+        *unread = true;
+        return HF_BRANCH_COUNT;
+    }
+}
+
+/* True when the line is written as an instruction: after "please",
+ * "always", "never" and the like it starts with a step's verb or a
+ * condition ("Offer them a pony", "Never cancel without ...", "If they
+ * ask, ..."). Prose for people starts otherwise ("The discount tool
+ * never goes above ...", "Be warm and brief"). */
+static bool instruction_shaped(const hf_token *t, size_t n)
+{
+    static const char *const fillers[] = {
+        "please",  "always", "also",  "then", "first", "just", "and",
+        "finally", "next",   "never", "do",   "dont",  "now",  "immediately"};
+    static const char *const verbs[] = {
+        "offer",   "give",   "apply",     "cancel",   "refund",   "release",
+        "restock", "send",   "notify",    "tell",     "inform",   "email",
+        "message", "thank",  "ask",       "route",    "escalate", "transfer",
+        "hand",    "pass",   "forward",   "present",  "propose",  "suggest",
+        "provide", "issue",  "upgrade",   "swap",     "exchange", "confirm",
+        "check",   "look",   "proceed",   "process",  "void",     "reimburse",
+        "close",   "call",   "promise",   "mention",  "explain",  "if",
+        "should",  "unless", "otherwise", "discount", "credit",   "waive"};
+    size_t i = 0;
+    while (i < n && word_is(t, n, i, fillers, HF_ARRAY_LEN(fillers)))
+        i++;
+    return word_is(t, n, i, verbs, HF_ARRAY_LEN(verbs));
+}
+
+/* True when t names prose for people: one of its words says so and every
+ * other is a small word. */
+static bool remark_words(const hf_token *t, size_t n)
+{
+    static const char *const words[] = {
+        "note",      "notes", "purpose",      "background", "context",
+        "tone",      "voice", "style",        "overview",   "summary",
+        "rationale", "about", "introduction", "intro",      "aim",
+        "aims",      "goal",  "goals",        "remarks",    "comments",
+        "fyi",       "why",   "principles"};
+    static const char *const small[] = {
+        "a",        "an",        "the",        "and",   "of",      "for",
+        "on",       "to",        "this",       "these", "policy",  "playbook",
+        "page",     "our",       "we",         "do",    "it",      "general",
+        "internal", "important", "additional", "extra", "further", "agents",
+        "team",     "staff",     "editors",    "some",  "few",     "key",
+        "quick",    "is",        "what",       "s"};
+    bool named = false;
+    for (size_t i = 0; i < n; i++) {
+        if (word_is(t, n, i, words, HF_ARRAY_LEN(words)))
+            named = true;
+        else if (!word_is(t, n, i, small, HF_ARRAY_LEN(small)))
+            return false;
+    }
+    return named;
+}
+
+/* True when label r names a section of prose for people ("Purpose",
+ * "Notes for agents", "Tone of voice", "Background", "Why we do this"):
+ * one of its words says so and every other is a small word ("Offers and
+ * notes" is not one). */
+static bool names_remarks(const hf_outline_line *l, const hf_line_reading *r,
+                          const hf_token *t, size_t n, const hf_match *m,
+                          size_t n_m)
+{
+    if (!r->label || l->header || r->cond != HF_BRANCH_COUNT || r->section ||
+        r->trigger)
+        return false;
+    for (size_t i = 0; i < n_m; i++)
+        if (m[i].concept->role != HF_ROLE_REMARK)
+            return false;
+    return remark_words(t, n);
+}
+
+/* How many tokens of the line come before a run-in label of prose for
+ * people ("**Purpose:** This playbook exists ...", "_Why we do this:_ a
+ * cancelled order ..."): a colon within the first six words, with only a
+ * remark word and small words before it, and words after it. 0: none. */
+static size_t run_in_remark(const hf_outline_line *l, const hf_token *t,
+                            size_t n)
+{
+    const char *colon = memchr(l->text, ':', l->len);
+    if (colon == NULL)
+        return 0;
+    size_t k = 0;
+    while (k < n && t[k].pos < (size_t)(colon - l->text))
+        k++;
+    return k > 0 && k <= 6 && k < n && remark_words(t, k) ? k : 0;
+}
+
+/* Makes r a remark, keeping the diagnostics of its marks only (the plan
+ * had keep before the line was read); a line written as an instruction
+ * is reported as one under label instead. */
+static hf_rc make_remark(hf_line_ctx *lc, const hf_outline_line *l,
+                         hf_line_reading *r, size_t keep, const char *label,
+                         size_t label_len)
+{
+    lc->plan->n_diags = keep + r->mark_diags;
+    r->cond = HF_BRANCH_COUNT;
+    r->n_acts = 0;
+    r->n_offers = 0;
+    r->rule = r->trigger = r->section = r->continues = false;
+    r->kind = r->instruction ? HF_LINE_UNKNOWN : HF_LINE_REMARK;
+    if (!r->instruction)
+        return HF_OK;
+    return diag(lc, l, 0,
+                "an instruction under \"%.*s\" is not a step; move it to the "
+                "steps%.*s",
+                label, label_len, "", 0)
+               ? HF_OK
+               : HF_ENOMEM;
+}
+
+/* How many words t has (marks and quotes are not words). */
+static size_t count_words(const hf_token *t, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += t[i].raw[1] != '\0' || (t[i].raw[0] != '@' && t[i].raw[0] != '#' &&
+                                     t[i].raw[0] != '$' && t[i].raw[0] != '"');
+    return w;
+}
+
 hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
                    hf_line_reading *r)
 {
@@ -618,22 +890,52 @@ hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
     if (found == NULL ||
         hf_policy_sigils(lc->scratch, l->text, l->len, &sg, &n_sg) != HF_OK)
         return HF_ENOMEM;
+    size_t before = lc->plan->n_diags;
     for (size_t i = 0; i < n_sg; i++)
         if (!check_mark(lc, l, &sg[i], r, &m))
             return HF_ENOMEM;
+    r->mark_diags = lc->plan->n_diags - before;
     if (hf_lexicon_tokenize(lc->lx, lc->scratch, l->text, l->len, sg, n_sg,
                             &tok, &n_tok) != HF_OK)
         return HF_ENOMEM;
     size_t n = hf_lexicon_match(lc->lx, tok, n_tok, found, MAX_MATCHES);
     read_matches(r, found, n, &at);
+    bool no_other_side;
+    hf_branch other = otherwise(lc, tok, n_tok, &no_other_side);
+    if (r->cond == HF_BRANCH_COUNT && other != HF_BRANCH_COUNT) {
+        r->cond = other;
+        at.cond_at = 0;
+    }
     if (r->n_acts == 0 && r->n_offers == 0 && !r->trigger && !r->rule)
         tools_alone(r, &m, tok, n_tok, &at);
     drop_after_note(r, &at);
-    read_figures(r, tok, n_tok, at.offer_at);
+    bad_figure bad = {NULL, 0, 0};
+    read_figures(lc, l->text, r, tok, n_tok, at.offer_at, &bad);
     attach(lc, l, r, &m);
-    decide(l, r);
+    decide(l, r, count_words(tok, n_tok), m.n_tools);
+    size_t run_in = run_in_remark(l, tok, n_tok);
+    r->instruction = instruction_shaped(tok + run_in, n_tok - run_in);
+    r->remark_label = names_remarks(l, r, tok, n_tok, found, n);
+    if (run_in > 0 && !r->label) {
+        r->remark_label = true;
+        r->run_in = tok[run_in].pos - 1;
+        return make_remark(lc, l, r, before, l->text, r->run_in);
+    }
+    if (bad.why != NULL) {
+        r->kind = HF_LINE_UNKNOWN;
+        r->cond = HF_BRANCH_COUNT;
+        r->n_acts = 0;
+        r->n_offers = 0;
+        return diag(lc, l, bad.from, bad.why, l->text + bad.from,
+                    bad.to - bad.from, "", 0)
+                   ? HF_OK
+                   : HF_ENOMEM;
+    }
     const char *why = NULL;
-    if (r->kind != HF_LINE_UNKNOWN && unread_condition(r, tok, n_tok))
+    if (no_other_side && r->cond == HF_BRANCH_COUNT)
+        why = "cannot understand the condition";
+    else if (r->kind != HF_LINE_UNKNOWN &&
+             unread_condition(r, tok, n_tok, at.cond_at))
         why = "cannot understand the condition";
     else if (r->kind != HF_LINE_UNKNOWN && negated_step(tok, found, n))
         why = "cannot take a step it is told not to take";
@@ -649,4 +951,26 @@ hf_rc hf_line_read(hf_line_ctx *lc, const hf_outline_line *l,
         !diag(lc, l, 0, "cannot understand this line%.*s%.*s", "", 0, "", 0))
         return HF_ENOMEM;
     return HF_OK;
+}
+
+hf_rc hf_line_remark(hf_line_ctx *lc, const hf_outline_line *l,
+                     hf_line_reading *r, size_t diags_before, const char *label)
+{
+    return make_remark(lc, l, r, diags_before, label, strlen(label));
+}
+
+bool hf_line_trigger_more(hf_line_ctx *lc, hf_line_reading *r,
+                          size_t diags_before)
+{
+    for (size_t i = 0; i < r->n_acts; i++)
+        if (r->acts[i].kind != HF_ACT_CANCEL)
+            return false;
+    if (r->ref == NULL || r->cond != HF_BRANCH_COUNT || r->n_offers > 0 ||
+        r->label || r->rule)
+        return false;
+    lc->plan->n_diags = diags_before + r->mark_diags;
+    r->n_acts = 0;
+    r->trigger = true;
+    r->kind = HF_LINE_TRIGGER;
+    return true;
 }

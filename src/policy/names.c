@@ -33,6 +33,7 @@ static const char *const line_names[] = {
     [HF_LINE_OFFER] = "offer",     [HF_LINE_BRANCH] = "branch",
     [HF_LINE_ACTION] = "action",   [HF_LINE_RULE] = "rule",
     [HF_LINE_NOTE] = "note",       [HF_LINE_UNKNOWN] = "unknown",
+    [HF_LINE_REMARK] = "remark",
 };
 
 /* "accepts" etc.; "?" for a value out of range. */

@@ -10,7 +10,9 @@
  * and where text pasted from a web page runs items together ("... it. -
  * Shipping Upgrade: ..."). A source line that does not end a sentence
  * continues the logical line: "Use\n@set_discount_to_order\nto offer"
- * reads as one instruction. Code blocks and raw HTML are ignored.
+ * reads as one instruction. A table row is one line, its cells set off
+ * as clauses ("Discount; 10% or 15%; @set_discount_to_order"); the header
+ * row is a label. Code blocks and raw HTML are ignored.
  */
 #include "policy/policy_int.h"
 #include "util/mem.h"
@@ -24,12 +26,17 @@ typedef struct builder {
     const char *doc;
     size_t len;
     const hf_srcmap *map;
-    char *buf;     /* the logical line being collected (hf_malloc) */
-    int32_t *offs; /* source offset of each byte of buf */
-    size_t n, cap; /* bytes used and allocated in buf/offs */
-    int lists;     /* open lists and quotes: the nesting depth */
-    int heading;   /* level of the open heading, 0 when none */
-    int skip;      /* open code or HTML blocks: text ignored */
+    char *buf;      /* the logical line being collected (hf_malloc) */
+    int32_t *offs;  /* source offset of each byte of buf */
+    size_t n, cap;  /* bytes used and allocated in buf/offs */
+    int lists;      /* open lists and quotes: the nesting depth */
+    int heading;    /* level of the open heading, 0 when none */
+    int skip;       /* open code or HTML blocks: text ignored */
+    bool header;    /* inside a table's header row */
+    int chain;      /* sentences of the block emitted so far */
+    size_t lead_to; /* end of a bold or italic span that opens the text
+                       ("**Eligibility.** An order ..."), 0 when none */
+    bool lead;      /* that span is open */
     size_t strong_from, strong_to; /* the last bold span of buf */
     bool strong;                   /* buf has had a bold span */
     hf_outline_line *lines;
@@ -136,7 +143,12 @@ static void emit(builder *b, size_t from, size_t to)
     hf_srcmap_pos(b->map, o[0], &l->line, &l->col);
     l->heading = b->heading > 0;
     l->bold = b->strong && b->strong_from <= from && b->strong_to >= to;
-    l->depth = b->heading > 0 ? b->heading - 7 : b->lists;
+    /* each sentence of a block is nested under the one before, so that
+     * "If they accept, apply it. Then thank them." thanks on accepts */
+    l->depth = b->heading > 0 ? b->heading - 7 : b->lists + b->chain;
+    l->sentence = b->chain;
+    b->chain++;
+    l->header = b->header;
 }
 
 /* True at buf[i] = '-' that runs a pasted item into the previous one:
@@ -151,18 +163,54 @@ static bool run_in_item(const builder *b, size_t i)
            after <= 'Z';
 }
 
-/* Ends the block's text: emits it as one or more logical lines. */
-static void flush(builder *b)
+/* True at buf[i] = '.', '!' or '?' that ends a sentence inside a line:
+ * a space, then a capital letter ("apply it. If they say no, ..."), not
+ * inside a quoted message. */
+static bool sentence_end(const builder *b, size_t i, bool quoted)
+{
+    if (quoted || strchr(".!?", b->buf[i]) == NULL || i + 2 >= b->n ||
+        b->buf[i + 1] != ' ' || (b->lead_to > 0 && i <= b->lead_to))
+        return false; /* a run-in title ends with its span */
+    size_t j = i + 1;
+    while (j < b->n &&
+           (b->buf[j] == ' ' || b->buf[j] == '*' || b->buf[j] == '_'))
+        j++;
+    return j < b->n && b->buf[j] >= 'A' && b->buf[j] <= 'Z';
+}
+
+/* Emits the text so far as logical lines: one per item run in by a paste
+ * (siblings) and per sentence (each nested under the one before). A
+ * block's end (end) starts the next block's sentences afresh. */
+static void flush_text(builder *b, bool end)
 {
     size_t from = 0;
-    for (size_t i = 0; i < b->n; i++)
+    bool quoted = false;
+    for (size_t i = 0; i < b->n; i++) {
+        const unsigned char *c = (const unsigned char *)b->buf + i;
+        if (c[0] == '"' || (i + 2 < b->n && c[0] == 0xE2 && c[1] == 0x80 &&
+                            (c[2] == 0x9C || c[2] == 0x9D)))
+            quoted = c[0] == '"' ? !quoted : c[2] == 0x9C;
         if (b->buf[i] == '-' && run_in_item(b, i)) {
             emit(b, from, i);
+            b->chain = 0;
+            from = i + 1;
+        } else if (sentence_end(b, i, quoted)) {
+            emit(b, from, i + 1);
             from = i + 1;
         }
+    }
     emit(b, from, b->n);
     b->n = 0;
     b->strong = false;
+    b->lead_to = 0;
+    if (end)
+        b->chain = 0;
+}
+
+/* Ends the block's text. */
+static void flush(builder *b)
+{
+    flush_text(b, true);
 }
 
 /* True when the text so far ends a sentence, so a soft break ends the
@@ -178,7 +226,15 @@ static bool ends_sentence(const builder *b)
 static int enter_block(MD_BLOCKTYPE type, void *detail, void *user)
 {
     builder *b = user;
+    if (type == MD_BLOCK_TH || type == MD_BLOCK_TD) {
+        /* a table row is one line; its cells are clauses of it */
+        if (b->n > 0)
+            put(b, "; ", 2, b->offs[b->n - 1] + 1, false);
+        return b->failed ? -1 : 0;
+    }
     flush(b);
+    if (type == MD_BLOCK_THEAD)
+        b->header = true;
     if (type == MD_BLOCK_UL || type == MD_BLOCK_OL || type == MD_BLOCK_QUOTE)
         b->lists++;
     else if (type == MD_BLOCK_H)
@@ -192,7 +248,11 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *user)
 {
     builder *b = user;
     (void)detail;
+    if (type == MD_BLOCK_TH || type == MD_BLOCK_TD)
+        return 0;
     flush(b);
+    if (type == MD_BLOCK_THEAD)
+        b->header = false;
     if (type == MD_BLOCK_UL || type == MD_BLOCK_OL || type == MD_BLOCK_QUOTE)
         b->lists--;
     else if (type == MD_BLOCK_H)
@@ -208,6 +268,8 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *user)
     (void)detail;
     if (type == MD_SPAN_STRONG)
         b->strong_from = b->n;
+    if ((type == MD_SPAN_STRONG || type == MD_SPAN_EM) && b->n == 0)
+        b->lead = true;
     return 0;
 }
 
@@ -218,6 +280,10 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *user)
     if (type == MD_SPAN_STRONG) {
         b->strong_to = b->n;
         b->strong = true;
+    }
+    if ((type == MD_SPAN_STRONG || type == MD_SPAN_EM) && b->lead) {
+        b->lead_to = b->n;
+        b->lead = false;
     }
     return 0;
 }
@@ -230,10 +296,10 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
     if (type == MD_TEXT_HTML || b->skip > 0)
         return 0;
     if (type == MD_TEXT_BR) {
-        flush(b);
+        flush_text(b, false);
     } else if (type == MD_TEXT_SOFTBR) {
         if (ends_sentence(b))
-            flush(b);
+            flush_text(b, false);
         else
             put(b, " ", 1, last, false);
     } else if (type == MD_TEXT_NULLCHAR || !inside) {
@@ -254,7 +320,7 @@ hf_rc hf_policy_outline(hf_arena *a, const char *doc, size_t len,
         return HF_ENOMEM;
     MD_PARSER p = {
         .abi_version = 0,
-        .flags = MD_FLAG_NOINDENTEDCODEBLOCKS,
+        .flags = MD_FLAG_NOINDENTEDCODEBLOCKS | MD_FLAG_TABLES,
         .enter_block = enter_block,
         .leave_block = leave_block,
         .enter_span = enter_span,

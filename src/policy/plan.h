@@ -84,6 +84,7 @@ typedef enum hf_line_kind {
     HF_LINE_RULE,    /* an eligibility rule ("cancellable until shipment") */
     HF_LINE_NOTE,    /* describes what another system does; no effect */
     HF_LINE_UNKNOWN, /* not understood: a lint error */
+    HF_LINE_REMARK,  /* prose for people (purpose, tone, notes); no effect */
 } hf_line_kind;
 
 typedef struct hf_plan_line {

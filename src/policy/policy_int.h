@@ -31,6 +31,8 @@ typedef struct hf_outline_line {
     int depth;           /* heading: level - 7 (< 0); else list nesting */
     bool heading;        /* a Markdown heading (# or underlined) */
     bool bold;           /* all of it in one bold span ("**Steps**") */
+    bool header;         /* a table's header row: a label */
+    int sentence;        /* 0: the block's first; n: its n-th sentence after */
 } hf_outline_line;
 
 /* The source position (1-based line and byte column) of byte offset off. */
@@ -82,6 +84,8 @@ typedef enum hf_concept_role {
     HF_ROLE_ACTION,    /* value: hf_action_kind */
     HF_ROLE_OFFERS,    /* "retention options": names the offers at large */
     HF_ROLE_OFFER,     /* value: hf_offer_kind */
+    HF_ROLE_REMARK,    /* prose for people (the bot's role, the policy's aim,
+                          tone): no step */
 } hf_concept_role;
 
 /* One row of the lexicon: a concept and the phrases that say it. */

@@ -69,6 +69,31 @@ with tempfile.TemporaryDirectory() as d:
     check("unknown" in r.stdout and "problems:" in r.stdout,
           "explain marks the line it cannot read and lists problems")
 
+# The error kinds of round two, in a file pasted with CRLF line ends: a
+# clear file:line:col each.
+BAD2 = ("## Notes\r\n\r\nBe warm and brief.\r\nOffer them a free pony.\r\n"
+        "\r\n## Steps\r\n\r\n- Offer a tenner off the order.\r\n"
+        "- Offer 10% off, then 12.5%.\r\n- Thank them.\r\n"
+        "- Otherwise, cancel the order.\r\n")
+with tempfile.TemporaryDirectory() as d:
+    bad = os.path.join(d, "Bad_policy.md")
+    with open(bad, "w", newline="") as f:
+        f.write(BAD2)
+    r = run("lint", bad)
+    check(r.returncode == 1, "lint exits 1 on the round-two errors")
+    want = [
+        f'{bad}:4:1: an instruction under "Notes" is not a step; move it '
+        "to the steps",
+        f"{bad}:8:11: a discount is a percentage, not an amount: tenner",
+        f"{bad}:9:23: a percentage is a whole number, not 12.5",
+        f"{bad}:11:3: cannot understand the condition",
+    ]
+    got = r.stderr.splitlines()
+    check(got == want, f"lint output\n got {got}\nwant {want}")
+    r = run("explain", bad)
+    check(re.search(r"^3:1\s+remark", r.stdout, re.M) is not None,
+          "explain shows the tone line as a remark")
+
 shipped = sorted(os.path.join(POLICIES, f) for f in os.listdir(POLICIES)
                  if f.endswith(".md"))
 r = run("lint", *shipped)

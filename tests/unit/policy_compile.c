@@ -3,7 +3,9 @@
  * the retention service relies on, the three platform versions and the
  * rewordings of the retention and single-order policies (in other voices:
  * prose, numbered steps, terse bullets, long-winded, British, other
- * headings, offers introduced differently) give the same plans, branch and
+ * headings, offers introduced differently; in round two: addressed to the
+ * bot, by "we", pasted Markdown, a table, notes sections, "Otherwise" and
+ * "unless", several sentences to a line) give the same plans, branch and
  * step phrasings are read alike, lint reports each kind of problem at the
  * right line and column and still rejects lines that mean nothing, hostile
  * input is refused or read without harm, and no allocation failure leaks or
@@ -232,6 +234,19 @@ static void voices_give_the_retention_plan(void **state)
         "tests/data/policies/reworded_long_winded.md",
         "tests/data/policies/reworded_reordered_offers.md",
         "tests/data/policies/reworded_gladly_headings.md",
+        /* round two: addressed to the bot ("You are ..."), by "we", pasted
+         * Markdown (CRLF, smart quotes, dashes, inline code, links, an HTML
+         * comment, no-break and trailing spaces), a table of offers under
+         * question headings, offers as sub-bullets with Purpose / Tone /
+         * Notes sections, "Once" / "Otherwise" / "In case" / "When" over
+         * soft-wrapped lines, and British prose by "we" */
+        "tests/data/policies/bot_second_person.md",
+        "tests/data/policies/we_bigcommerce.md",
+        "tests/data/policies/pasted_gladly_crlf.md",
+        "tests/data/policies/questions_table.md",
+        "tests/data/policies/nested_notes.md",
+        "tests/data/policies/clause_shapes.md",
+        "tests/data/policies/we_soft_wrapped_uk.md",
     };
     assert_files_give_plan("policies/Cancellation_retention_policy.md", files,
                            HF_ARRAY_LEN(files));
@@ -246,6 +261,10 @@ static void single_order_rewordings_give_one_plan(void **state)
         "tests/data/policies/single_order_prose.md",
         "tests/data/policies/single_order_steps_uk.md",
         "tests/data/policies/single_order_terse.md",
+        /* round two: addressed to the bot, pasted with CRLF, by "we" */
+        "tests/data/policies/single_order_bot.md",
+        "tests/data/policies/single_order_pasted_crlf.md",
+        "tests/data/policies/single_order_we_when.md",
     };
     assert_files_give_plan("policies/Single_order_cancellation_policy.md",
                            files, HF_ARRAY_LEN(files));
@@ -335,6 +354,23 @@ static void branch_phrasings(void **state)
          HF_BRANCH_ASKS_AGENT, "route_agent"},
         {"Too late to cancel: offer to start a return.", HF_BRANCH_NOT_ELIGIBLE,
          "offer_return"},
+        {"Unless they accept one of the offers, cancel the order.",
+         HF_BRANCH_DECLINES, "cancel"},
+        {"Cancel the order unless they take one.", HF_BRANCH_DECLINES,
+         "cancel"},
+        {"In case they decline, cancel the order.", HF_BRANCH_DECLINES,
+         "cancel"},
+        {"Once they say no, cancel the order.", HF_BRANCH_DECLINES, "cancel"},
+        {"When the customer is happy with an offer, apply it.",
+         HF_BRANCH_ACCEPTS, "apply_offer"},
+        {"If they say yes then apply the offer and thank them.",
+         HF_BRANCH_ACCEPTS, "apply_offer thank"},
+        {"If they would rather not, we go ahead and cancel it.",
+         HF_BRANCH_DECLINES, "cancel"},
+        {"If they're still not having it, cancel the order.",
+         HF_BRANCH_DECLINES, "cancel"},
+        {"Should they refuse, we cancel via #Single_order_cancellation_policy.",
+         HF_BRANCH_DECLINES, "cancel"},
     };
     assert_phrasings(cases, HF_ARRAY_LEN(cases));
 }
@@ -423,6 +459,184 @@ static void offer_phrasings(void **state)
     assert_int_equal(p->offers[1].valid_days, 56);
     assert_int_equal(p->n_actions[HF_BRANCH_ALWAYS], 0);
     hf_plan_free(p);
+}
+
+static void assert_one_diag(const char *text, int line, int col,
+                            const char *message);
+
+/* "Otherwise", "Else" and "If not" are the other side of the condition
+ * before them; where it has none the condition is reported. */
+static void otherwise_clauses(void **state)
+{
+    (void)state;
+    hf_plan *p = compile_text("t", "- If they accept, apply it.\n"
+                                   "- Otherwise, cancel the order.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_string_equal(acts(p, HF_BRANCH_ACCEPTS), "apply_offer");
+    assert_string_equal(acts(p, HF_BRANCH_DECLINES), "cancel");
+    hf_plan_free(p);
+    p = compile_text("t", "If they say no, cancel the order.\n\n"
+                          "If not, apply the offer they chose.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_string_equal(acts(p, HF_BRANCH_ACCEPTS), "apply_offer");
+    hf_plan_free(p);
+    p = compile_text("t", "Once it has shipped, offer a return.\n\n"
+                          "Otherwise:\n\n1. Cancel it.\n2. Refund it.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_string_equal(acts(p, HF_BRANCH_NOT_ELIGIBLE), "offer_return");
+    assert_string_equal(acts(p, HF_BRANCH_ALWAYS), "cancel refund");
+    hf_plan_free(p);
+    assert_one_diag("- Thank them.\n- Otherwise, cancel the order.\n", 2, 3,
+                    "cannot understand the condition");
+    assert_one_diag("- If they have a question, escalate.\n"
+                    "- Otherwise, cancel the order.\n",
+                    2, 3, "cannot understand the condition");
+}
+
+/* Prose for people: who the bot is, what the policy is for, how to
+ * sound, and sections of it ("Purpose", "Notes", "Tone"), which add no
+ * step, offer or condition. Lint still reports an instruction there, a
+ * bad mark, and prose that is none of these. */
+static void remarks_for_people(void **state)
+{
+    (void)state;
+    hf_plan *p = compile_text(
+        "t", "You are Acme's customer support assistant.\n"
+             "Your job is to keep the order if you reasonably can.\n"
+             "We never want to lose a customer over something we could fix.\n"
+             "Be warm and brief, and never sound scripted.\n"
+             "Don't be pushy.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->n_lines, 5);
+    for (size_t i = 0; i < p->n_lines; i++) /* the aim: when it applies */
+        assert_int_equal(p->lines[i].kind,
+                         i == 1 ? HF_LINE_TRIGGER : HF_LINE_REMARK);
+    assert_int_equal(p->n_actions[HF_BRANCH_ALWAYS], 0);
+    assert_int_equal(p->n_actions[HF_BRANCH_ACCEPTS], 0);
+    hf_plan_free(p);
+    p = compile_text(
+        "t", "## Purpose\n\nMost customers who cancel are worried about "
+             "delivery, so a shipping upgrade or a discount often keeps "
+             "them.\nA customer who declines is no failure.\n\n"
+             "## Steps\n\n- Thank them.\n\n"
+             "## Notes\n\nThe discount tool never goes above the "
+             "configured maximum.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->n_offers, 0);
+    assert_string_equal(acts(p, HF_BRANCH_ALWAYS), "thank");
+    assert_int_equal(p->n_actions[HF_BRANCH_DECLINES], 0);
+    assert_int_equal(p->lines[1].kind, HF_LINE_REMARK);
+    hf_plan_free(p);
+    assert_one_diag("## Notes\n\nOffer them a free pony.\n", 3, 1,
+                    "an instruction under \"Notes\" is not a step; move it "
+                    "to the steps");
+    assert_one_diag("**Background:**\n\nBe kind.\n\nNever cancel without "
+                    "offering the alternatives.\n",
+                    5, 1,
+                    "an instruction under \"Background:\" is not a step; "
+                    "move it to the steps");
+    assert_one_diag("## Notes\n\nThe @give_money tool is retired.\n", 3, 5,
+                    "unknown tool @give_money");
+    /* a run-in label of prose: the rest of the paragraph is a remark */
+    p = compile_text("t", "_Why we do this:_ a cancelled order should be "
+                          "over in one message.\n\n"
+                          "**Note:** Gladly also emails them.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->lines[0].kind, HF_LINE_REMARK);
+    assert_int_equal(p->n_actions[HF_BRANCH_ALWAYS], 0);
+    hf_plan_free(p);
+    assert_one_diag("**Note:** offer them a pony.\n", 1, 3,
+                    "an instruction under \"Note:\" is not a step; move it "
+                    "to the steps");
+    assert_one_diag("You are a pony.\n", 1, 1, "cannot understand this line");
+    assert_one_diag("- Be a pony.\n", 1, 3, "cannot understand this line");
+    /* a bold title of one or two words is a label, whatever its noun */
+    p = compile_text("t", "**Escalation**\n\n- If they have a question, "
+                          "escalate.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->lines[0].kind, HF_LINE_HEADING);
+    assert_int_equal(p->n_actions[HF_BRANCH_ALWAYS], 0);
+    assert_string_equal(acts(p, HF_BRANCH_CONCERN), "route_agent");
+    hf_plan_free(p);
+}
+
+/* Figures said otherwise: other percentages, a rung on a line of its own,
+ * validity in weeks; a decimal percentage and an amount of money are
+ * reported, since a discount and a coupon are whole percentages. */
+static void figures_round_two(void **state)
+{
+    (void)state;
+    hf_plan *p = compile_text(
+        "t", "- Offer 5% off the order, rising to 25% if they say no.\n"
+             "- A coupon for 12% off their next order that expires in 6 "
+             "weeks.\n"
+             "- Offer to swap it for a different size or colour.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->n_offers, 3);
+    assert_int_equal(p->offers[0].n_percents, 2);
+    assert_int_equal(p->offers[0].percents[0], 5);
+    assert_int_equal(p->offers[0].percents[1], 25);
+    assert_int_equal(p->offers[1].kind, HF_OFFER_COUPON);
+    assert_int_equal(p->offers[1].percents[0], 12);
+    assert_int_equal(p->offers[1].valid_days, 42);
+    assert_int_equal(p->offers[2].kind, HF_OFFER_SWAP);
+    hf_plan_free(p);
+    p = compile_text("t", "First, offer 10% off the order.\n"
+                          "If they turn that down, go up to 15%.\n"
+                          "If they decline, cancel the order.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->n_offers, 1);
+    assert_int_equal(p->offers[0].n_percents, 2);
+    assert_int_equal(p->offers[0].percents[1], 15);
+    assert_int_equal(p->lines[1].kind, HF_LINE_OFFER);
+    assert_string_equal(acts(p, HF_BRANCH_DECLINES), "cancel");
+    hf_plan_free(p);
+    assert_one_diag("- Offer 10% off the order, then 12.5%.\n", 1, 33,
+                    "a percentage is a whole number, not 12.5");
+    assert_one_diag("- Offer a tenner off the order.\n", 1, 11,
+                    "a discount is a percentage, not an amount: tenner");
+    assert_one_diag("- Give them \xC2\xA3"
+                    "10 off their order.\n",
+                    1, 13,
+                    "a discount is a percentage, not an amount: \xC2\xA3"
+                    "10");
+    assert_one_diag("- A coupon worth 10 dollars.\n", 1, 18,
+                    "a discount is a percentage, not an amount: 10 dollars");
+    /* an amount that is not what is offered is no figure of the offer */
+    p = compile_text("t", "- Offer 10% off orders over $50.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_int_equal(p->offers[0].percents[0], 10);
+    hf_plan_free(p);
+}
+
+/* Sentences that share a source line are lines of their own, each nested
+ * under the one before: a condition covers the sentences after it in its
+ * paragraph, a quoted message is not split, a run-in title ending in a
+ * period stays one, and what follows a trigger names the cancelling
+ * policy. */
+static void sentences_of_a_paragraph(void **state)
+{
+    (void)state;
+    hf_plan *p = compile_text(
+        "t", "If they accept, apply the offer. Then thank them. If they say "
+             "no, cancel the order. Send the survey too.\n\n"
+             "Notify them: \"Order cancelled. Money is on its way.\" Then "
+             "refund it.\n\n"
+             "**Eligibility.** An order is cancellable until it ships.\n\n"
+             "A customer asks to cancel. This comes before "
+             "#Single_order_cancellation_policy.\n");
+    assert_int_equal(p->n_diags, 0);
+    assert_string_equal(acts(p, HF_BRANCH_ACCEPTS), "apply_offer thank");
+    assert_string_equal(acts(p, HF_BRANCH_DECLINES), "cancel send_survey");
+    assert_string_equal(acts(p, HF_BRANCH_ALWAYS), "notify refund");
+    assert_string_equal(p->actions[HF_BRANCH_ALWAYS][0].message,
+                        "Order cancelled. Money is on its way.");
+    assert_true(p->has_cancel_window);
+    assert_string_equal(p->cancel_policy, "Single_order_cancellation_policy");
+    hf_plan_free(p);
+    /* after a trigger, only a sentence naming a policy is taken as one */
+    assert_one_diag("A customer asks to cancel. Ponies eat hay.\n", 1, 28,
+                    "cannot understand this line");
 }
 
 /* The retention step exactly as pasted from the seed's web page: odd line
@@ -551,7 +765,12 @@ static void lint_unread_condition(void **state)
                     "cannot understand the condition");
     assert_one_diag("In case of rain, cancel the order.\n", 1, 1,
                     "cannot understand the condition");
-    assert_one_diag("- Cancel the order unless they accept the offer.\n", 1, 3,
+    assert_one_diag("- Cancel the order unless they decline.\n", 1, 3,
+                    "cannot understand the condition");
+    assert_one_diag("- Refund it unless it has shipped.\n", 1, 3,
+                    "cannot understand the condition");
+    /* a label's condition too: the steps under it would run always */
+    assert_one_diag("- If the moon is full:\n  - Refund the order.\n", 1, 3,
                     "cannot understand the condition");
     hf_plan *p = compile_text("t", "- If they have a question, escalate.\n"
                                    "- If needed, escalate to a supervisor.\n");
@@ -697,6 +916,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(offer_phrasings, note_live,
                                         check_leaks),
         cmocka_unit_test_setup_teardown(seed_as_pasted, note_live, check_leaks),
+        cmocka_unit_test_setup_teardown(otherwise_clauses, note_live,
+                                        check_leaks),
+        cmocka_unit_test_setup_teardown(remarks_for_people, note_live,
+                                        check_leaks),
+        cmocka_unit_test_setup_teardown(figures_round_two, note_live,
+                                        check_leaks),
+        cmocka_unit_test_setup_teardown(sentences_of_a_paragraph, note_live,
+                                        check_leaks),
         cmocka_unit_test(lint_unknown_tool),
         cmocka_unit_test(lint_unresolved_reference),
         cmocka_unit_test(lint_unknown_context),
