@@ -443,9 +443,12 @@ static enum MHD_Result handle(conn_ctx *c)
             return send_stream(c);
         return send_response(c);
     }
-    json_error_t jerr;
-    c->req.body = json_loadb(c->body ? c->body : "", c->body_len,
-                             JSON_REJECT_DUPLICATES, &jerr);
+    json_error_t jerr = {0};
+    if (!hf_route_takes_body(c->route))
+        c->req.body = json_object(); /* documented without one: ignored */
+    else
+        c->req.body = json_loadb(c->body ? c->body : "", c->body_len,
+                                 JSON_REJECT_DUPLICATES, &jerr);
     if (c->req.body == NULL) {
         hf_fail(&c->err, HF_EMALFORMED, "malformed_json", NULL,
                 "the body is not valid JSON: %s at line %d column %d",
