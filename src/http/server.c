@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 enum {
@@ -355,10 +356,11 @@ static hf_rc authenticate(conn_ctx *c)
     }
     const char *auth = MHD_lookup_connection_value(
         c->mhd, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if ((auth != NULL && strncmp(auth, "Link ", 5) == 0) ||
+    /* an authentication scheme's name is case-insensitive (RFC 9110) */
+    if ((auth != NULL && strncasecmp(auth, "Link ", 5) == 0) ||
         (auth == NULL && hf_http_query(&c->req, "t") != NULL))
         return authenticate_link(c, auth);
-    if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0)
+    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
         return hf_fail(&c->err, HF_EAUTH, "unauthorized", NULL,
                        "send Authorization: Bearer <api key>");
     char key_id[HF_KEY_TEXT];
