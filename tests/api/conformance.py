@@ -345,6 +345,10 @@ def hostile(template, path, body, note=""):
                  ("a number", b"42", [400], ["malformed_json"]),
                  ("a string", b'"s"', [400], ["malformed_json"]),
                  ("null", b"null", [400], ["malformed_json"]),
+                 ("a repeated key", b'{"a":1,"a":2}', [400],
+                  ["malformed_json"]),
+                 ("a NUL in a string", b'{"a":"x\\u0000y"}', [400],
+                  ["malformed_json"]),
                  ("over 1 MiB", b'{"x":"' + b"x" * (1100 * 1024) + b'"}',
                   [413], ["body_too_large"])]
     if body_required:
@@ -403,6 +407,36 @@ def auth_all():
                     ans = call(m, path, body, role=role)
                     check(m, template, ans, [403], ["forbidden"],
                           what="role " + role)
+
+
+def query_all():
+    """Every documented query parameter given a bad value: 422 `invalid`
+    naming it (the Error code list: "also for a bad query parameter")."""
+    for template, item in SPEC["paths"].items():
+        op = item.get("get")
+        if op is None or "{" in template:
+            continue
+        for param in op.get("parameters", []):
+            param = deref(param)
+            if param["in"] != "query":
+                continue
+            sch = deref(param.get("schema", {}))
+            bad = []
+            if sch.get("type") in ("integer", "number"):
+                bad.append("abc")
+                if "minimum" in sch:
+                    bad.append(str(sch["minimum"] - 1))
+                if "maximum" in sch:
+                    bad.append(str(sch["maximum"] + 1))
+            if "enum" in sch:
+                bad.append("zz-not-a-value")
+            if sch.get("format") == "date":
+                bad.append("2026-13-45")
+            for value in bad:
+                ans = call("GET", "%s?%s=%s" % (template, param["name"],
+                                                value))
+                check("GET", template, ans, [422], ["invalid"],
+                      param["name"], what="%s=%s" % (param["name"], value))
 
 
 def valid(method, path, template, body=None, expect=(200, 201), role="admin",
@@ -483,6 +517,7 @@ def scenario():
         return "conf-%d" % n[0]
 
     auth_all()
+    query_all()
     # the scheme's name is case-insensitive (RFC 9110 section 11.1)
     ans = call("GET", "/v1/locations", role=None,
                headers={"Authorization": "bearer " + KEYS["agent"]})
