@@ -15,7 +15,7 @@ Environment: HOLDFAST_BIN (the binary), OPENAPI (docs/openapi.yaml); the
 server's templates, policies and intent model come from HOLDFAST_TEMPLATES,
 HOLDFAST_POLICIES and HOLDFAST_INTENTS_MODEL as for the integration tests.
 Exits 0 when nothing disagrees with the document, 1 otherwise (each
-disagreement is printed). Only the standard library, plus Debian's
+disagreement is printed). CONF_TRACE=1 checks each rejected write alone. Only the standard library, plus Debian's
 python3-yaml to read the document.
 """
 import json
@@ -155,6 +155,9 @@ class Answer:
 
 def call(method, path, body=None, role="admin", raw=None, headers=None,
          ctype="application/json"):
+    """One request as ROLE (None: no key). With CONF_TRACE=1 in the
+    environment each rejected POST is checked on its own for changes (slow;
+    to find which request of a batch changed something)."""
     if os.environ.get("CONF_TRACE") and method == "POST":
         settle()
         before = snapshot()
@@ -186,8 +189,8 @@ def send(method, path, body, role, raw, headers, ctype):
 
 CODES = set(re.findall(r"`([a-z_]+)`", SPEC["components"]["schemas"][
     "Error"]["properties"]["error"]["properties"]["code"]["description"]))
-GENERIC = {404: "not_found", 405: "method_not_allowed",
-           409: "concurrent_update", 503: None}
+# statuses any operation may answer (the document's conventions)
+GENERIC = (404, 405, 409, 503)
 
 
 def check(method, template, ans, expect=None, codes=None, field=None,
