@@ -657,6 +657,10 @@ static hf_rc post_cancel(hf_txn *t, hf_request *req, hf_response *res,
     if (lines != NULL && cr.lines == NULL)
         return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     cr.actor = req->actor;
+    /* an admin or agent (the queue's "Cancel the order") resolves the
+     * order's escalations by cancelling it; an integration does not */
+    if (req->link_order == NULL && req->role != HF_ROLE_SERVICE)
+        cr.agent = req->actor;
     hf_order_result out;
     HF_TRY(hf_orders_cancel_txn(t, req->svc, &cr, req->arena, &out, err));
     return raw(res, 200, out.doc);

@@ -321,6 +321,17 @@ hf_rc hf_analytics_resolved(hf_txn *t, const hf_order *o,
     return rc == HF_OK ? resolved(t, v, c, at, a, err) : rc;
 }
 
+hf_rc hf_analytics_escalation_cancelled(hf_txn *t, const hf_order *o,
+                                        const hf_conversation *c, hf_time at,
+                                        hf_arena *a, hf_err *err)
+{
+    const char *v[N_DIMS];
+    hf_rc rc = request_of(t, o, c, a, v, err);
+    return rc == HF_OK ? add_req(t, v, hf_analytics_day(at),
+                                 "escalations_cancelled", 1, err)
+                       : rc;
+}
+
 /* --- Targets ------------------------------------------------------------ */
 
 hf_rc hf_kpi_targets_load(const hf_config *c, hf_kpi_targets *out, hf_err *err)
@@ -403,6 +414,8 @@ typedef struct counts {
     int64_t placed, cancelled, shipped, fulfillment_s, delivered, on_time;
     int64_t delivery_n, delivery_s;
     int64_t requests, retained, outcome_cancelled, escalated, offers_made;
+    int64_t escalations_cancelled; /* closed by their order's
+                                      cancellation, not by an agent */
     int64_t surveys, csat_sum, recommend_yes;
     int64_t lost;      /* requests made in the range whose order was cancelled
                           within 30 days, as far as known today */
@@ -458,6 +471,7 @@ static void fold(counts *c, const hf_kpi_sum *s)
         {"outcome:retained", offsetof(counts, retained)},
         {"outcome:cancelled", offsetof(counts, outcome_cancelled)},
         {"outcome:escalated", offsetof(counts, escalated)},
+        {"escalations_cancelled", offsetof(counts, escalations_cancelled)},
         {"surveys", offsetof(counts, surveys)},
         {"csat_sum", offsetof(counts, csat_sum)},
         {"recommend_yes", offsetof(counts, recommend_yes)},
@@ -767,6 +781,7 @@ static void json_counts(hf_jsonw *w, const counts *c)
         {"conversations_retained", offsetof(counts, retained)},
         {"conversations_cancelled", offsetof(counts, outcome_cancelled)},
         {"conversations_escalated", offsetof(counts, escalated)},
+        {"escalations_cancelled", offsetof(counts, escalations_cancelled)},
         {"offers_made", offsetof(counts, offers_made)},
         {"surveys_answered", offsetof(counts, surveys)},
     };

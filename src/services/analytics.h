@@ -48,14 +48,26 @@ hf_rc hf_analytics_offered(hf_txn *t, const hf_order *o,
  * the request (its resolution time is counted); retained also counts the
  * offer the order kept in c and the revenue kept (c->kept_total, net of
  * the discount c->kept_discount); escalated waits for
- * hf_analytics_resolved when the agent closes it. */
+ * hf_analytics_resolved when the agent closes it (or ends in
+ * hf_analytics_escalation_cancelled). */
 hf_rc hf_analytics_outcome(hf_txn *t, const hf_order *o,
                            const hf_conversation *c, hf_arena *a, hf_err *err);
 
-/* Counts the resolution of request c at `at` (an agent closed it). */
+/* Counts the resolution of request c at `at` (an agent closed its
+ * escalation, or a person cancelled its order). */
 hf_rc hf_analytics_resolved(hf_txn *t, const hf_order *o,
                             const hf_conversation *c, hf_time at, hf_arena *a,
                             hf_err *err);
+
+/* Counts that the escalation of request c closed at `at` because its order
+ * o was cancelled ("escalations_cancelled"). No agent resolved it, so it
+ * is not a resolution: the resolution times keep measuring how soon the
+ * policy or an agent settles a request, and these, the handed-over
+ * requests that ended in a cancellation before an agent closed them, are
+ * counted beside them. */
+hf_rc hf_analytics_escalation_cancelled(hf_txn *t, const hf_order *o,
+                                        const hf_conversation *c, hf_time at,
+                                        hf_arena *a, hf_err *err);
 
 /* What a rebuild found. */
 typedef struct hf_kpi_rebuild {

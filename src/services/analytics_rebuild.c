@@ -5,7 +5,8 @@
  * The rebuild replays what happened through the very functions that keep
  * the counters as events happen: every order's timeline, then every
  * conversation (its start, first offers and first outcome, at the times
- * the conversation recorded), then every closed escalation. One
+ * the conversation recorded), then every closed escalation (closed by an
+ * agent, or by its order's cancellation). One
  * definition of each counter serves both, so the rebuild cannot drift
  * from the incremental path; what it checks is that every event that
  * happened was counted once, in its transaction, no more and no less.
@@ -106,16 +107,22 @@ static hf_rc replay_conversation(hf_txn *t, const char *id, hf_arena *a,
     return hf_analytics_outcome(t, &o, &c, a, err);
 }
 
+/* An escalation of conversation closed at closed_at: by an agent, or
+ * (cancelled) by its order's cancellation. */
 static hf_rc replay_escalation(hf_txn *t, const char *conversation,
-                               hf_time closed_at, hf_arena *a, hf_err *err)
+                               hf_time closed_at, bool cancelled, hf_arena *a,
+                               hf_err *err)
 {
     hf_conversation c;
     hf_order o;
     hf_rc rc = hf_txn_conversation_get(t, conversation, a, &c, err);
     if (rc == HF_OK)
         rc = hf_txn_order_get(t, c.order_id, a, &o, err);
-    return rc == HF_OK ? hf_analytics_resolved(t, &o, &c, closed_at, a, err)
-                       : rc;
+    if (rc != HF_OK)
+        return rc;
+    return cancelled
+               ? hf_analytics_escalation_cancelled(t, &o, &c, closed_at, a, err)
+               : hf_analytics_resolved(t, &o, &c, closed_at, a, err);
 }
 
 /* Replays every row of one kind, a page at a time. */
@@ -138,7 +145,9 @@ static hf_rc replay(hf_txn *t, rebuild *r, hf_kpi_page what, int64_t *count,
             else if (what == HF_KPI_PAGE_CONVERSATIONS)
                 rc = replay_conversation(t, ids[i], r->item, err);
             else
-                rc = replay_escalation(t, ids[i], times[i], r->item, err);
+                rc = replay_escalation(
+                    t, ids[i], times[i],
+                    what == HF_KPI_PAGE_CANCELLED_ESCALATIONS, r->item, err);
             after = seqs[i];
             ++*count;
         }
@@ -214,6 +223,9 @@ static hf_rc rebuild_txn(hf_txn *t, void *arg, hf_err *err)
         rc = replay(t, r, HF_KPI_PAGE_CONVERSATIONS, &out->conversations, err);
     if (rc == HF_OK)
         rc = replay(t, r, HF_KPI_PAGE_CLOSED_ESCALATIONS, &out->escalations,
+                    err);
+    if (rc == HF_OK)
+        rc = replay(t, r, HF_KPI_PAGE_CANCELLED_ESCALATIONS, &out->escalations,
                     err);
     if (rc == HF_OK)
         rc = hf_txn_kpi_all(t, keep, &after, &na, err);

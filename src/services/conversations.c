@@ -12,6 +12,7 @@
 #include "core/money.h"
 #include "services/analytics.h"
 #include "services/conversation_state.h"
+#include "services/escalations.h"
 #include "services/experiments.h"
 #include "services/order_changes.h"
 #include "services/retention.h"
@@ -211,6 +212,7 @@ typedef struct turn_ctx {
     bool has_intent;
     done_call *done;
     size_t n_done;
+    const char *actor;  /* the turn's tool calls': "conversation:<id>" */
     const char *coupon; /* a coupon code issued this turn, or NULL */
     bool no_offers;     /* the holdout arm or the offer cooldown: the
                            policy's cancellation, without offers */
@@ -430,9 +432,9 @@ static hf_rc decide_and_act(turn_ctx *x, const hf_turn_request *req,
     hf_convo_state before = x->state.st;
     if ((rc = hf_engine_turn(&in, &x->state.st, x->a, turn, err)) != HF_OK)
         return rc;
-    const char *actor = hf_arena_printf(x->a, "conversation:%s", x->conv.id);
+    x->actor = hf_arena_printf(x->a, "conversation:%s", x->conv.id);
     done_call *refused;
-    if ((rc = run_calls(x, turn, actor, &refused, err)) != HF_OK)
+    if ((rc = run_calls(x, turn, x->actor, &refused, err)) != HF_OK)
         return rc;
     if (refused == NULL && x->coupon != NULL) /* known only now */
         turn->reply = hf_arena_printf(x->a, "%s Your coupon code is %s.",
@@ -446,6 +448,26 @@ static hf_rc decide_and_act(turn_ctx *x, const hf_turn_request *req,
                                 failed.message, x->a, turn, err);
     x->done[0] = failed;
     x->n_done = 1;
+    return rc;
+}
+
+/* When the turn cancelled the order, the conversation's open escalations
+ * close with it (an agent has nothing left to do), each recorded after
+ * the decision. */
+static hf_rc close_escalations(turn_ctx *x, hf_err *err)
+{
+    bool cancelled = false;
+    for (size_t i = 0; i < x->n_done; i++)
+        cancelled = cancelled || (x->done[i].tool == HF_TOOL_CANCEL_ORDER &&
+                                  x->done[i].error == NULL);
+    if (!cancelled)
+        return HF_OK;
+    const char **events;
+    size_t n;
+    hf_rc rc = hf_escalations_conversation_cancelled_txn(
+        x->t, x->svc, &x->order, x->conv.id, x->actor, x->a, &events, &n, err);
+    for (size_t i = 0; i < n && rc == HF_OK; i++)
+        rc = append_event(x, "escalation_closed", events[i], err);
     return rc;
 }
 
@@ -508,6 +530,8 @@ static hf_rc run_turn(turn_ctx *x, const hf_turn_request *req, bool request,
     }
     if (rc == HF_OK)
         rc = append_event(x, "decision", decision_json(x, &turn), err);
+    if (rc == HF_OK)
+        rc = close_escalations(x, err);
     if (rc != HF_OK)
         return rc;
     int expected = x->conv.version;

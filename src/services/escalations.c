@@ -1,7 +1,8 @@
 /*
  * escalations.c - the agent queue: conversations handed over to a person,
  * their replies (recorded and sent to the customer), the offers agents
- * make, and their closing.
+ * make, and their closing: by an agent, or by holdfast when the order is
+ * cancelled.
  */
 #include "services/escalations.h"
 #include "services/analytics.h"
@@ -51,34 +52,52 @@ static hf_rc escalation_reply(hf_txn *t, const char *id, hf_arena *a,
     return *json ? HF_OK : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
 }
 
+/* {"escalation": e's id, who_key: who, "text": text} in a; NULL when a
+ * is full. */
+static const char *event_data(const hf_escalation *e, const char *who_key,
+                              const char *who, const char *text, hf_arena *a)
+{
+    hf_jsonw w;
+    hf_jw_init(&w, a);
+    hf_jw_object(&w);
+    hf_jw_key(&w, "escalation");
+    hf_jw_str(&w, e->id);
+    hf_jw_key(&w, who_key);
+    hf_jw_str(&w, who);
+    hf_jw_key(&w, "text");
+    hf_jw_str(&w, text ? text : "");
+    hf_jw_object_end(&w);
+    return hf_jw_finish(&w);
+}
+
+/* Appends an entry of kind with data (NULL: out of memory) to the audit
+ * trail of conversation id. */
+static hf_rc record(hf_txn *t, const hf_services *svc, const char *id,
+                    const char *kind, const char *data, hf_arena *a,
+                    hf_err *err)
+{
+    if (data == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    hf_conversation c;
+    hf_rc rc = hf_txn_conversation_get(t, id, a, &c, err);
+    if (rc != HF_OK)
+        return rc;
+    int expected = c.version++;
+    hf_conversation_event ev = {++c.turns, hf_clock_now(svc->clock), kind,
+                                data};
+    c.updated_at = ev.at;
+    rc = hf_txn_conversation_event_append(t, c.seq, &ev, err);
+    return rc == HF_OK ? hf_txn_conversation_update(t, &c, expected, err) : rc;
+}
+
 /* Appends an agent's entry to the escalation's conversation. */
 static hf_rc agent_event(hf_txn *t, const hf_services *svc,
                          const hf_escalation *e, const char *kind,
                          const char *text, const char *actor, hf_arena *a,
                          hf_err *err)
 {
-    hf_conversation c;
-    hf_rc rc = hf_txn_conversation_get(t, e->conversation_id, a, &c, err);
-    if (rc != HF_OK)
-        return rc;
-    hf_jsonw w;
-    hf_jw_init(&w, a);
-    hf_jw_object(&w);
-    hf_jw_key(&w, "escalation");
-    hf_jw_str(&w, e->id);
-    hf_jw_key(&w, "agent");
-    hf_jw_str(&w, actor);
-    hf_jw_key(&w, "text");
-    hf_jw_str(&w, text ? text : "");
-    hf_jw_object_end(&w);
-    int expected = c.version++;
-    hf_conversation_event ev = {++c.turns, hf_clock_now(svc->clock), kind,
-                                hf_jw_finish(&w)};
-    if (ev.body == NULL)
-        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
-    c.updated_at = ev.at;
-    rc = hf_txn_conversation_event_append(t, c.seq, &ev, err);
-    return rc == HF_OK ? hf_txn_conversation_update(t, &c, expected, err) : rc;
+    return record(t, svc, e->conversation_id, kind,
+                  event_data(e, "agent", actor, text, a), a, err);
 }
 
 /* Escalation id, which must be open: HF_ECONFLICT not_open when closed. */
@@ -150,6 +169,94 @@ hf_rc hf_escalation_close_txn(hf_txn *t, const hf_services *svc, const char *id,
     if (rc == HF_OK)
         rc = hf_analytics_resolved(t, &o, &c, hf_clock_now(svc->clock), a, err);
     return rc == HF_OK ? escalation_reply(t, id, a, json, err) : rc;
+}
+
+/* --- Closed by the order's cancellation ------------------------------- */
+
+/* Closes open escalation e, whose order o was cancelled by `by` (the
+ * cancellation's actor), with resolution, as agent's (a person who
+ * cancelled: counted as a resolution, as when an agent closes it) or with
+ * no agent (counted as hf_analytics_escalation_cancelled); *data is its
+ * escalation_closed event's. */
+static hf_rc close_cancelled(hf_txn *t, const hf_services *svc,
+                             const hf_escalation *e, const hf_order *o,
+                             const char *resolution, const char *by,
+                             const char *agent, hf_arena *a, const char **data,
+                             hf_err *err)
+{
+    hf_time now = hf_clock_now(svc->clock);
+    hf_conversation c;
+    hf_rc rc = hf_txn_escalation_close(t, e->id, now, agent, resolution, err);
+    if (rc == HF_OK)
+        rc = hf_txn_conversation_get(t, e->conversation_id, a, &c, err);
+    if (rc == HF_OK)
+        rc = agent ? hf_analytics_resolved(t, o, &c, now, a, err)
+                   : hf_analytics_escalation_cancelled(t, o, &c, now, a, err);
+    if (rc != HF_OK)
+        return rc;
+    *data = event_data(e, "cancelled_by", by, resolution, a);
+    return *data ? HF_OK : hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+}
+
+/* What closed an escalation when req cancelled its order from elsewhere
+ * than its conversation. */
+static const char *cancelled_elsewhere(const hf_cancel_request *req,
+                                       hf_arena *a)
+{
+    if (req->conversation != NULL)
+        return hf_arena_printf(a,
+                               "the customer cancelled the order in "
+                               "conversation %s",
+                               req->conversation);
+    return hf_arena_printf(a, "the order was cancelled by %s (%s)",
+                           req->actor ? req->actor : "holdfast", req->reason);
+}
+
+hf_rc hf_escalations_order_cancelled_txn(hf_txn *t, const hf_services *svc,
+                                         const hf_order *o,
+                                         const hf_cancel_request *req,
+                                         hf_arena *a, hf_err *err)
+{
+    hf_escalation *open;
+    size_t n;
+    hf_rc rc = hf_txn_escalation_open_of_order(t, o->id, a, &open, &n, err);
+    for (size_t i = 0; i < n && rc == HF_OK; i++) {
+        if (req->conversation != NULL &&
+            strcmp(open[i].conversation_id, req->conversation) == 0)
+            continue; /* that conversation's turn closes it */
+        const char *resolution = cancelled_elsewhere(req, a), *data;
+        if (resolution == NULL)
+            return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+        rc = close_cancelled(t, svc, &open[i], o, resolution,
+                             req->actor ? req->actor : "holdfast", req->agent,
+                             a, &data, err);
+        if (rc == HF_OK)
+            rc = record(t, svc, open[i].conversation_id, "escalation_closed",
+                        data, a, err);
+    }
+    return rc;
+}
+
+hf_rc hf_escalations_conversation_cancelled_txn(
+    hf_txn *t, const hf_services *svc, const hf_order *o, const char *id,
+    const char *actor, hf_arena *a, const char ***events, size_t *n,
+    hf_err *err)
+{
+    hf_escalation *open;
+    size_t n_open;
+    *n = 0;
+    hf_rc rc =
+        hf_txn_escalation_open_of_order(t, o->id, a, &open, &n_open, err);
+    if (rc == HF_OK &&
+        (*events = hf_arena_alloc(a, (n_open + 1) * sizeof(**events))) == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+    for (size_t i = 0; i < n_open && rc == HF_OK; i++)
+        if (strcmp(open[i].conversation_id, id) == 0)
+            rc = close_cancelled(
+                t, svc, &open[i], o,
+                "the customer cancelled the order in this conversation", actor,
+                NULL, a, &(*events)[(*n)++], err);
+    return rc;
 }
 
 /* The tool and its arguments for offer o; HF_EINVAL for a bad one. */

@@ -3,13 +3,21 @@
  * a person wait here (GET /v1/escalations); an agent replies, which is
  * recorded on the conversation and sent to the customer, makes an offer
  * on the customer's behalf through the policy tools and their guards, and
- * closes.
+ * closes. An escalation whose order is cancelled whole (in its chat, on
+ * another channel, through the API) has nothing left for a person to do:
+ * it closes in the cancellation's transaction, with a resolution that
+ * says who cancelled and an escalation_closed entry on its conversation's
+ * audit trail; as the agent's who cancelled (an admin or agent through the
+ * API, the queue's "Cancel the order"), else with no agent. An agent who
+ * then replies, makes an offer or closes it gets not_open, as for any
+ * closed escalation.
  * Each function runs in the caller's transaction and answers with JSON
  * text in arena a.
  */
 #ifndef HF_ESCALATIONS_H
 #define HF_ESCALATIONS_H
 
+#include "services/orders.h"
 #include "services/services.h"
 
 /* Agent queue: an agent's reply recorded on the escalated conversation,
@@ -42,6 +50,27 @@ typedef struct hf_agent_offer {
 hf_rc hf_escalation_offer_txn(hf_txn *t, const hf_services *svc, const char *id,
                               const hf_agent_offer *o, const char *actor,
                               hf_arena *a, const char **json, hf_err *err);
+
+/* Order o was just cancelled whole by req: closes each open escalation
+ * about it (as req->agent's, or with no agent), records an
+ * escalation_closed entry {"escalation", "cancelled_by": req->actor,
+ * "text": the resolution} on its conversation and counts it (a resolution
+ * when req->agent, else hf_analytics_escalation_cancelled). The
+ * escalations of req->conversation are left to that conversation's turn,
+ * which is writing its own audit trail (below). Errors: the store's. */
+hf_rc hf_escalations_order_cancelled_txn(hf_txn *t, const hf_services *svc,
+                                         const hf_order *o,
+                                         const hf_cancel_request *req,
+                                         hf_arena *a, hf_err *err);
+/* The turn of conversation id (actor: "conversation:<id>") cancelled its
+ * order o: closes the conversation's open escalations the same way (the
+ * customer cancelled: no agent) and answers their escalation_closed
+ * entries' data, (*events)[0..*n) in a, for the turn to append to its
+ * trail. Errors: the store's. */
+hf_rc hf_escalations_conversation_cancelled_txn(
+    hf_txn *t, const hf_services *svc, const hf_order *o, const char *id,
+    const char *actor, hf_arena *a, const char ***events, size_t *n,
+    hf_err *err);
 
 /* {"escalations": [...]} with status (NULL: any), after (an id; NULL:
  * from the first), at most limit. */

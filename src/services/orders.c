@@ -4,6 +4,7 @@
 #include "core/allocation.h"
 #include "core/payment.h"
 #include "services/analytics.h"
+#include "services/escalations.h"
 #include "services/order_json.h"
 #include "services/playbooks.h"
 #include "services/risk_features.h"
@@ -639,9 +640,13 @@ hf_rc hf_orders_cancel_txn(hf_txn *t, const hf_services *svc,
     const char *note = hf_arena_printf(
         a, "{\"order_id\":\"%s\",\"number\":\"%s\",\"amount\":%lld}", o.id,
         o.number, (long long)amount);
-    return hf_txn_outbox_put(
-        t, whole ? "order.cancelled" : "order.lines_cancelled", o.id, note, now,
-        err);
+    rc = hf_txn_outbox_put(t,
+                           whole ? "order.cancelled" : "order.lines_cancelled",
+                           o.id, note, now, err);
+    /* a person has nothing left to do about a cancelled order */
+    if (rc == HF_OK && whole)
+        rc = hf_escalations_order_cancelled_txn(t, svc, &o, req, a, err);
+    return rc;
 }
 
 /* --- Transitions --------------------------------------------------------- */

@@ -62,11 +62,21 @@ typedef struct hf_cancel_request {
     hf_line_request *lines; /* NULL: the whole order */
     size_t n_lines;
     const char *actor;
+    const char *conversation; /* the conversation whose turn cancels it
+                                 (its escalations are that turn's to
+                                 close, services/escalations.h); NULL:
+                                 none */
+    const char *agent;        /* the person cancelling it (an admin's or
+                                 agent's key, "api:<id>"), who so closes
+                                 its open escalations; NULL: no person
+                                 (the customer, an integration) */
 } hf_cancel_request;
 
 /* Cancels the whole order or the given units: releases their stock, voids
  * the authorization or refunds what was captured, and records why. A whole
- * cancellation of an order already cancelled returns it unchanged.
+ * cancellation closes the order's open escalations (a person has nothing
+ * left to do for it; services/escalations.h). A whole cancellation of an
+ * order already cancelled returns it unchanged.
  * Errors: HF_ENOTFOUND, HF_EINVAL (invalid_reason, invalid), HF_ECONFLICT
  * not_cancellable, HF_EPAYMENT (the order stays as it was). */
 hf_rc hf_orders_cancel(const hf_services *svc, const hf_cancel_request *req,

@@ -226,6 +226,7 @@ static hf_rc cancel_order(const hf_tool_env *env, json_t *args, hf_jsonw *w,
             reason && hf_cancel_reason_valid(reason) ? reason : "changed_mind",
         .note = env->note,
         .actor = env->actor,
+        .conversation = env->conversation_id,
     };
     hf_order_result out;
     hf_rc rc = hf_orders_cancel_txn(env->t, env->svc, &cr, env->a, &out, err);

@@ -147,16 +147,17 @@ hf_rc hf_txn_kpi_page(hf_txn *t, hf_kpi_page what, int64_t after, int limit,
                       hf_arena *a, int64_t **seqs, const char ***ids,
                       hf_time **times, size_t *n, hf_err *err)
 {
-    static const sql_id stmts[] = {SQL_KPI_ORDERS_AFTER,
-                                   SQL_KPI_CONVERSATIONS_AFTER,
-                                   SQL_KPI_CLOSED_ESCALATIONS_AFTER};
+    static const sql_id stmts[] = {
+        SQL_KPI_ORDERS_AFTER, SQL_KPI_CONVERSATIONS_AFTER,
+        SQL_KPI_CLOSED_ESCALATIONS_AFTER, SQL_KPI_CANCELLED_ESCALATIONS_AFTER};
     STMT(st, t, stmts[what]);
     BIND_INT(st, 1, after);
     BIND_INT(st, 2, limit);
     page_item *items = NULL;
     *n = 0;
     hf_rc rc = hf_stmt_collect(t, st, a, sizeof(*items),
-                               what == HF_KPI_PAGE_CLOSED_ESCALATIONS
+                               what != HF_KPI_PAGE_ORDERS &&
+                                       what != HF_KPI_PAGE_CONVERSATIONS
                                    ? read_escalation_item
                                    : read_page_item,
                                (void **)&items, n, err);

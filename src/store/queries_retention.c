@@ -258,6 +258,18 @@ hf_rc hf_txn_escalation_close(hf_txn *t, const char *id, hf_time at,
     return rc;
 }
 
+hf_rc hf_txn_escalation_open_of_order(hf_txn *t, const char *order_id,
+                                      hf_arena *a, hf_escalation **out,
+                                      size_t *n, hf_err *err)
+{
+    STMT(st, t, SQL_ESCALATION_OPEN_OF_ORDER);
+    BIND_TEXT(st, 1, order_id);
+    *out = NULL;
+    *n = 0;
+    return hf_stmt_collect(t, st, a, sizeof(**out), read_escalation,
+                           (void **)out, n, err);
+}
+
 /* --- Accepted offers and coupons ----------------------------------------- */
 
 hf_rc hf_txn_retention_get(hf_txn *t, const char *order_id, hf_arena *a,

@@ -318,6 +318,10 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_ESCALATION_CLOSE] =
         "UPDATE escalations SET status = 'closed', closed_at = ?2, "
         "agent = ?3, resolution = ?4 WHERE id = ?1 AND status = 'open'",
+    [SQL_ESCALATION_OPEN_OF_ORDER] =
+        "SELECT seq, id, conversation_id, order_id, reason, status, "
+        "created_at, closed_at, agent, resolution FROM escalations "
+        "WHERE order_id = ?1 AND status = 'open' ORDER BY seq",
     [SQL_RETENTION_GET] = "SELECT conversation_id, kind, offer, accepted_at "
                           "FROM retention_offers WHERE order_id = ?1",
     [SQL_RETENTION_PUT] =
@@ -470,9 +474,16 @@ const char *const hf_sql_text[SQL_COUNT] = {
     [SQL_KPI_CONVERSATIONS_AFTER] =
         "SELECT seq, id FROM conversations WHERE seq > ?1 ORDER BY seq "
         "LIMIT ?2",
+    /* closed by an agent (or an agent's cancelling the order); closed
+     * with no agent: by the order's cancellation (services/escalations.c) */
     [SQL_KPI_CLOSED_ESCALATIONS_AFTER] =
         "SELECT seq, conversation_id, closed_at FROM escalations "
-        "WHERE status = 'closed' AND seq > ?1 ORDER BY seq LIMIT ?2",
+        "WHERE status = 'closed' AND agent IS NOT NULL AND seq > ?1 "
+        "ORDER BY seq LIMIT ?2",
+    [SQL_KPI_CANCELLED_ESCALATIONS_AFTER] =
+        "SELECT seq, conversation_id, closed_at FROM escalations "
+        "WHERE status = 'closed' AND agent IS NULL AND seq > ?1 "
+        "ORDER BY seq LIMIT ?2",
     [SQL_KPI_OFFER_OF_CONVERSATION] =
         "SELECT kind FROM retention_offers WHERE order_id = ?1 "
         "AND conversation_id = ?2",
@@ -865,6 +876,9 @@ const char *const hf_sql_migrations[HF_SCHEMA_VERSION] = {
     " SELECT day, dim, value, metric, n FROM kpi_daily;"
     "DROP TABLE kpi_daily;"
     "ALTER TABLE kpi_daily6 RENAME TO kpi_daily;",
+    /* 8: an order's open escalations, which close when the order is
+     * cancelled (services/escalations.c) */
+    "CREATE INDEX escalations_by_order ON escalations(order_id, status);",
 };
 
 int hf_sql_dialect(const char *sql, const char *const *subs, char *out,

@@ -32,7 +32,7 @@ typedef struct hf_store hf_store;
 typedef struct hf_txn hf_txn;
 
 /* The schema version this binary creates and understands. */
-#define HF_SCHEMA_VERSION 7
+#define HF_SCHEMA_VERSION 8
 
 /*
  * Opens the database named by url: a file path or "sqlite:PATH" (SQLite),
@@ -488,8 +488,11 @@ typedef struct hf_escalation {
     const char *status; /* "open", "closed" */
     hf_time created_at;
     hf_time closed_at;      /* 0 while open */
-    const char *agent;      /* who closed it; NULL while open */
-    const char *resolution; /* the agent's note; may be NULL */
+    const char *agent;      /* who closed it (or cancelled its order);
+                               NULL while open, and when its order's
+                               cancellation by no person closed it */
+    const char *resolution; /* the agent's note, or who cancelled the
+                               order; may be NULL */
 } hf_escalation;
 hf_rc hf_txn_escalation_insert(hf_txn *t, const hf_escalation *e, hf_err *err);
 hf_rc hf_txn_escalation_get(hf_txn *t, const char *id, hf_arena *a,
@@ -499,10 +502,15 @@ hf_rc hf_txn_escalation_get(hf_txn *t, const char *id, hf_arena *a,
 hf_rc hf_txn_escalation_list(hf_txn *t, const char *status, int64_t after_seq,
                              int limit, hf_arena *a, hf_escalation **out,
                              size_t *n, hf_err *err);
-/* Closes an open escalation; HF_ECONFLICT not_open when it is not. */
+/* Closes an open escalation; HF_ECONFLICT not_open when it is not. agent
+ * NULL: its order's cancellation closed it, and no person cancelled. */
 hf_rc hf_txn_escalation_close(hf_txn *t, const char *id, hf_time at,
                               const char *agent, const char *resolution,
                               hf_err *err);
+/* The open escalations about order_id (an "ord_..." id), oldest first. */
+hf_rc hf_txn_escalation_open_of_order(hf_txn *t, const char *order_id,
+                                      hf_arena *a, hf_escalation **out,
+                                      size_t *n, hf_err *err);
 
 /* The offer an order's customer accepted; HF_ENOTFOUND when none. */
 hf_rc hf_txn_retention_get(hf_txn *t, const char *order_id, hf_arena *a,
@@ -818,7 +826,10 @@ hf_rc hf_txn_kpi_clear(hf_txn *t, hf_err *err);
 typedef enum hf_kpi_page {
     HF_KPI_PAGE_ORDERS,
     HF_KPI_PAGE_CONVERSATIONS,
-    HF_KPI_PAGE_CLOSED_ESCALATIONS /* ids are their conversations' */
+    HF_KPI_PAGE_CLOSED_ESCALATIONS,   /* with an agent; ids are their
+                                         conversations' */
+    HF_KPI_PAGE_CANCELLED_ESCALATIONS /* with none: closed by their
+                                         order's cancellation; likewise */
 } hf_kpi_page;
 hf_rc hf_txn_kpi_page(hf_txn *t, hf_kpi_page what, int64_t after, int limit,
                       hf_arena *a, int64_t **seqs, const char ***ids,

@@ -202,7 +202,9 @@ void ts_assert_inventory(hf_test_server *ts, const char *sku, long long on_hand,
 json_t *ts_get_order(hf_test_server *ts, const char *id);
 
 /* The number of timeline entries GET /v1/orders/id/events returns
- * (asserting 200). */
+ * (asserting 200), leaving out `customer_notified`: the notification
+ * worker adds those when it delivers, at a moment of its own, so a test
+ * checking that a request changed nothing would otherwise race it. */
 size_t ts_event_count(hf_test_server *ts, const char *id);
 
 /* POST /v1/orders/id/transitions {"to": to} with the admin key, asserting

@@ -378,31 +378,307 @@ static void test_concern_goes_to_an_agent(void **state)
     json_decref(c);
 }
 
+/* An order whose chat the customer handed to a person. */
+typedef struct escalated {
+    char number[32], id[64]; /* the order */
+    char conv[64], esc[64];  /* the chat, and its escalation */
+} escalated;
+
+/* A new order of n units of cv-a (the shop is made) whose customer asks
+ * to cancel in a chat, then for a person. */
+static void escalated_order(long n, escalated *e)
+{
+    long st;
+    json_t *o = ts_order(ts, "cv-a", n, NULL, &st);
+    ts_assert_status(st, 201, o);
+    snprintf(e->number, sizeof e->number, "%s", ts_str(o, "number"));
+    snprintf(e->id, sizeof e->id, "%s", ts_str(o, "id"));
+    json_decref(o);
+    start_chat(e->number, e->conv, sizeof e->conv);
+    ask_to_cancel(e->conv);
+    json_t *t = say(e->conv, "can I speak to a real person please");
+    assert_outcome(t, "closed", "escalated");
+    json_t *call = tool_call(t, "route_to_agent");
+    assert_non_null(call);
+    snprintf(e->esc, sizeof e->esc, "%s",
+             ts_str(json_object_get(call, "result"), "escalation"));
+    json_decref(t);
+}
+
+/* Escalation esc as the agent queue lists it (a new reference). */
+static json_t *queued_escalation(const char *esc)
+{
+    long st;
+    json_t *q = ts_get_as(ts, ts->agent_key, &st, "/v1/escalations?limit=200");
+    ts_assert_status(st, 200, q);
+    json_t *found = NULL, *e;
+    size_t i;
+    json_array_foreach(json_object_get(q, "escalations"), i, e)
+    {
+        if (strcmp(ts_str(e, "id"), esc) == 0)
+            found = json_incref(e);
+    }
+    json_decref(q);
+    assert_non_null(found);
+    return found;
+}
+
+/* Whether esc is on the queue's open list. */
+static bool waits_for_an_agent(const char *esc)
+{
+    long st;
+    json_t *q = ts_get_as(ts, ts->agent_key, &st,
+                          "/v1/escalations?status=open&limit=200");
+    ts_assert_status(st, 200, q);
+    bool found = false;
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(q, "escalations"), i, e)
+    {
+        found = found || strcmp(ts_str(e, "id"), esc) == 0;
+    }
+    json_decref(q);
+    return found;
+}
+
+/* The escalation_closed entries of conv's audit trail: how many, and the
+ * data of the last into *data (a new reference; NULL when none). *last
+ * says whether it is the trail's last entry. */
+static int closed_entries(const char *conv, json_t **data, bool *last)
+{
+    long st;
+    json_t *c = ts_get(ts, &st, "/v1/conversations/%s", conv);
+    ts_assert_status(st, 200, c);
+    json_t *events = json_object_get(c, "events"), *e;
+    size_t i;
+    int n = 0;
+    *data = NULL;
+    json_array_foreach(events, i, e)
+    {
+        if (strcmp(ts_str(e, "kind"), "escalation_closed") != 0)
+            continue;
+        n++;
+        json_decref(*data);
+        *data = json_incref(json_object_get(e, "data"));
+        *last = i + 1 == json_array_size(events);
+    }
+    json_decref(c);
+    return n;
+}
+
+/* Whether escalation e (JSON) was closed by agent (NULL: none). */
+static void assert_agent(const json_t *e, const char *agent)
+{
+    if (agent == NULL)
+        assert_true(json_is_null(json_object_get(e, "agent")));
+    else
+        assert_string_equal(ts_str(e, "agent"), agent);
+}
+
+/* Escalation esc of conversation conv was closed by its order's
+ * cancellation, by `by`, as agent's (NULL: no agent's): off the open
+ * list, the resolution on the escalation and on one audit entry of the
+ * conversation; an agent who replies, makes an offer or closes it now
+ * gets not_open. */
+static void assert_closed_by_cancellation(const char *esc, const char *conv,
+                                          const char *by, const char *agent,
+                                          const char *resolution)
+{
+    assert_false(waits_for_an_agent(esc));
+    json_t *e = queued_escalation(esc);
+    assert_string_equal(ts_str(e, "status"), "closed");
+    assert_true(json_is_string(json_object_get(e, "closed_at")));
+    assert_agent(e, agent);
+    assert_string_equal(ts_str(e, "resolution"), resolution);
+    json_t *data;
+    bool last = false;
+    assert_int_equal(closed_entries(conv, &data, &last), 1);
+    assert_string_equal(ts_str(data, "escalation"), esc);
+    assert_string_equal(ts_str(data, "cancelled_by"), by);
+    assert_string_equal(ts_str(data, "text"), ts_str(e, "resolution"));
+    json_decref(data);
+    json_decref(e);
+
+    /* an agent's reply, offer and close */
+    const char *acts[] = {"replies", "offers", "close"};
+    json_t *bodies[] = {
+        json_pack("{s:s}", "text", "It ships tomorrow."),
+        json_pack("{s:s, s:i}", "kind", "discount", "percent", 10),
+        json_pack("{s:s}", "resolution", "kept the order")};
+    for (int i = 0; i < 3; i++) {
+        long st;
+        json_t *r = ts_post_as(ts, ts->agent_key, NULL, bodies[i], &st,
+                               "/v1/escalations/%s/%s", esc, acts[i]);
+        ts_assert_error(st, r, 409, "not_open");
+        json_decref(r);
+    }
+    /* still as the cancellation closed it, with its one entry */
+    e = queued_escalation(esc);
+    assert_agent(e, agent);
+    json_decref(e);
+    assert_int_equal(closed_entries(conv, &data, &last), 1);
+    json_decref(data);
+}
+
+/* The KPIs count requests resolved and escalations closed by no agent's
+ * cancellation as said. */
+static void assert_kpi_counts(long long resolved, long long cancelled)
+{
+    long st;
+    json_t *r = ts_get_as(ts, ts->agent_key, &st, "/v1/kpis");
+    ts_assert_status(st, 200, r);
+    json_t *counts = json_object_get(r, "counts");
+    assert_int_equal(ts_int(counts, "requests_resolved"), resolved);
+    assert_int_equal(ts_int(counts, "escalations_cancelled"), cancelled);
+    json_decref(r);
+}
+
 /* Handed to a person, the customer who then wants to cancel is not made
- * to wait: the order is cancelled, and the agent finds the escalation
- * with the cancellation on its conversation. */
+ * to wait: the order is cancelled, and the escalation closes with it (the
+ * agent has nothing left to do), said on the conversation after the turn
+ * that cancelled; another order's escalation stays in the queue. */
 static void test_cancel_while_an_agent_has_it(void **state)
 {
     (void)state;
-    char number[32], id[64], conv[64];
+    char number[32], id[64];
+    escalated mine, other;
     shop_with_order(number, sizeof number, id, sizeof id);
-    start_chat(number, conv, sizeof conv);
-    ask_to_cancel(conv);
-    json_t *t = say(conv, "can I speak to a real person please");
-    assert_outcome(t, "closed", "escalated");
-    json_decref(t);
-    t = say(conv, "forget it, I just want to cancel my order");
+    escalated_order(1, &other);
+    escalated_order(1, &mine);
+    assert_true(waits_for_an_agent(mine.esc));
+
+    json_t *t = say(mine.conv, "forget it, I just want to cancel my order");
     assert_outcome(t, "closed", "cancelled");
     assert_non_null(tool_call(t, "cancel_order"));
     json_decref(t);
-    assert_cancelled_and_restocked(id);
+    json_t *o = ts_get_order(ts, mine.id);
+    assert_string_equal(ts_str(o, "status"), "cancelled");
+    json_decref(o);
+    ts_assert_inventory(ts, "cv-a", 10, 2, 8); /* the other two orders */
+    char by[96];
+    snprintf(by, sizeof by, "conversation:%s", mine.conv);
+    assert_closed_by_cancellation(
+        mine.esc, mine.conv, by, NULL,
+        "the customer cancelled the order in this conversation");
+    json_t *data;
+    bool last = false;
+    closed_entries(mine.conv, &data, &last);
+    assert_true(last); /* after the turn's decision */
+    json_decref(data);
+
+    /* the other order and its escalation are as they were */
+    assert_true(waits_for_an_agent(other.esc));
+    assert_int_equal(closed_entries(other.conv, &data, &last), 0);
+    o = ts_get_order(ts, other.id);
+    assert_string_equal(ts_str(o, "status"), "confirmed");
+    json_decref(o);
     long st;
-    json_t *q =
-        ts_get_as(ts, ts->agent_key, &st, "/v1/escalations?status=open");
-    ts_assert_status(st, 200, q);
-    json_t *e = json_array_get(json_object_get(q, "escalations"), 0);
-    assert_string_equal(ts_str(e, "conversation"), conv);
-    json_decref(q);
+    json_t *r =
+        ts_post_as(ts, ts->agent_key, NULL, json_pack("{s:s}", "text", "hi"),
+                   &st, "/v1/escalations/%s/replies", other.esc);
+    ts_assert_status(st, 200, r);
+    json_decref(r);
+    /* the cancellation was no agent's resolution */
+    assert_kpi_counts(0, 1);
+}
+
+/* POST /v1/orders/{id}/cancel with key and body (stolen); asserts 200 and
+ * the order's status then; the actor of its cancellation into by. */
+static void cancel_as(const char *key, const char *id, json_t *body,
+                      const char *status, char by[96])
+{
+    long st;
+    json_t *r =
+        ts_post_as(ts, key, NULL, body, &st, "/v1/orders/%s/cancel", id);
+    ts_assert_status(st, 200, r);
+    assert_string_equal(ts_str(r, "status"), status);
+    json_decref(r);
+    r = ts_get(ts, &st, "/v1/orders/%s/events", id);
+    ts_assert_status(st, 200, r);
+    json_t *events = json_object_get(r, "data");
+    json_t *last = json_array_get(events, json_array_size(events) - 1);
+    snprintf(by, 96, "%s", ts_str(last, "actor"));
+    assert_true(strncmp(by, "api:", 4) == 0);
+    json_decref(r);
+}
+
+/* An order cancelled through the order API closes its open escalation,
+ * saying who cancelled and why: as the agent's when an agent cancels it
+ * (the queue's "Cancel the order": the agent's resolution), with no agent
+ * when an integration does; cancelling some of its units does not. */
+static void test_order_cancel_closes_its_escalation(void **state)
+{
+    (void)state;
+    char number[32], id[64], by[96], resolution[160];
+    escalated two, one;
+    shop_with_order(number, sizeof number, id, sizeof id);
+    escalated_order(2, &two);
+    escalated_order(1, &one);
+    cancel_as(ts->agent_key, two.id,
+              json_pack("{s:s, s:[{s:s, s:i}]}", "reason", "changed_mind",
+                        "lines", "sku", "cv-a", "qty", 1),
+              "confirmed", by);
+    assert_true(waits_for_an_agent(two.esc));
+
+    cancel_as(ts->agent_key, two.id,
+              json_pack("{s:s}", "reason", "found_better_price"), "cancelled",
+              by);
+    snprintf(resolution, sizeof resolution,
+             "the order was cancelled by %s (found_better_price)", by);
+    assert_closed_by_cancellation(two.esc, two.conv, by, by, resolution);
+    assert_true(waits_for_an_agent(one.esc));
+
+    /* the storefront's integration cancels the other one */
+    cancel_as(ts->service_key, one.id,
+              json_pack("{s:s}", "reason", "changed_mind"), "cancelled", by);
+    snprintf(resolution, sizeof resolution,
+             "the order was cancelled by %s (changed_mind)", by);
+    assert_closed_by_cancellation(one.esc, one.conv, by, NULL, resolution);
+    /* the agent's cancellation resolved a request; the integration's was
+     * no agent's doing */
+    assert_kpi_counts(1, 1);
+}
+
+/* The customer declines on the self-service page of request req, which
+ * cancels order id. */
+static void decline_cancels(const char *req, const char *id)
+{
+    long st;
+    json_t *r =
+        ts_post_as(ts, ts->service_key, NULL, json_pack("{s:b}", "decline", 1),
+                   &st, "/v1/cancellation-requests/%s/decision", req);
+    ts_assert_status(st, 200, r);
+    assert_string_equal(ts_str(r, "outcome"), "cancelled");
+    json_decref(r);
+    r = ts_get_order(ts, id);
+    assert_string_equal(ts_str(r, "status"), "cancelled");
+    json_decref(r);
+}
+
+/* The customer who cancels on the self-service page while a chat about
+ * the order waits for an agent: that escalation closes too. */
+static void test_self_service_cancel_closes_the_chat_escalation(void **state)
+{
+    (void)state;
+    char number[32], id[64], req[64], by[96], resolution[160];
+    escalated e;
+    shop_with_order(number, sizeof number, id, sizeof id);
+    escalated_order(1, &e);
+    long st;
+    json_t *r = ts_post_as(ts, ts->service_key, NULL,
+                           json_pack("{s:s}", "reason", "changed_mind"), &st,
+                           "/v1/orders/%s/cancellation-requests", e.number);
+    ts_assert_status(st, 201, r);
+    snprintf(req, sizeof req, "%s", ts_str(r, "id"));
+    json_decref(r);
+    decline_cancels(req, e.id);
+    snprintf(by, sizeof by, "conversation:%s", req);
+    snprintf(resolution, sizeof resolution,
+             "the customer cancelled the order in conversation %s", req);
+    assert_closed_by_cancellation(e.esc, e.conv, by, NULL, resolution);
+    json_t *data;
+    bool last;
+    assert_int_equal(closed_entries(req, &data, &last), 0);
 }
 
 static void test_shipped_order_gets_a_return(void **state)
@@ -491,13 +767,8 @@ static void test_self_service_request_and_decisions(void **state)
     o = ts_get_order(ts, id);
     assert_string_equal(ts_str(o, "status"), "confirmed");
     json_decref(o);
-    r = ts_post_as(ts, ts->service_key, NULL, json_pack("{s:b}", "decline", 1),
-                   &st, "/v1/cancellation-requests/%s/decision", req);
-    ts_assert_status(st, 200, r);
-    assert_string_equal(ts_str(r, "outcome"), "cancelled");
-    json_decref(r);
+    decline_cancels(req, id);
     o = ts_get_order(ts, id);
-    assert_string_equal(ts_str(o, "status"), "cancelled");
     assert_string_equal(ts_str(json_object_get(o, "cancellation"), "reason"),
                         "changed_mind");
     json_decref(o);
@@ -905,6 +1176,8 @@ int main(void)
         T(test_insist_at_once_cancels),
         T(test_concern_goes_to_an_agent),
         T(test_cancel_while_an_agent_has_it),
+        T(test_order_cancel_closes_its_escalation),
+        T(test_self_service_cancel_closes_the_chat_escalation),
         T(test_shipped_order_gets_a_return),
         T(test_self_service_request_and_decisions),
         T(test_bad_input_changes_nothing),

@@ -277,7 +277,8 @@ static hf_rc cancel(world *w, hf_txn *t, const void *arg, const char **json,
                     hf_err *err)
 {
     const order_arg *o = arg;
-    hf_cancel_request req = {o->order, o->what, NULL, NULL, 0, "test"};
+    hf_cancel_request req = {
+        .order = o->order, .reason = o->what, .actor = "test"};
     hf_order_result out;
     (void)json;
     return hf_orders_cancel_txn(t, &w->svc, &req, w->a, &out, err);
@@ -322,19 +323,56 @@ static hf_rc chat_say(world *w, hf_txn *t, const void *arg, const char **json,
     return hf_conversation_turn_txn(t, &w->svc, &req, w->a, json, err);
 }
 
+/* The oldest open escalation; HF_ENOTFOUND when none. */
+static hf_rc oldest_open(world *w, hf_txn *t, hf_escalation *out, hf_err *err)
+{
+    hf_escalation *e;
+    size_t n;
+    hf_rc rc = hf_txn_escalation_list(t, "open", 0, 1, w->a, &e, &n, err);
+    if (rc == HF_OK && n == 0)
+        rc = hf_fail(err, HF_ENOTFOUND, "none", NULL, "no open escalation");
+    if (rc == HF_OK)
+        *out = e[0];
+    return rc;
+}
+
 static hf_rc close_one(world *w, hf_txn *t, const void *arg, const char **json,
                        hf_err *err)
 {
     (void)arg;
-    hf_escalation *e;
-    size_t n;
-    hf_rc rc = hf_txn_escalation_list(t, "open", 0, 1, w->a, &e, &n, err);
+    hf_escalation e;
+    hf_rc rc = oldest_open(w, t, &e, err);
+    return rc == HF_OK
+               ? hf_escalation_close_txn(t, &w->svc, e.id, "kept the order",
+                                         "agent:test", w->a, json, err)
+               : rc;
+}
+
+/* An agent in the queue cancels the order of the oldest open escalation,
+ * which closes it as the agent's. */
+static hf_rc cancel_one(world *w, hf_txn *t, const void *arg, const char **json,
+                        hf_err *err)
+{
+    (void)arg;
+    (void)json;
+    hf_escalation e;
+    hf_rc rc = oldest_open(w, t, &e, err);
     if (rc != HF_OK)
         return rc;
-    if (n == 0)
-        return hf_fail(err, HF_ENOTFOUND, "none", NULL, "no open escalation");
-    return hf_escalation_close_txn(t, &w->svc, e[0].id, "kept the order",
-                                   "agent:test", w->a, json, err);
+    hf_cancel_request req = {.order = e.order_id,
+                             .reason = "changed_mind",
+                             .actor = "agent:cx",
+                             .agent = "agent:cx"};
+    hf_order_result out;
+    return hf_orders_cancel_txn(t, &w->svc, &req, w->a, &out, err);
+}
+
+/* The closed escalations, up to 200 (the stream closes fewer). */
+static hf_rc closed_list(world *w, hf_txn *t, const void *arg,
+                         const char **json, hf_err *err)
+{
+    (void)arg;
+    return hf_escalation_list_txn(t, "closed", NULL, 200, w->a, json, err);
 }
 
 static hf_rc answer(world *w, hf_txn *t, const void *arg, const char **json,
@@ -492,9 +530,11 @@ static void test_incremental_equals_rebuild(void **state)
             decide_one(w);
         else if (what < 89)
             chat(w, order);
-        else if (what < 93) {
+        else if (what < 91) {
             if (op(w, close_one, NULL, NULL) == HF_OK)
                 w->closed++;
+        } else if (what < 93) {
+            op(w, cancel_one, NULL, NULL);
         } else {
             order_arg o = {order, NULL, 1 + below(w, 5)};
             if (op(w, answer, &o, NULL) == HF_OK)
@@ -512,6 +552,24 @@ static void test_incremental_equals_rebuild(void **state)
     assert_true(w->requested >= 30 && w->accepted >= 5 && w->declined >= 5);
     assert_true(w->escalated >= 3 && w->closed >= 1 && w->chats >= 10);
     assert_true(w->surveys >= 5);
+    /* escalations closed by an agent, and by their order's cancellation
+     * (no agent): the check covers both */
+    json_t *closed, *e;
+    size_t i;
+    int by_cancellation = 0, by_agents_cancelling = 0;
+    assert_int_equal(op(w, closed_list, NULL, &closed), HF_OK);
+    json_array_foreach(json_object_get(closed, "escalations"), i, e)
+    {
+        const char *agent = json_string_value(json_object_get(e, "agent"));
+        by_cancellation += agent == NULL;
+        by_agents_cancelling += agent && strcmp(agent, "agent:cx") == 0;
+    }
+    json_decref(closed);
+    fprintf(stderr,
+            "stream: %d escalations closed by a cancellation, %d by an "
+            "agent's\n",
+            by_cancellation, by_agents_cancelling);
+    assert_true(by_cancellation >= 1 && by_agents_cancelling >= 1);
 
     /* the kept counters are what the base tables say */
     hf_kpi_rebuild r = check(w, true);

@@ -126,7 +126,8 @@ static void test_no_future_leakage(void **state)
     assert_true(atoi(later.value[15]) >= 1);
     assert_string_not_equal(later.value[13], "");
 
-    hf_cancel_request cr = {late, "changed_mind", NULL, NULL, 0, "test"};
+    hf_cancel_request cr = {
+        .order = late, .reason = "changed_mind", .actor = "test"};
     hf_order_result out;
     assert_int_equal(hf_orders_cancel(&s.svc, &cr, a, &out, &err), HF_OK);
     features(&s, early, a, &after);

@@ -3,7 +3,8 @@
 // customer and kept on the conversation), act on the order through the
 // API's own guarded endpoint (cancelling goes through the order's state
 // machine, refund and restock; an offer goes through the policy tools'
-// guards, one per order), close with a resolution.
+// guards, one per order), close with a resolution. An escalation whose
+// order is cancelled (here, or by the customer) is closed by that.
 import { h, mount, notice, field } from '../lib/dom.js';
 import { get, post } from '../lib/api.js';
 import { money, dateTime, label, percent } from '../lib/format.js';
@@ -71,7 +72,8 @@ async function detail(box, esc, reload, said = null) {
           ? h('p', null, `Cancellation risk ${percent(Number(risk.score))}`, risk.features ? h('small', null, risk.features.slice(0, 3).map((f) => label(f.name || f.feature)).join(', ')) : null)
           : h('p', { class: 'muted' }, 'Not scored.'),
         open ? h('div', { class: 'actions' },
-          h('button', { type: 'button', class: 'danger', onclick: () => act('Order cancelled', () => post(`/v1/orders/${order.id}/cancel`, { reason: 'changed_mind', note: 'cancelled by an agent from the queue' })) }, 'Cancel the order')) : null,
+          // cancelling the order closes its escalation, as this agent's
+          h('button', { type: 'button', class: 'danger', onclick: () => act('Order cancelled, escalation closed', async () => { await post(`/v1/orders/${order.id}/cancel`, { reason: 'changed_mind', note: 'cancelled by an agent from the queue' }); esc.status = 'closed'; esc.resolution = 'the order was cancelled'; reload(); }) }, 'Cancel the order')) : null,
         open ? h('form', {
           'aria-label': 'Make an offer',
           onsubmit: (e) => { e.preventDefault(); act('Offer applied', () => post(`/v1/escalations/${esc.id}/offers`, offerBody())); },
