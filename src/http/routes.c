@@ -1183,3 +1183,17 @@ const hf_route *hf_route_match(const char *method, const char *path,
     }
     return NULL;
 }
+
+/* The writes documented without a request body: whatever body is sent
+ * (none, typically) is not read, and the handler sees {}. */
+static const char *const routes_without_body[] = {
+    "/v1/experiments/:id/stop", /* stopping takes nothing but the id */
+};
+
+bool hf_route_takes_body(const hf_route *r)
+{
+    for (size_t i = 0; i < HF_ARRAY_LEN(routes_without_body); i++)
+        if (strcmp(r->pattern, routes_without_body[i]) == 0)
+            return false;
+    return true;
+}

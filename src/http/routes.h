@@ -32,4 +32,9 @@ const hf_route *hf_route_match(const char *method, const char *path,
                                const char *params[HF_MAX_PATH_PARAMS],
                                bool *path_known);
 
+/* False for a write documented without a request body (POST
+ * /v1/experiments/{id}/stop): the server then does not read the body and
+ * hands the handler {}. */
+bool hf_route_takes_body(const hf_route *r);
+
 #endif

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 enum {
@@ -355,10 +356,11 @@ static hf_rc authenticate(conn_ctx *c)
     }
     const char *auth = MHD_lookup_connection_value(
         c->mhd, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if ((auth != NULL && strncmp(auth, "Link ", 5) == 0) ||
+    /* an authentication scheme's name is case-insensitive (RFC 9110) */
+    if ((auth != NULL && strncasecmp(auth, "Link ", 5) == 0) ||
         (auth == NULL && hf_http_query(&c->req, "t") != NULL))
         return authenticate_link(c, auth);
-    if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0)
+    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
         return hf_fail(&c->err, HF_EAUTH, "unauthorized", NULL,
                        "send Authorization: Bearer <api key>");
     char key_id[HF_KEY_TEXT];
@@ -443,9 +445,12 @@ static enum MHD_Result handle(conn_ctx *c)
             return send_stream(c);
         return send_response(c);
     }
-    json_error_t jerr;
-    c->req.body = json_loadb(c->body ? c->body : "", c->body_len,
-                             JSON_REJECT_DUPLICATES, &jerr);
+    json_error_t jerr = {0};
+    if (!hf_route_takes_body(c->route))
+        c->req.body = json_object(); /* documented without one: ignored */
+    else
+        c->req.body = json_loadb(c->body ? c->body : "", c->body_len,
+                                 JSON_REJECT_DUPLICATES, &jerr);
     if (c->req.body == NULL) {
         hf_fail(&c->err, HF_EMALFORMED, "malformed_json", NULL,
                 "the body is not valid JSON: %s at line %d column %d",
