@@ -242,7 +242,9 @@ static void run_batch(sqlite_store *s, write_job *batch)
         pthread_cond_broadcast(&s->changed);
         pthread_mutex_unlock(&s->mu);
     }
-    if (begin == HF_OK)
+    /* a batch whose every job rolled back (the notifier finding nothing to
+     * claim) wrote nothing: no durable commit to count */
+    if (begin == HF_OK && ok > 0)
         atomic_fetch_add(&s->commits, 1);
     atomic_fetch_add(&s->writes, (unsigned long)ok);
     atomic_fetch_add(&s->write_fails, (unsigned long)(n - ok));

@@ -1023,3 +1023,21 @@ int ts_serve_risk_model(hf_test_server *ts, const char *csv, const char *name,
     fclose(f);
     return ts_restart(ts);
 }
+
+double ts_metric(hf_test_server *ts, const char *name)
+{
+    ts_response r;
+    ts_request_raw(ts, "GET", "/metrics", NULL, NULL, NULL, 0, NULL, &r);
+    double v = -1;
+    size_t n = strlen(name);
+    for (const char *p = r.body; p != NULL && *p != '\0';) {
+        if (strncmp(p, name, n) == 0 && p[n] == ' ') {
+            v = strtod(p + n + 1, NULL);
+            break;
+        }
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    ts_response_free(&r);
+    return v;
+}

@@ -256,4 +256,7 @@ long long ts_now_ms(void);
 /* Sleeps ms milliseconds. */
 void ts_sleep_ms(long ms);
 
+/* A gauge or counter from /metrics, or -1 when it is not there. */
+double ts_metric(hf_test_server *ts, const char *name);
+
 #endif

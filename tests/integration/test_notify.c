@@ -353,10 +353,29 @@ static void test_cancellation_survey_by_signed_link(void **state)
     json_decref(sv);
 }
 
+/* An idle server writes nothing: the notifier looks for messages five
+ * times a second, and a look that finds none is no commit. Once the
+ * deliveries the other tests left are done, a second passes without
+ * one. */
+static void test_idle_server_commits_nothing(void **state)
+{
+    (void)state;
+    long long deadline = ts_now_ms() + 20000;
+    double before, after;
+    do {
+        before = ts_metric(ts, "holdfast_store_commits_total");
+        ts_sleep_ms(1000);
+        after = ts_metric(ts, "holdfast_store_commits_total");
+    } while (after != before && ts_now_ms() < deadline);
+    assert_true(before > 0);
+    assert_true(after == before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_confirmation_by_email_sms_and_inapp),
+        cmocka_unit_test(test_idle_server_commits_nothing),
         cmocka_unit_test(test_opt_out_is_honoured),
         cmocka_unit_test(test_cancellation_survey_by_signed_link),
         cmocka_unit_test(test_delay_is_told_at_once),

@@ -436,25 +436,6 @@ static long transition_via(hf_test_server *s, const char *id, const char *to)
     return st;
 }
 
-/* A gauge or counter from /metrics, or -1. */
-static double metric(const char *name)
-{
-    ts_response r;
-    ts_request_raw(ts, "GET", "/metrics", NULL, NULL, NULL, 0, NULL, &r);
-    double v = -1;
-    size_t n = strlen(name);
-    for (const char *p = r.body; p != NULL && *p != '\0';) {
-        if (strncmp(p, name, n) == 0 && p[n] == ' ') {
-            v = strtod(p + n + 1, NULL);
-            break;
-        }
-        p = strchr(p, '\n');
-        p = p ? p + 1 : NULL;
-    }
-    ts_response_free(&r);
-    return v;
-}
-
 /* Waits up to timeout_ms for metric name to reach at most (or, with
  * at_least, at least) value; returns the last reading. */
 static double wait_metric(const char *name, double value, bool at_least,
@@ -462,7 +443,7 @@ static double wait_metric(const char *name, double value, bool at_least,
 {
     long long deadline = ts_now_ms() + timeout_ms;
     double v;
-    while (((v = metric(name)), at_least ? v < value : v > value) &&
+    while (((v = ts_metric(ts, name)), at_least ? v < value : v > value) &&
            ts_now_ms() < deadline)
         ts_sleep_ms(50);
     return v;
@@ -803,14 +784,14 @@ static void test_two_hundred_streams_all_get_the_event(void **state)
     quiet();
     char path[128];
     snprintf(path, sizeof(path), "/v1/orders/%s/stream", id);
-    double base = metric("holdfast_sse_streams");
+    double base = ts_metric(ts, "holdfast_sse_streams");
     sse_group *order_streams = group_open(path, ts->agent_key, NULL, 100);
     sse_group *all_streams = group_open("/v1/stream", ts->agent_key, NULL, 100);
     for (size_t i = 0; i < 100; i++) {
         assert_int_equal(order_streams->streams[i].status, 200);
         assert_int_equal(all_streams->streams[i].status, 200);
     }
-    assert_true(metric("holdfast_sse_streams") >= base + 200);
+    assert_true(ts_metric(ts, "holdfast_sse_streams") >= base + 200);
 
     /* 200 idle streams cost the server nothing: suspended, not polled */
     double cpu = server_cpu_seconds();
@@ -960,7 +941,7 @@ static void *make_events(void *arg)
 static void test_stalled_client_is_cut_off_alone(void **state)
 {
     (void)state;
-    double dropped = metric("holdfast_sse_streams_dropped_total");
+    double dropped = ts_metric(ts, "holdfast_sse_streams_dropped_total");
     int stalled = stalled_client(ts->port, ts->agent_key);
     sse_group *g = group_open("/v1/stream", ts->agent_key, NULL, 1);
     /* enough events to fill the stalled stream's queue and the socket
@@ -986,7 +967,8 @@ static void test_stalled_client_is_cut_off_alone(void **state)
     if (!all)
         fprintf(stderr, "reader got %zu of %zu events\n", count(g, 0), total);
     assert_true(all);
-    assert_true(metric("holdfast_sse_streams_dropped_total") >= dropped + 1);
+    assert_true(ts_metric(ts, "holdfast_sse_streams_dropped_total") >=
+                dropped + 1);
     /* the stalled one reads what was in flight, then the end */
     char buf[65536];
     ssize_t n;
