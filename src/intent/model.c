@@ -251,6 +251,21 @@ static void class_probs(const hf_intent_model *m, const hf_feat *x, size_t nx,
         prob[k] /= sum;
 }
 
+/* The likeliest intent for features x[0..nx) into *in; returns its
+ * probability. */
+static double likeliest(const hf_intent_model *m, const hf_feat *x, size_t nx,
+                        hf_intent *in)
+{
+    double prob[HF_INTENT_COUNT] = {0};
+    class_probs(m, x, nx, prob);
+    int best = 0;
+    for (int k = 1; k < m->nr_class; k++)
+        if (prob[k] > prob[best])
+            best = k;
+    *in = (hf_intent)m->labels[best];
+    return prob[best];
+}
+
 /* Words that turn a message round: what follows the last of them is what
  * the customer settles on ("not the discount, but the coupon is nice"). */
 static const char *const contrast_words[] = {"but", "however", "instead",
@@ -308,16 +323,11 @@ static void reread_contrast(const hf_intent_model *m, struct sb_stemmer *st,
     size_t nx = tail != NULL ? hf_intent_features(st, tail, x, cap) : 0;
     if (nx == 0)
         return;
-    double prob[HF_INTENT_COUNT] = {0};
-    class_probs(m, x, nx, prob);
-    int best = 0;
-    for (int k = 1; k < m->nr_class; k++)
-        if (prob[k] > prob[best])
-            best = k;
-    hf_intent in = (hf_intent)m->labels[best];
-    if (prob[best] >= CONTRAST_MIN_CONFIDENCE && answers_offers(in)) {
+    hf_intent in;
+    double confidence = likeliest(m, x, nx, &in);
+    if (confidence >= CONTRAST_MIN_CONFIDENCE && answers_offers(in)) {
         out->intent = in;
-        out->confidence = prob[best];
+        out->confidence = confidence;
     }
 }
 
@@ -341,14 +351,7 @@ void hf_intent_classify(const hf_intent_model *m, const char *text,
     size_t nx =
         x != NULL && st != NULL ? hf_intent_features(st, text, x, cap) : 0;
     if (nx > 0) {
-        double prob[HF_INTENT_COUNT] = {0};
-        class_probs(m, x, nx, prob);
-        int best = 0;
-        for (int k = 1; k < m->nr_class; k++)
-            if (prob[k] > prob[best])
-                best = k;
-        out->intent = (hf_intent)m->labels[best];
-        out->confidence = prob[best];
+        out->confidence = likeliest(m, x, nx, &out->intent);
         reread_contrast(m, st, text, len, x, cap, out);
     }
     if (st != NULL)
