@@ -422,6 +422,61 @@ static const hf_offer *chosen_offer(const hf_engine_input *in,
     return NULL;
 }
 
+/* Whether the customer asks for two or more of the offers on the table
+ * at once ("1 and 2?", "the discount and the free shipping", "can I have
+ * both?"): names two of them, by place or by kind, with a word that joins
+ * them, and refuses nothing ("no to the discount and the coupon"). */
+static bool asks_for_several(const char *text, const hf_convo_state *st)
+{
+    static const struct {
+        const char *word;
+        hf_offer_kind kind;
+    } kinds[] = {
+        {"discount", HF_OFFER_DISCOUNT},
+        {"off", HF_OFFER_DISCOUNT},
+        {"shipping", HF_OFFER_SHIPPING_UPGRADE},
+        {"express", HF_OFFER_SHIPPING_UPGRADE},
+        {"expedited", HF_OFFER_SHIPPING_UPGRADE},
+        {"upgrade", HF_OFFER_SHIPPING_UPGRADE},
+        {"delivery", HF_OFFER_SHIPPING_UPGRADE},
+        {"swap", HF_OFFER_SWAP},
+        {"exchange", HF_OFFER_SWAP},
+        {"coupon", HF_OFFER_COUPON},
+        {"voucher", HF_OFFER_COUPON},
+    };
+    static const char *const joins[] = {"and", "both", "plus",    "all",
+                                        "too", "also", "combine", NULL};
+    static const char *const refusals[] = {"no",  "not",   "dont", "don",
+                                           "nah", "never", "nope", NULL};
+    if (text == NULL || st->n_offers < 2)
+        return false;
+    place_words pw;
+    split_words(text, &pw);
+    bool named[HF_ENGINE_MAX_OFFERS] = {false}, joined = false;
+    for (int i = 0; i < pw.n; i++) {
+        if (word_in(pw.w[i], refusals))
+            return false;
+        joined = joined || word_in(pw.w[i], joins);
+        /* a bare digit counts here: two of them joined ("1 and 2") */
+        int at = place_at(&pw, i);
+        if (at == 0 && pw.w[i][0] >= '1' && pw.w[i][0] <= '9' &&
+            pw.w[i][1] == '\0' && pw.after[i] != '%')
+            at = pw.w[i][0] - '0';
+        if (at >= 1 && at <= st->n_offers)
+            named[at - 1] = true;
+        for (size_t k = 0; k < HF_ARRAY_LEN(kinds); k++)
+            if (strcmp(pw.w[i], kinds[k].word) == 0)
+                for (int o = 0; o < st->n_offers; o++)
+                    named[o] |= st->offers[o].kind == kinds[k].kind;
+        if (strcmp(pw.w[i], "both") == 0)
+            return true;
+    }
+    int count = 0;
+    for (int o = 0; o < st->n_offers; o++)
+        count += named[o];
+    return joined && count >= 2;
+}
+
 /* A customer who names a later rung of the discount ladder ("15% and I
  * keep it" while 10% is offered) is declining the rung on the table and
  * taking the next: the policy allows that rung after a decline. */
@@ -901,12 +956,28 @@ static void which_offer(turn_builder *b, const hf_convo_state *st)
     decide(b, "clarify", "which offer was not clear", 0);
 }
 
+/* Two offers asked for at once: an order takes one (an engine guard). */
+static void one_of_them(turn_builder *b, const hf_convo_state *st)
+{
+    say(b,
+        "Only one offer can be applied to an order, so I cannot combine "
+        "them. Which one would you like?%s",
+        offer_list(st, b->a));
+    decide(b, "clarify", "the customer asked for more than one offer", 0);
+}
+
 static void while_offering(turn_builder *b, hf_convo_state *st,
                            const hf_intent_result *r)
 {
     if ((r->intent == HF_INTENT_OTHER || r->intent == HF_INTENT_QUESTION) &&
         counter_asked_rung(b, st))
         return;
+    if ((r->intent == HF_INTENT_ACCEPT_OFFER ||
+         r->intent == HF_INTENT_QUESTION) &&
+        asks_for_several(b->in->text, st)) {
+        one_of_them(b, st);
+        return;
+    }
     /* "Can I get 50% off instead?" is answered, not passed to a person */
     const char *asked = r->intent == HF_INTENT_QUESTION
                             ? named_elsewhere(b->in, st, b->a)

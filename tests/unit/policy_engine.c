@@ -710,6 +710,26 @@ static void test_bare_yes_confirms_a_cancel(void **state)
     assert_int_equal(f->st.outcome, HF_OUTCOME_CANCELLED);
 }
 
+/* Two offers asked for at once get the one-offer rule and the list, not
+ * a person and not one of them picked silently; turning one down while
+ * naming the other is no such request. */
+static void test_two_offers_at_once(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_QUESTION, 0.87, HF_OFFER_NONE, 0, NULL,
+             "can I have 1 and 2?");
+    assert_only_said(f, HF_OUTCOME_OPEN, "Only one offer");
+    say_text(f, HF_INTENT_ACCEPT_OFFER, 0.9, HF_OFFER_DISCOUNT, 0, NULL,
+             "the discount and the free shipping please");
+    assert_only_said(f, HF_OUTCOME_OPEN, "Only one offer");
+    assert_int_equal(f->st.n_offers, 4);
+    say_text(f, HF_INTENT_ACCEPT_OFFER, 0.9, HF_OFFER_COUPON, 0, NULL,
+             "no to the discount and yes to the coupon");
+    assert_int_equal(f->st.outcome, HF_OUTCOME_RETAINED);
+    assert_int_equal(f->st.accepted.kind, HF_OFFER_COUPON);
+}
+
 /* The same holds after keeping an offer: no cancellation on a guess. */
 static void test_unsure_cancel_after_keeping_asks_first(void **state)
 {
@@ -834,6 +854,7 @@ int main(void)
         T(test_offer_not_on_the_table_is_named),
         T(test_offer_after_cancelling_says_why_not),
         T(test_bare_yes_and_no),
+        T(test_two_offers_at_once),
         T(test_bare_no_declines_and_answers),
         T(test_bare_yes_confirms_a_cancel),
         T(test_unsure_cancel_asks_first),
