@@ -949,6 +949,62 @@ static void not_on_the_table(turn_builder *b, hf_convo_state *st,
 }
 
 /* A message while offers are on the table. */
+/* Whether a cancellation is of part of the order ("I only want to cancel
+ * one of the items", "cancel some of it and keep the rest"): the engine
+ * cancels whole orders, so a person does that. Phrases, not single words:
+ * "just cancel it" and "only ordered it yesterday" are whole requests. */
+static bool asks_partial_cancel(const char *text)
+{
+    static const char *const phrases[] = {"one of the items",
+                                          "one of my items",
+                                          "one of the products",
+                                          "one item",
+                                          "some of the items",
+                                          "some items",
+                                          "part of the order",
+                                          "part of my order",
+                                          "part of it",
+                                          "one of them",
+                                          "the rest",
+                                          "not the whole order",
+                                          "not the entire order",
+                                          "not the whole thing",
+                                          "just one item",
+                                          "only one item",
+                                          "single item",
+                                          "one of the things"};
+    if (text == NULL)
+        return false;
+    char low[512];
+    size_t n = 0;
+    low[n++] = ' ';
+    for (const char *p = text; *p && n + 2 < sizeof(low); p++)
+        low[n++] =
+            isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : ' ';
+    low[n++] = ' ';
+    low[n] = '\0';
+    for (size_t i = 0; i < HF_ARRAY_LEN(phrases); i++) {
+        char key[64];
+        snprintf(key, sizeof(key), " %s ", phrases[i]);
+        if (strstr(low, key) != NULL)
+            return true;
+    }
+    return false;
+}
+
+/* A request to cancel part of the order goes to a person, who can cancel
+ * single lines; nothing is cancelled here. */
+static void partial_cancel(turn_builder *b, hf_convo_state *st)
+{
+    escalate(b, st, HF_BRANCH_CONCERN,
+             "the customer wants to cancel part of the order");
+    say(b,
+        "I can only cancel the whole of order %s here, so I'm passing this "
+        "to a member of our team, who can cancel part of it and will reply "
+        "here shortly. Nothing about your order changes in the meantime.",
+        b->in->facts->number);
+}
+
 /* A yes to the offers without saying which. */
 static void which_offer(turn_builder *b, const hf_convo_state *st)
 {
@@ -1009,7 +1065,10 @@ static void while_offering(turn_builder *b, hf_convo_state *st,
         return;
     case HF_INTENT_INSIST_CANCEL:
     case HF_INTENT_CANCEL_ORDER:
-        cancel(b, st, HF_BRANCH_INSISTS, NULL);
+        if (asks_partial_cancel(b->in->text))
+            partial_cancel(b, st);
+        else
+            cancel(b, st, HF_BRANCH_INSISTS, NULL);
         return;
     case HF_INTENT_ASK_AGENT:
         escalate(b, st, HF_BRANCH_ASKS_AGENT,
@@ -1051,7 +1110,11 @@ static void while_starting(turn_builder *b, hf_convo_state *st,
     case HF_INTENT_CANCEL_ORDER:
     case HF_INTENT_INSIST_CANCEL:
     case HF_INTENT_DECLINE_OFFER:
-        on_cancel_request(b, st);
+        if (r->intent != HF_INTENT_DECLINE_OFFER &&
+            asks_partial_cancel(b->in->text))
+            partial_cancel(b, st);
+        else
+            on_cancel_request(b, st);
         return;
     case HF_INTENT_ASK_AGENT:
     case HF_INTENT_CHANGE_ORDER:
@@ -1098,7 +1161,19 @@ static void while_closed(turn_builder *b, hf_convo_state *st)
      * the conversation) */
     if (st->outcome != HF_OUTCOME_CANCELLED && wants_cancel(r) &&
         !unclear(b->in)) {
-        cancel(b, st, HF_BRANCH_INSISTS, NULL);
+        if (!asks_partial_cancel(b->in->text)) {
+            cancel(b, st, HF_BRANCH_INSISTS, NULL);
+            return;
+        }
+        say(b,
+            "I can only cancel the whole of order %s here; a member of our "
+            "team can cancel part of it%s.",
+            b->in->facts->number,
+            st->outcome == HF_OUTCOME_ESCALATED
+                ? ", and already has this conversation"
+                : ": just ask for a person");
+        decide(b, "answer", "the customer wants to cancel part of the order",
+               0);
         return;
     }
     const char *other = named_elsewhere(b->in, st, b->a);

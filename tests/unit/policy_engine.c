@@ -730,6 +730,47 @@ static void test_two_offers_at_once(void **state)
     assert_int_equal(f->st.accepted.kind, HF_OFFER_COUPON);
 }
 
+/* A request to cancel part of the order cancels nothing: the engine
+ * cancels whole orders, so a person takes it (or, once the conversation
+ * has an outcome, the customer is told how); "just cancel it" is whole. */
+static void test_part_of_the_order(void **state)
+{
+    fixture *f = *state;
+    say_text(f, HF_INTENT_CANCEL_ORDER, 0.9, HF_OFFER_NONE, 0, NULL,
+             "I only want to cancel one of the items");
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_non_null(call_of(f, HF_TOOL_ROUTE_TO_AGENT));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_ESCALATED);
+    assert_non_null(strstr(f->turn.reply, "whole of order"));
+}
+
+static void test_part_of_the_order_while_offering(void **state)
+{
+    fixture *f = *state;
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    say_text(f, HF_INTENT_INSIST_CANCEL, 0.95, HF_OFFER_NONE, 0, NULL,
+             "cancel the mug but keep the rest");
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_int_equal(f->st.outcome, HF_OUTCOME_ESCALATED);
+    /* a clear whole request still cancels once escalated */
+    say(f, HF_INTENT_CANCEL_ORDER, HF_OFFER_NONE, 0);
+    assert_non_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+}
+
+static void test_whole_requests_stay_whole(void **state)
+{
+    fixture *f = *state;
+    say_text(f, HF_INTENT_INSIST_CANCEL, 0.95, HF_OFFER_NONE, 0, NULL,
+             "just cancel it, I only ordered it yesterday");
+    assert_null(call_of(f, HF_TOOL_ROUTE_TO_AGENT));
+    assert_int_equal(f->st.n_offers, 4);
+    say(f, HF_INTENT_ACCEPT_OFFER, HF_OFFER_COUPON, 0);
+    say_text(f, HF_INTENT_CANCEL_ORDER, 0.95, HF_OFFER_NONE, 0, NULL,
+             "actually cancel one of them");
+    assert_null(call_of(f, HF_TOOL_CANCEL_ORDER));
+    assert_only_said(f, HF_OUTCOME_RETAINED, "ask for a person");
+}
+
 /* The same holds after keeping an offer: no cancellation on a guess. */
 static void test_unsure_cancel_after_keeping_asks_first(void **state)
 {
@@ -855,6 +896,9 @@ int main(void)
         T(test_offer_after_cancelling_says_why_not),
         T(test_bare_yes_and_no),
         T(test_two_offers_at_once),
+        T(test_part_of_the_order),
+        T(test_part_of_the_order_while_offering),
+        T(test_whole_requests_stay_whole),
         T(test_bare_no_declines_and_answers),
         T(test_bare_yes_confirms_a_cancel),
         T(test_unsure_cancel_asks_first),
