@@ -452,11 +452,12 @@ static bool asks_for_several(const char *text, const hf_convo_state *st)
         return false;
     place_words pw;
     split_words(text, &pw);
-    bool named[HF_ENGINE_MAX_OFFERS] = {false}, joined = false;
+    bool named[HF_ENGINE_MAX_OFFERS] = {false}, joined = false, both = false;
     for (int i = 0; i < pw.n; i++) {
         if (word_in(pw.w[i], refusals))
             return false;
         joined = joined || word_in(pw.w[i], joins);
+        both = both || strcmp(pw.w[i], "both") == 0;
         /* a bare digit counts here: two of them joined ("1 and 2") */
         int at = place_at(&pw, i);
         if (at == 0 && pw.w[i][0] >= '1' && pw.w[i][0] <= '9' &&
@@ -468,13 +469,11 @@ static bool asks_for_several(const char *text, const hf_convo_state *st)
             if (strcmp(pw.w[i], kinds[k].word) == 0)
                 for (int o = 0; o < st->n_offers; o++)
                     named[o] |= st->offers[o].kind == kinds[k].kind;
-        if (strcmp(pw.w[i], "both") == 0)
-            return true;
     }
     int count = 0;
     for (int o = 0; o < st->n_offers; o++)
         count += named[o];
-    return joined && count >= 2;
+    return both || (joined && count >= 2);
 }
 
 /* A customer who names a later rung of the discount ladder ("15% and I
@@ -948,63 +947,6 @@ static void not_on_the_table(turn_builder *b, hf_convo_state *st,
     decide(b, "clarify", "the offer named is not on the table", 0);
 }
 
-/* A message while offers are on the table. */
-/* Whether a cancellation is of part of the order ("I only want to cancel
- * one of the items", "cancel some of it and keep the rest"): the engine
- * cancels whole orders, so a person does that. Phrases, not single words:
- * "just cancel it" and "only ordered it yesterday" are whole requests. */
-static bool asks_partial_cancel(const char *text)
-{
-    static const char *const phrases[] = {"one of the items",
-                                          "one of my items",
-                                          "one of the products",
-                                          "one item",
-                                          "some of the items",
-                                          "some items",
-                                          "part of the order",
-                                          "part of my order",
-                                          "part of it",
-                                          "one of them",
-                                          "the rest",
-                                          "not the whole order",
-                                          "not the entire order",
-                                          "not the whole thing",
-                                          "just one item",
-                                          "only one item",
-                                          "single item",
-                                          "one of the things"};
-    if (text == NULL)
-        return false;
-    char low[512];
-    size_t n = 0;
-    low[n++] = ' ';
-    for (const char *p = text; *p && n + 2 < sizeof(low); p++)
-        low[n++] =
-            isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : ' ';
-    low[n++] = ' ';
-    low[n] = '\0';
-    for (size_t i = 0; i < HF_ARRAY_LEN(phrases); i++) {
-        char key[64];
-        snprintf(key, sizeof(key), " %s ", phrases[i]);
-        if (strstr(low, key) != NULL)
-            return true;
-    }
-    return false;
-}
-
-/* A request to cancel part of the order goes to a person, who can cancel
- * single lines; nothing is cancelled here. */
-static void partial_cancel(turn_builder *b, hf_convo_state *st)
-{
-    escalate(b, st, HF_BRANCH_CONCERN,
-             "the customer wants to cancel part of the order");
-    say(b,
-        "I can only cancel the whole of order %s here, so I'm passing this "
-        "to a member of our team, who can cancel part of it and will reply "
-        "here shortly. Nothing about your order changes in the meantime.",
-        b->in->facts->number);
-}
-
 /* A yes to the offers without saying which. */
 static void which_offer(turn_builder *b, const hf_convo_state *st)
 {
@@ -1022,6 +964,7 @@ static void one_of_them(turn_builder *b, const hf_convo_state *st)
     decide(b, "clarify", "the customer asked for more than one offer", 0);
 }
 
+/* A message while offers are on the table. */
 static void while_offering(turn_builder *b, hf_convo_state *st,
                            const hf_intent_result *r)
 {
@@ -1065,10 +1008,7 @@ static void while_offering(turn_builder *b, hf_convo_state *st,
         return;
     case HF_INTENT_INSIST_CANCEL:
     case HF_INTENT_CANCEL_ORDER:
-        if (asks_partial_cancel(b->in->text))
-            partial_cancel(b, st);
-        else
-            cancel(b, st, HF_BRANCH_INSISTS, NULL);
+        cancel(b, st, HF_BRANCH_INSISTS, NULL);
         return;
     case HF_INTENT_ASK_AGENT:
         escalate(b, st, HF_BRANCH_ASKS_AGENT,
@@ -1110,11 +1050,7 @@ static void while_starting(turn_builder *b, hf_convo_state *st,
     case HF_INTENT_CANCEL_ORDER:
     case HF_INTENT_INSIST_CANCEL:
     case HF_INTENT_DECLINE_OFFER:
-        if (r->intent != HF_INTENT_DECLINE_OFFER &&
-            asks_partial_cancel(b->in->text))
-            partial_cancel(b, st);
-        else
-            on_cancel_request(b, st);
+        on_cancel_request(b, st);
         return;
     case HF_INTENT_ASK_AGENT:
     case HF_INTENT_CHANGE_ORDER:
@@ -1152,6 +1088,83 @@ static bool wants_cancel(const hf_intent_result *r)
            r->intent == HF_INTENT_INSIST_CANCEL;
 }
 
+/* Whether a cancellation is of part of the order ("I only want to cancel
+ * one of the items", "cancel some of it and keep the rest"): the engine
+ * cancels whole orders, so a person does that. Phrases, not single words:
+ * "just cancel it" and "only ordered it yesterday" are whole requests. */
+static bool asks_partial_cancel(const char *text)
+{
+    static const char *const phrases[] = {"one of the items",
+                                          "one of my items",
+                                          "one of the products",
+                                          "one item",
+                                          "some of the items",
+                                          "some items",
+                                          "part of the order",
+                                          "part of my order",
+                                          "part of it",
+                                          "one of them",
+                                          "the rest",
+                                          "not the whole order",
+                                          "not the entire order",
+                                          "not the whole thing",
+                                          "just one item",
+                                          "only one item",
+                                          "single item",
+                                          "one of the things"};
+    if (text == NULL)
+        return false;
+    char low[512];
+    size_t n = 0;
+    low[n++] = ' ';
+    for (const char *p = text; *p && n + 2 < sizeof(low); p++)
+        low[n++] =
+            isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : ' ';
+    low[n++] = ' ';
+    low[n] = '\0';
+    for (size_t i = 0; i < HF_ARRAY_LEN(phrases); i++) {
+        char key[64];
+        snprintf(key, sizeof(key), " %s ", phrases[i]);
+        if (strstr(low, key) != NULL)
+            return true;
+    }
+    return false;
+}
+
+/* A clear request to cancel part of the order cancels nothing: before an
+ * outcome it goes to a person, who can cancel single lines; after one
+ * (kept, or with a person already) the customer is told how. True when
+ * the turn was taken. */
+static bool part_of_order(turn_builder *b, hf_convo_state *st)
+{
+    const hf_intent_result *r = b->in->intent;
+    if (!wants_cancel(r) || unclear(b->in) ||
+        st->outcome == HF_OUTCOME_CANCELLED ||
+        st->phase == HF_PHASE_NOT_ELIGIBLE || !asks_partial_cancel(b->in->text))
+        return false;
+    const char *number = b->in->facts->number;
+    if (st->phase == HF_PHASE_CLOSED) {
+        say(b,
+            "I can only cancel the whole of order %s here; a member of our "
+            "team can cancel part of it%s.",
+            number,
+            st->outcome == HF_OUTCOME_ESCALATED
+                ? ", and already has this conversation"
+                : ": just ask for a person");
+        decide(b, "answer", "the customer wants to cancel part of the order",
+               0);
+        return true;
+    }
+    escalate(b, st, HF_BRANCH_CONCERN,
+             "the customer wants to cancel part of the order");
+    say(b, /* escalate's reply, said for this case */
+        "I can only cancel the whole of order %s here, so I'm passing this "
+        "to a member of our team, who can cancel part of it and will reply "
+        "here shortly. Nothing about your order changes in the meantime.",
+        number);
+    return true;
+}
+
 static void while_closed(turn_builder *b, hf_convo_state *st)
 {
     const hf_intent_result *r = b->in->intent;
@@ -1161,19 +1174,7 @@ static void while_closed(turn_builder *b, hf_convo_state *st)
      * the conversation) */
     if (st->outcome != HF_OUTCOME_CANCELLED && wants_cancel(r) &&
         !unclear(b->in)) {
-        if (!asks_partial_cancel(b->in->text)) {
-            cancel(b, st, HF_BRANCH_INSISTS, NULL);
-            return;
-        }
-        say(b,
-            "I can only cancel the whole of order %s here; a member of our "
-            "team can cancel part of it%s.",
-            b->in->facts->number,
-            st->outcome == HF_OUTCOME_ESCALATED
-                ? ", and already has this conversation"
-                : ": just ask for a person");
-        decide(b, "answer", "the customer wants to cancel part of the order",
-               0);
+        cancel(b, st, HF_BRANCH_INSISTS, NULL);
         return;
     }
     const char *other = named_elsewhere(b->in, st, b->a);
@@ -1411,6 +1412,8 @@ static void message_turn(turn_builder *b, hf_convo_state *st)
         return;
     }
     if (aside && asks_refund_amount(b->in->text) && refund_amount(b, st))
+        return;
+    if (part_of_order(b, st))
         return;
     if (st->phase == HF_PHASE_CLOSED) {
         while_closed(b, st);

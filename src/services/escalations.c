@@ -218,15 +218,18 @@ hf_rc hf_escalations_order_cancelled_txn(hf_txn *t, const hf_services *svc,
                                          hf_arena *a, hf_err *err)
 {
     hf_escalation *open;
-    size_t n;
+    size_t n = 0;
     hf_rc rc = hf_txn_escalation_open_of_order(t, o->id, a, &open, &n, err);
+    if (rc != HF_OK || n == 0)
+        return rc;
+    const char *resolution = cancelled_elsewhere(req, a);
+    if (resolution == NULL)
+        return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
     for (size_t i = 0; i < n && rc == HF_OK; i++) {
         if (req->conversation != NULL &&
             strcmp(open[i].conversation_id, req->conversation) == 0)
             continue; /* that conversation's turn closes it */
-        const char *resolution = cancelled_elsewhere(req, a), *data;
-        if (resolution == NULL)
-            return hf_fail(err, HF_ENOMEM, NULL, NULL, "out of memory");
+        const char *data;
         rc = close_cancelled(t, svc, &open[i], o, resolution,
                              req->actor ? req->actor : "holdfast", req->agent,
                              a, &data, err);
